@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+// The reproducibility companion of "Approximately Equivariant Neural Processes" (NeurIPS 2024).
+// Dependencies point one way: executables -> NPNN -> NPAutodiff -> NPTensor -> CBLAS; NPPlot -> CCairo;
+// NPReport uses Foundation only. See README.md, "Architecture".
+import PackageDescription
+
+/// Release builds drop bounds checks in the numeric targets (every kernel has a checked reference in the tests).
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "AENP",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "NPNN", targets: ["NPNN"]),
+        .library(name: "NPPlot", targets: ["NPPlot"]),
+        .library(name: "NPReport", targets: ["NPReport"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .target(name: "NPTensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
+        .target(name: "NPAutodiff", dependencies: ["NPTensor"], swiftSettings: fastMath),
+        .target(name: "NPNN", dependencies: ["NPAutodiff", "NPTensor"], swiftSettings: fastMath),
+        .target(name: "NPPlot", dependencies: ["CCairo"]),
+        .target(name: "NPReport"),
+        .executableTarget(name: "npbench", dependencies: ["NPNN", "NPTensor", "NPAutodiff"], path: "Tools/bench",
+                          swiftSettings: fastMath),
+        .executableTarget(name: "plot-gallery", dependencies: ["NPPlot", "NPReport"], path: "Tools/gallery"),
+        .target(name: "NPTestSupport", dependencies: ["NPAutodiff", "NPTensor"], path: "Tests/NPTestSupport"),
+        .testTarget(name: "NPTensorTests", dependencies: ["NPTensor", "NPTestSupport"]),
+        .testTarget(name: "NPAutodiffTests", dependencies: ["NPAutodiff", "NPTensor", "NPTestSupport"]),
+        .testTarget(name: "NPNNTests", dependencies: ["NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
+        .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
+        .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
+    ]
+)

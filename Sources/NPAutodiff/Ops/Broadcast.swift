@@ -1,0 +1,114 @@
+import NPTensor
+
+/// NumPy broadcasting: shapes are aligned on the right; a dimension of 1 stretches to match.
+public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
+    let r = max(a.count, b.count)
+    var out = [Int](repeating: 1, count: r)
+    for i in 0..<r {
+        let da = i < r - a.count ? 1 : a[i - (r - a.count)]
+        let db = i < r - b.count ? 1 : b[i - (r - b.count)]
+        precondition(da == db || da == 1 || db == 1, "shapes \(a) and \(b) do not broadcast")
+        out[i] = max(da, db)
+    }
+    return out
+}
+
+/// Strides of `shape` read as the broadcast `outShape`: 0 along stretched dimensions.
+func broadcastStrides(_ shape: [Int], to outShape: [Int]) -> [Int] {
+    let r = outShape.count
+    let own = stridesOf(shape)
+    var s = [Int](repeating: 0, count: r)
+    for i in 0..<shape.count where shape[i] != 1 { s[i + r - shape.count] = own[i] }
+    return s
+}
+
+/// Walks a broadcast result one innermost row at a time, passing the starting offsets of the output and
+/// of both operands and the operands' innermost strides (0 or 1).
+@inline(__always)
+func forEachBroadcastRow(_ outShape: [Int], _ sa: [Int], _ sb: [Int],
+                         _ body: (_ o: Int, _ a: Int, _ b: Int, _ n: Int, _ ia: Int, _ ib: Int) -> Void) {
+    let r = outShape.count
+    if r == 0 { body(0, 0, 0, 1, 0, 0); return }
+    let n = outShape[r - 1]
+    let rows = outShape.dropLast().reduce(1, *)
+    if rows == 0 || n == 0 { return }
+    var idx = [Int](repeating: 0, count: r - 1)
+    var (oa, ob) = (0, 0)
+    for row in 0..<rows {
+        body(row * n, oa, ob, n, sa[r - 1], sb[r - 1])
+        // odometer increment over the leading dims
+        var d = r - 2
+        while d >= 0 {
+            idx[d] += 1; oa += sa[d]; ob += sb[d]
+            if idx[d] < outShape[d] { break }
+            oa -= sa[d] * outShape[d]; ob -= sb[d] * outShape[d]; idx[d] = 0
+            d -= 1
+        }
+    }
+}
+
+extension Tape {
+    enum BinaryKind { case add, sub, mul, div }
+
+    func binary(_ a: Variable, _ b: Variable, _ kind: BinaryKind) -> Variable {
+        let outShape = broadcastShape(a.shape, b.shape)
+        let sa = broadcastStrides(a.shape, to: outShape), sb = broadcastStrides(b.shape, to: outShape)
+        var out = [Float](repeating: 0, count: outShape.reduce(1, *))
+        a.value.scalars.withUnsafeBufferPointer { pa in b.value.scalars.withUnsafeBufferPointer { pb in
+            out.withUnsafeMutableBufferPointer { po in
+                let (A, B, O) = (pa.baseAddress!, pb.baseAddress!, po.baseAddress!)
+                forEachBroadcastRow(outShape, sa, sb) { o, ia, ib, n, da, db in
+                    switch kind {
+                    case .add: for j in 0..<n { O[o + j] = A[ia + j * da] + B[ib + j * db] }
+                    case .sub: for j in 0..<n { O[o + j] = A[ia + j * da] - B[ib + j * db] }
+                    case .mul: for j in 0..<n { O[o + j] = A[ia + j * da] * B[ib + j * db] }
+                    case .div: for j in 0..<n { O[o + j] = A[ia + j * da] / B[ib + j * db] }
+                    }
+                }
+            }
+        }}
+        return result(Tensor(shape: outShape, scalars: out), inputs: [a, b]) { res in
+            res.gradStorage.withUnsafeBufferPointer { pg in a.value.scalars.withUnsafeBufferPointer { pa in
+                b.value.scalars.withUnsafeBufferPointer { pb in
+                    let (G, A, B) = (pg.baseAddress!, pa.baseAddress!, pb.baseAddress!)
+                    if a.requiresGrad {
+                        a.withGrad { GA in
+                            forEachBroadcastRow(outShape, sa, sb) { o, ia, ib, n, da, db in
+                                switch kind {
+                                case .add, .sub: for j in 0..<n { GA[ia + j * da] += G[o + j] }
+                                case .mul: for j in 0..<n { GA[ia + j * da] += G[o + j] * B[ib + j * db] }
+                                case .div: for j in 0..<n { GA[ia + j * da] += G[o + j] / B[ib + j * db] }
+                                }
+                            }
+                        }
+                    }
+                    if b.requiresGrad {
+                        b.withGrad { GB in
+                            forEachBroadcastRow(outShape, sa, sb) { o, ia, ib, n, da, db in
+                                switch kind {
+                                case .add: for j in 0..<n { GB[ib + j * db] += G[o + j] }
+                                case .sub: for j in 0..<n { GB[ib + j * db] -= G[o + j] }
+                                case .mul: for j in 0..<n { GB[ib + j * db] += G[o + j] * A[ia + j * da] }
+                                case .div:
+                                    for j in 0..<n {
+                                        let bv = B[ib + j * db]
+                                        GB[ib + j * db] -= G[o + j] * A[ia + j * da] / (bv * bv)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }}
+        }
+    }
+
+    /// a + b with broadcasting.
+    public func add(_ a: Variable, _ b: Variable) -> Variable { binary(a, b, .add) }
+    /// a − b with broadcasting.
+    public func sub(_ a: Variable, _ b: Variable) -> Variable { binary(a, b, .sub) }
+    /// a ⊙ b with broadcasting.
+    public func mul(_ a: Variable, _ b: Variable) -> Variable { binary(a, b, .mul) }
+    /// a ⊘ b with broadcasting.
+    public func div(_ a: Variable, _ b: Variable) -> Variable { binary(a, b, .div) }
+}

@@ -1,0 +1,28 @@
+import NPTensor
+
+extension Tape {
+    /// Stride-1 "same" convolution over a channels-last grid (1-D `[m, l, cin]` or 2-D `[m, h, w, cin]`)
+    /// with weight `[k(, k₂), cin/groups, cout]`; no bias (add one with `add`). Kernels: `convForward` /
+    /// `convBackward` in NPTensor, checked against `convReference`.
+    public func conv(_ x: Variable, _ w: Variable, groups: Int = 1) -> Variable {
+        let spatialRank = x.shape.count - 2
+        precondition(spatialRank == 1 || spatialRank == 2, "conv input must be [m, l, c] or [m, h, w, c], got \(x.shape)")
+        precondition(w.shape.count == spatialRank + 2, "conv weight \(w.shape) does not match input \(x.shape)")
+        let geometry = ConvGeometry(batch: x.shape[0], spatial: Array(x.shape[1...spatialRank]),
+                                    kernel: Array(w.shape.prefix(spatialRank)), cin: x.shape.last!,
+                                    cout: w.shape.last!, groups: groups)
+        precondition(w.shape[spatialRank] == geometry.cinPerGroup,
+                     "conv weight \(w.shape) expects \(w.shape[spatialRank]) input channels per group, input has \(geometry.cinPerGroup)")
+        let (out, padded) = convForward(x.value.scalars, w.value.scalars, geometry)
+        return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
+            var gx = [Float](repeating: 0, count: x.requiresGrad ? x.value.count : 0)
+            var gw = [Float](repeating: 0, count: w.requiresGrad ? w.value.count : 0)
+            gx.withUnsafeMutableBufferPointer { px in gw.withUnsafeMutableBufferPointer { pw in
+                convBackward(res.gradStorage, paddedInput: padded, w.value.scalars, geometry,
+                             dx: x.requiresGrad ? px.baseAddress : nil, dw: w.requiresGrad ? pw.baseAddress : nil)
+            }}
+            if x.requiresGrad { x.accumulateGrad(gx) }
+            if w.requiresGrad { w.accumulateGrad(gw) }
+        }
+    }
+}

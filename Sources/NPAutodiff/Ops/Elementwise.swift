@@ -1,0 +1,54 @@
+import Foundation
+import NPTensor
+
+// Unary elementwise operations. Each pullback adds g · f'(x) into the input's gradient.
+
+extension Tape {
+    /// Applies `f` elementwise; `df(x, y)` is the derivative at input x with output y.
+    @inline(__always)
+    func unary(_ x: Variable, _ f: (Float) -> Float, _ df: @escaping (Float, Float) -> Float) -> Variable {
+        let xs = x.value.scalars
+        var ys = [Float](repeating: 0, count: xs.count)
+        xs.withUnsafeBufferPointer { px in ys.withUnsafeMutableBufferPointer { py in
+            for i in 0..<px.count { py[i] = f(px[i]) }
+        }}
+        return result(Tensor(shape: x.shape, scalars: ys), inputs: [x]) { out in
+            x.withGrad { gx in
+                out.gradStorage.withUnsafeBufferPointer { g in out.value.scalars.withUnsafeBufferPointer { py in
+                    x.value.scalars.withUnsafeBufferPointer { px in
+                        for i in 0..<px.count { gx[i] += g[i] * df(px[i], py[i]) }
+                    }
+                }}
+            }
+        }
+    }
+
+    /// max(x, 0). The derivative at 0 is taken as 0, as in PyTorch.
+    public func relu(_ x: Variable) -> Variable {
+        unary(x, { $0 > 0 ? $0 : 0 }, { xv, _ in xv > 0 ? 1 : 0 })
+    }
+
+    /// log(1 + exp(x)), computed without overflow; derivative sigmoid(x).
+    public func softplus(_ x: Variable) -> Variable {
+        unary(x, softplusScalar, { xv, _ in 1 / (1 + Foundation.exp(-xv)) })
+    }
+
+    public func exp(_ x: Variable) -> Variable { unary(x, { Foundation.exp($0) }, { _, y in y }) }
+    public func log(_ x: Variable) -> Variable { unary(x, { Foundation.log($0) }, { xv, _ in 1 / xv }) }
+    public func sqrt(_ x: Variable) -> Variable { unary(x, { $0.squareRoot() }, { _, y in 0.5 / y }) }
+    public func square(_ x: Variable) -> Variable { unary(x, { $0 * $0 }, { xv, _ in 2 * xv }) }
+    public func sin(_ x: Variable) -> Variable { unary(x, { Foundation.sin($0) }, { xv, _ in Foundation.cos(xv) }) }
+    public func cos(_ x: Variable) -> Variable { unary(x, { Foundation.cos($0) }, { xv, _ in -Foundation.sin(xv) }) }
+    public func negate(_ x: Variable) -> Variable { unary(x, { -$0 }, { _, _ in -1 }) }
+
+    /// a · x + b with constants a and b.
+    public func affine(_ x: Variable, scale a: Float, shift b: Float = 0) -> Variable {
+        unary(x, { a * $0 + b }, { _, _ in a })
+    }
+}
+
+/// log(1 + eˣ) without overflow for large x or loss of precision for very negative x.
+@inlinable
+public func softplusScalar(_ x: Float) -> Float {
+    x > 0 ? x + Foundation.log1p(Foundation.exp(-x)) : Foundation.log1p(Foundation.exp(x))
+}

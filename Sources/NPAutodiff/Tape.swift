@@ -1,0 +1,44 @@
+import NPTensor
+
+/// Records operations in execution order so that `backward(from:)` can walk them in reverse.
+///
+/// A tape lives for one forward/backward pass and is passed explicitly (there is no global tape).
+/// A tape made with `recording: false` computes values only: use it for evaluation.
+public final class Tape {
+    public let recording: Bool
+    private var nodes: [Variable] = []
+    private var pullbacks: [() -> Void] = []
+
+    public init(recording: Bool = true) { self.recording = recording }
+
+    /// A constant (non-differentiable) input.
+    public func constant(_ value: Tensor) -> Variable { Variable(value, requiresGrad: false) }
+
+    /// Wraps an op result. `pullback` is called during `backward` only if `out` received a gradient; it
+    /// must *add* into its inputs' gradients. It receives `out` so closures need not capture it.
+    public func result(_ value: Tensor, inputs: [Variable], pullback: @escaping (Variable) -> Void) -> Variable {
+        let needs = recording && inputs.contains { $0.requiresGrad }
+        let out = Variable(value, requiresGrad: needs)
+        if needs { append(out, pullback) }
+        return out
+    }
+
+    func append(_ out: Variable, _ pullback: @escaping (Variable) -> Void) {
+        nodes.append(out)
+        pullbacks.append { [unowned out] in if out.hasGrad { pullback(out) } }
+    }
+
+    /// Number of recorded operations.
+    public var count: Int { nodes.count }
+
+    /// Back-propagates from a scalar `loss` (seed gradient 1), then clears the tape.
+    /// Gradients accumulate into every variable with `requiresGrad`, including parameters.
+    public func backward(from loss: Variable) {
+        precondition(loss.value.count == 1, "backward needs a scalar loss, got shape \(loss.shape)")
+        precondition(recording, "backward on a tape that was not recording")
+        loss.withGrad { $0[0] += 1 }
+        for i in stride(from: pullbacks.count - 1, through: 0, by: -1) { pullbacks[i]() }
+        nodes.removeAll(keepingCapacity: true)
+        pullbacks.removeAll(keepingCapacity: true)
+    }
+}

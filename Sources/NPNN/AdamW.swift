@@ -1,0 +1,118 @@
+import Foundation
+import NPAutodiff
+import NPTensor
+
+/// AdamW with PyTorch's semantics (`torch.optim.AdamW`, default `amsgrad=False`):
+///
+///     p ← p − lr·λ·p                       (decoupled weight decay, applied first)
+///     m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²
+///     p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+///
+/// Defaults are PyTorch's: β = (0.9, 0.999), ε = 1e-8, λ = 0.01.
+public final class AdamW {
+    public struct Hyperparameters: Codable, Sendable, Equatable {
+        public var learningRate: Float
+        public var beta1: Float = 0.9
+        public var beta2: Float = 0.999
+        public var eps: Float = 1e-8
+        public var weightDecay: Float = 0.01
+        public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01) {
+            self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
+        }
+    }
+
+    public var hyper: Hyperparameters
+    public private(set) var step: Int = 0
+    let store: ParameterStore
+    var m: [[Float]]
+    var v: [[Float]]
+
+    public init(_ store: ParameterStore, _ hyper: Hyperparameters) {
+        self.store = store
+        self.hyper = hyper
+        m = store.parameters.map { [Float](repeating: 0, count: $0.value.count) }
+        v = m
+    }
+
+    /// Applies one update from the parameters' accumulated gradients (a parameter without a gradient
+    /// counts as gradient zero, as PyTorch skips only parameters whose `.grad` is None; here every
+    /// parameter takes part in every step), then zeroes the gradients.
+    public func update() {
+        step += 1
+        let (lr, b1, b2, eps, wd) = (hyper.learningRate, hyper.beta1, hyper.beta2, hyper.eps, hyper.weightDecay)
+        let bc1 = 1 - Float(Foundation.pow(Double(b1), Double(step)))
+        let bc2Sqrt = Float((1 - Foundation.pow(Double(b2), Double(step))).squareRoot())
+        let stepSize = lr / bc1
+        for (i, p) in store.parameters.enumerated() {
+            let n = p.value.count
+            let grad = p.hasGrad ? p.gradStorage : [Float](repeating: 0, count: n)
+            m[i].withUnsafeMutableBufferPointer { pm in v[i].withUnsafeMutableBufferPointer { pv in
+                grad.withUnsafeBufferPointer { g in
+                    p.withMutableScalars { w in
+                        for j in 0..<n {
+                            w[j] *= 1 - lr * wd
+                            pm[j] = b1 * pm[j] + (1 - b1) * g[j]
+                            pv[j] = b2 * pv[j] + (1 - b2) * g[j] * g[j]
+                            w[j] -= stepSize * pm[j] / (pv[j].squareRoot() / bc2Sqrt + eps)
+                        }
+                    }
+                }
+            }}
+            p.zeroGrad()
+        }
+    }
+
+    /// The optimiser state as named tensors (`adamw.m.<param>`, `adamw.v.<param>`) for checkpoints.
+    public func stateTensors() -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for (i, (name, p)) in store.named.enumerated() {
+            out["adamw.m.\(name)"] = Tensor(shape: p.shape, scalars: m[i])
+            out["adamw.v.\(name)"] = Tensor(shape: p.shape, scalars: v[i])
+        }
+        return out
+    }
+
+    /// Restores state saved by `stateTensors()` and the step count.
+    public func loadState(_ tensors: [String: Tensor], step: Int) throws {
+        for (i, (name, p)) in store.named.enumerated() {
+            guard let tm = tensors["adamw.m.\(name)"], let tv = tensors["adamw.v.\(name)"] else {
+                throw CheckpointError.mismatch("optimiser state for \(name) is missing")
+            }
+            guard tm.shape == p.shape && tv.shape == p.shape else {
+                throw CheckpointError.mismatch("optimiser state for \(name) has shape \(tm.shape), parameter \(p.shape)")
+            }
+            m[i] = tm.scalars; v[i] = tv.scalars
+        }
+        self.step = step
+    }
+}
+
+/// Gradient clipping, applied to the accumulated gradients before an optimiser step.
+public enum GradientClipping: Codable, Sendable, Equatable {
+    case none
+    /// Clip each gradient element to [−c, c] (the paper: "gradient value magnitudes are clipped at 0.5").
+    case value(Float)
+    /// Rescale all gradients so their global L2 norm is at most c, as `torch.nn.utils.clip_grad_norm_`.
+    case norm(Float)
+
+    /// Clips in place and returns the global gradient norm before clipping.
+    @discardableResult
+    public func apply(to store: ParameterStore) -> Float {
+        var total = 0.0
+        for p in store.parameters where p.hasGrad { for g in p.gradStorage { total += Double(g) * Double(g) } }
+        let norm = Float(total.squareRoot())
+        switch self {
+        case .none: break
+        case .value(let c):
+            for p in store.parameters where p.hasGrad {
+                p.withGrad { g in for j in 0..<p.value.count { g[j] = min(max(g[j], -c), c) } }
+            }
+        case .norm(let c):
+            let coef = c / (norm + 1e-6)
+            if coef < 1 {
+                for p in store.parameters where p.hasGrad { p.withGrad { g in for j in 0..<p.value.count { g[j] *= coef } } }
+            }
+        }
+        return norm
+    }
+}
