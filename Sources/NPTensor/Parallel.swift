@@ -1,7 +1,14 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The number of worker threads kernels split their work over (the machine's active processors).
-public let workerCount: Int = max(1, ProcessInfoCPU.activeProcessors)
+/// The number of worker threads kernels split their work over: the machine's active processors, or
+/// `AENP_THREADS` when set (read once at start-up; benchmarks use it to measure 1 and 2 threads).
+public let workerCount: Int = {
+    if let s = getenv("AENP_THREADS"), let n = Int(String(cString: s)), n >= 1 { return n }
+    return max(1, ProcessInfoCPU.activeProcessors)
+}()
 
 enum ProcessInfoCPU {
     static var activeProcessors: Int {
@@ -13,9 +20,6 @@ enum ProcessInfoCPU {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs `body(i)` for `i` in `0..<count`, spread over the workers when `count > 1` and the work is big enough.
 ///

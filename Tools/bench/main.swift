@@ -1,1 +1,95 @@
-print("bench")
+// npbench: throughput of the numeric core, printed as a table.
+//
+//   swift run -c release npbench                 # all sections, all worker threads
+//   AENP_THREADS=1 swift run -c release npbench  # one thread
+//   swift run -c release npbench gemm conv mlp   # chosen sections
+//
+// PyTorch reference figures are those recorded in shared/spec (swift-stack.md §4, peer-bench.md), measured
+// on the same kind of machine; they are printed beside ours, not re-measured here.
+import ExperimentKit
+import Foundation
+import NPAutodiff
+import NPNN
+import NPTensor
+
+BLASKernelSelection.reexecIfNeeded()
+
+/// Seconds of each of `runs` timed calls of `body` after `warmup` untimed ones.
+func time(warmup: Int, runs: Int, _ body: () -> Void) -> [Double] {
+    for _ in 0..<warmup { body() }
+    return (0..<runs).map { _ in
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    }
+}
+func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
+func row(_ cells: [String]) { print("| " + cells.joined(separator: " | ") + " |") }
+func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
+
+let sections = Set(CommandLine.arguments.dropFirst())
+func wants(_ s: String) -> Bool { sections.isEmpty || sections.contains(s) }
+
+print("npbench — \(BLASKernelSelection.summary)\n")
+
+if wants("gemm") {
+    print("## GEMM (float32, C = A·B, square n×n; best of 20 after 3 warm-up)\n")
+    row(["n", "ms", "GFLOP/s"]); row(["---", "---", "---"])
+    for n in [64, 128, 256, 512, 1024] {
+        var rng = RandomGenerator(seed: 1)
+        let a = rng.uniformTensor([n, n]).scalars, b = rng.uniformTensor([n, n]).scalars
+        let t = time(warmup: 3, runs: n >= 1024 ? 8 : 20) { _ = matmul(a, b, m: n, n: n, k: n) }.min()!
+        row(["\(n)", f(t * 1e3, 3), f(2 * pow(Double(n), 3) / t / 1e9)])
+    }
+    print()
+}
+
+if wants("conv") {
+    print("## Convolutions (channels-last, stride 1, same padding; median of 10 after 2 warm-up)\n")
+    row(["shape", "pass", "ms", "GFLOP/s", "PyTorch GFLOP/s"]); row(["---", "---", "---", "---", "---"])
+    let cases: [(String, ConvGeometry, String)] = [
+        ("1-D ConvCNP: 16 × 512 grid, 64→64, k 21", ConvGeometry(batch: 16, spatial: [512], kernel: [21], cin: 64, cout: 64), "≈ 30"),
+        ("1-D quick: 16 × 256 grid, 32→32, k 21", ConvGeometry(batch: 16, spatial: [256], kernel: [21], cin: 32, cout: 32), "–"),
+        ("2-D U-Net top: 16 × 32×32, 16→16, k 9", ConvGeometry(batch: 16, spatial: [32, 32], kernel: [9, 9], cin: 16, cout: 16), "–"),
+        ("2-D: 16 × 16×16, 32→32, k 9", ConvGeometry(batch: 16, spatial: [16, 16], kernel: [9, 9], cin: 32, cout: 32), "–"),
+    ]
+    for (name, g, torch) in cases {
+        var rng = RandomGenerator(seed: 2)
+        let x = rng.uniformTensor(g.inputShape).scalars, w = rng.uniformTensor(g.weightShape).scalars
+        let d = rng.uniformTensor(g.outputShape).scalars
+        let flops = 2.0 * Double(g.batch * g.spatial.reduce(1, *) * g.cinPerGroup * g.cout * g.taps)
+        var padded: [Float] = []
+        let tf = median(time(warmup: 2, runs: 10) { padded = convForward(x, w, g).paddedInput })
+        var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count)
+        let tb = median(time(warmup: 2, runs: 10) {
+            dx.withUnsafeMutableBufferPointer { px in dw.withUnsafeMutableBufferPointer { pw in
+                convBackward(d, paddedInput: padded, w, g, dx: px.baseAddress, dw: pw.baseAddress)
+            }}
+        })
+        row([name, "forward", f(tf * 1e3, 2), f(flops / tf / 1e9), torch])
+        row([name, "backward (dx, dw)", f(tb * 1e3, 2), f(2 * flops / tb / 1e9), "–"])
+    }
+    print()
+}
+
+if wants("mlp") {
+    print("## MLP training step (3 × Linear 128→128, ReLU, MSE, batch 1024, Adam lr 1e-3; median of 200 after 20 warm-up)\n")
+    var rng = RandomGenerator(seed: 3)
+    let store = ParameterStore()
+    let mlp = MLP(store.root, widths: [128, 128, 128, 128], rng: &rng)
+    let opt = AdamW(store, .init(learningRate: 1e-3, weightDecay: 0))
+    let x = rng.uniformTensor([1024, 128], low: -1, high: 1), y = rng.uniformTensor([1024, 128], low: -1, high: 1)
+    var loss: Float = 0
+    let times = time(warmup: 20, runs: 200) {
+        let tape = Tape()
+        let l = tape.meanAll(tape.square(tape.sub(mlp(tape, tape.constant(x)), tape.constant(y))))
+        tape.backward(from: l)
+        opt.update()
+        loss = l.scalars[0]
+    }
+    let torch = workerCount == 1 ? 3.27 : 2.41
+    row(["threads", "ms / step (median)", "best", "PyTorch 2.15 ms", "ratio (ours / PyTorch)", "final loss"])
+    row(["---", "---", "---", "---", "---", "---"])
+    row(["\(workerCount)", f(median(times) * 1e3, 2), f(times.min()! * 1e3, 2), f(torch, 2), f(median(times) * 1e3 / torch, 2), f(Double(loss), 4)])
+    print()
+}
