@@ -1,3 +1,4 @@
+import Foundation
 import NPAutodiff
 import NPTensor
 import NPTestSupport
@@ -117,5 +118,19 @@ import Testing
             }
         }
         #expect(report.worst > 10)
+    }
+}
+
+@Suite struct RBFTests {
+    @Test func rbfWeightsGradient() {
+        expectGradientsMatch([randomTensor([2, 3, 4], seed: 60, low: 0, high: 3), Tensor(shape: [1], scalars: [-0.3])]) { t, v in
+            t.rbfWeights(v[0], logLengthscale: v[1])
+        }
+    }
+
+    @Test func rbfWeightsValuesAndUnderflow() {
+        let t = Tape(recording: false)
+        let w = t.rbfWeights(Variable(Tensor(shape: [3], scalars: [0, 1, 1000])), logLengthscale: Variable(Tensor(shape: [1], scalars: [0])))
+        #expect(w.scalars[0] == 1 && abs(w.scalars[1] - Float(exp(-0.5))) < 1e-7 && w.scalars[2] == 0)
     }
 }
