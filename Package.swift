@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "NPAutodiff", dependencies: ["NPTensor"], swiftSettings: fastMath),
         .target(name: "NPNN", dependencies: ["NPAutodiff", "NPTensor"], swiftSettings: fastMath),
         .target(name: "NPModels", dependencies: ["NPNN", "NPAutodiff", "NPTensor"], swiftSettings: fastMath),
+        .target(name: "NPData", dependencies: ["NPTensor"], swiftSettings: fastMath),
         .target(name: "NPPlot", dependencies: ["CCairo"]),
         .target(name: "ExperimentKit", dependencies: ["NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport"),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "NPAutodiffTests", dependencies: ["NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPNNTests", dependencies: ["NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPModelsTests", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
+        .testTarget(name: "NPDataTests", dependencies: ["NPData", "NPTensor"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
     ]

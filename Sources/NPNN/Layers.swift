@@ -18,8 +18,13 @@ public struct Linear {
 
     public func callAsFunction(_ tape: Tape, _ x: Variable) -> Variable {
         precondition(x.shape.last == inputs, "Linear expects last axis \(inputs), got \(x.shape)")
-        let y = tape.matmul(x, weight, transposeB: true)
-        return bias.map { tape.add(y, $0) } ?? y
+        return tape.dense(x, weight: weight, bias: bias, relu: false)
+    }
+
+    /// relu(x Wᵀ + b) in one fused op.
+    public func relu(_ tape: Tape, _ x: Variable) -> Variable {
+        precondition(x.shape.last == inputs, "Linear expects last axis \(inputs), got \(x.shape)")
+        return tape.dense(x, weight: weight, bias: bias, relu: true)
     }
 }
 
@@ -39,8 +44,7 @@ public struct MLP {
     public func callAsFunction(_ tape: Tape, _ x: Variable) -> Variable {
         var h = x
         for (i, layer) in layers.enumerated() {
-            h = layer(tape, h)
-            if i < layers.count - 1 { h = tape.relu(h) }
+            h = i < layers.count - 1 ? layer.relu(tape, h) : layer(tape, h)
         }
         return h
     }

@@ -9,6 +9,7 @@
 import ExperimentKit
 import Foundation
 import NPAutodiff
+import NPModels
 import NPNN
 import NPTensor
 
@@ -91,5 +92,48 @@ if wants("mlp") {
     row(["threads", "ms / step (median)", "best", "PyTorch 2.15 ms", "ratio (ours / PyTorch)", "final loss"])
     row(["---", "---", "---", "---", "---", "---"])
     row(["\(workerCount)", f(median(times) * 1e3, 2), f(times.min()! * 1e3, 2), f(torch, 2), f(median(times) * 1e3 / torch, 2), f(Double(loss), 4)])
+    print()
+}
+
+if wants("models") {
+    // The peer-bench workload: 16 tasks, 64 context and 128 target points, inputs in [−3, 3];
+    // forward, Gaussian NLL, backward, value clipping, AdamW (lr 5e-4).
+    print("## Model training steps (16 tasks × 64 context / 128 targets, forward + backward + AdamW)\n")
+    let torch: [String: [Int: Double]] = [   // peer-bench.md, ms per step by threads, "preset/model"
+        "quick/ConvCNP": [1: 243, 2: 119], "paper/ConvCNP": [1: 1023, 2: 581],
+        "quick/TNP": [1: 55, 2: 49], "paper/TNP": [1: 333, 2: 195],
+        "quick/TE-TNP": [1: 1207, 2: 718], "paper/TE-TNP": [1: 8099, 2: 5039],
+    ]
+    func reference(_ kind: ModelKind) -> String {
+        switch kind {
+        case .tnp: return "TNP"
+        case .tnpT, .tnpTApprox: return "TE-TNP"
+        default: return "ConvCNP"
+        }
+    }
+    row(["preset", "model", "parameters", "ms / step (median)", "PyTorch ms (same threads)", "ratio ours / PyTorch"])
+    row(["---", "---", "---", "---", "---", "---"])
+    let presets = sections.contains("paper") ? [ModelPreset.paper] : sections.contains("quick") ? [ModelPreset.quick] : [ModelPreset.quick, .paper]
+    for preset in presets {
+        for kind in ModelKind.allCases {
+            var rng = RandomGenerator(seed: 4)
+            let model = ModelSpec.gibbs1D(kind, preset: preset).build(rng: &rng)
+            let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
+            let xc = rng.uniformTensor([16, 64, 1], low: -3, high: 3), xt = rng.uniformTensor([16, 128, 1], low: -3, high: 3)
+            let batch = TaskBatch(xc: xc, yc: rng.normalTensor([16, 64, 1]), xt: xt, yt: rng.normalTensor([16, 128, 1]))
+            let heavy = preset.name == "paper" && (kind == .tnpT || kind == .tnpTApprox)
+            let times = time(warmup: 1, runs: heavy ? 3 : 7) {
+                let tape = Tape()
+                let loss = model.loss(tape, batch, fixedInputs: model.trainingSwitch(tasks: 16, using: &rng))
+                tape.backward(from: loss)
+                GradientClipping.value(0.5).apply(to: model.parameters)
+                opt.update()
+            }
+            let ms = median(times) * 1e3
+            let ref = torch["\(preset.name)/\(reference(kind))"]?[workerCount]
+            row([preset.name, kind.displayName, "\(model.parameters.scalarCount)", f(ms, 1),
+                 ref.map { "\(f($0, 0)) (\(reference(kind)))" } ?? "–", ref.map { f(ms / $0, 2) } ?? "–"])
+        }
+    }
     print()
 }
