@@ -60,7 +60,9 @@ public func gemmReference(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
 public enum BLASRuntime {
     @usableFromInline static let configureOnce: Void = {
         openblas_set_num_threads(1)
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 30)
+        // Serve every allocation from the heap (no mmap, whose pages are zeroed again on every use) and
+        // keep freed memory for reuse: activations of the same sizes are allocated every step.
+        _ = mallopt(M_MMAP_MAX, 0)
         _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
     }()
 

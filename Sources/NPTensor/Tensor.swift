@@ -68,3 +68,10 @@ public func normaliseAxis(_ axis: Int, rank: Int) -> Int {
     precondition(a >= 0 && a < rank, "axis \(axis) out of range for rank \(rank)")
     return a
 }
+
+/// An array of `count` floats whose contents are unspecified, for outputs that a kernel overwrites
+/// completely (saves the zero-filling pass of `Array(repeating:count:)`).
+@inlinable
+public func uninitializedFloats(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+}

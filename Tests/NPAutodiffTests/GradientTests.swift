@@ -163,3 +163,10 @@ import Testing
         #expect(maxAbsDifference(grads[0], grads[1]) < 1e-2)   // sums over 3000 rows in different orders
     }
 }
+
+@Suite struct ScaledSoftmaxTests {
+    @Test func scaledSoftmaxGradient() {
+        expectGradientsMatch([randomTensor([2, 3, 5], seed: 80, low: -2, high: 2)]) { t, v in t.softmax(v[0], axis: -1, scale: 0.25) }
+        expectGradientsMatch([randomTensor([2, 3, 5], seed: 81, low: -2, high: 2)]) { t, v in t.softmax(v[0], axis: 1, scale: 3) }
+    }
+}

@@ -115,7 +115,8 @@ if wants("models") {
     row(["---", "---", "---", "---", "---", "---"])
     let presets = sections.contains("paper") ? [ModelPreset.paper] : sections.contains("quick") ? [ModelPreset.quick] : [ModelPreset.quick, .paper]
     for preset in presets {
-        for kind in ModelKind.allCases {
+        let chosen = ModelKind.allCases.filter { sections.contains($0.rawValue) }
+        for kind in chosen.isEmpty ? ModelKind.allCases : chosen {
             var rng = RandomGenerator(seed: 4)
             let model = ModelSpec.gibbs1D(kind, preset: preset).build(rng: &rng)
             let opt = AdamW(model.parameters, .init(learningRate: 5e-4))

@@ -15,7 +15,7 @@ extension Tape {
         precondition(x.shape.last == nIn, "dense: input \(x.shape) does not match weight \(w.shape)")
         precondition(b == nil || b!.shape == [nOut], "dense: bias must be [\(nOut)]")
         let rows = x.value.count / max(nIn, 1)
-        var y = [Float](repeating: 0, count: rows * nOut)
+        var y = uninitializedFloats(rows * nOut)   // gemm with beta = 0 writes every element
         x.value.scalars.withUnsafeBufferPointer { px in w.value.scalars.withUnsafeBufferPointer { pw in
             y.withUnsafeMutableBufferPointer { py in
                 let Y = py.baseAddress!
@@ -38,16 +38,15 @@ extension Tape {
         if let b { inputs.append(b) }
         var shape = x.shape; shape[shape.count - 1] = nOut
         return result(Tensor(shape: shape, scalars: y), inputs: inputs) { out in
-            var gMasked = out.gradStorage
-            if relu {
-                gMasked.withUnsafeMutableBufferPointer { pg in out.value.scalars.withUnsafeBufferPointer { py in
-                    let (G, Y) = (pg.baseAddress!, py.baseAddress!)
+            if relu {   // mask in place: nothing reads the output's gradient after its own pullback
+                out.withGrad { G in out.value.scalars.withUnsafeBufferPointer { py in
+                    let Y = py.baseAddress!
                     parallelChunks(rows, work: rows * nOut * 8) { range in
                         for i in (range.lowerBound * nOut)..<(range.upperBound * nOut) where Y[i] <= 0 { G[i] = 0 }
                     }
                 }}
             }
-            gMasked.withUnsafeBufferPointer { pg in x.value.scalars.withUnsafeBufferPointer { px in
+            out.gradStorage.withUnsafeBufferPointer { pg in x.value.scalars.withUnsafeBufferPointer { px in
                 w.value.scalars.withUnsafeBufferPointer { pw in
                     let (G, X, W) = (pg.baseAddress!, px.baseAddress!, pw.baseAddress!)
                     if x.requiresGrad {

@@ -37,7 +37,9 @@ public struct MultiHeadAttention {
     public func callAsFunction(_ tape: Tape, queries: Variable, keys: Variable, xq: Tensor? = nil, xk: Tensor? = nil) -> Variable {
         let (m, nq, nk) = (queries.shape[0], queries.shape[1], keys.shape[1])
         let q = splitHeads(tape, wq(tape, queries)), k = splitHeads(tape, wk(tape, keys)), v = splitHeads(tape, wv(tape, keys))
-        var logits = tape.affine(tape.matmul(q, k, transposeB: true), scale: 1 / Float(headWidth).squareRoot())  // [m, H, nq, nk]
+        let scale = 1 / Float(headWidth).squareRoot()
+        var logits = tape.matmul(q, k, transposeB: true)   // [m, H, nq, nk], unscaled
+        var softmaxScale = scale
         if let logitMLP {
             guard let xq, let xk else { preconditionFailure("TE attention needs query and key positions") }
             let dx = xq.shape[2]
@@ -46,11 +48,12 @@ public struct MultiHeadAttention {
             for b in 0..<m { for i in 0..<nq { for j in 0..<nk { for c in 0..<dx {
                 diff[((b * nq + i) * nk + j) * dx + c] = xq.scalars[(b * nq + i) * dx + c] - xk.scalars[(b * nk + j) * dx + c]
             } } } }
-            let dots = tape.permute(logits, [0, 2, 3, 1])   // [m, nq, nk, H]
+            let dots = tape.permute(tape.affine(logits, scale: scale), [0, 2, 3, 1])   // [m, nq, nk, H]
             let pair = tape.concat([tape.constant(Tensor(shape: [m, nq, nk, dx], scalars: diff)), dots], axis: -1)
             logits = tape.permute(logitMLP(tape, pair), [0, 3, 1, 2])   // back to [m, H, nq, nk]
+            softmaxScale = 1
         }
-        let attn = tape.softmax(logits, axis: -1)
+        let attn = tape.softmax(logits, axis: -1, scale: softmaxScale)
         let out = tape.matmul(attn, v)   // [m, H, nq, dh]
         let merged = tape.reshape(tape.permute(out, [0, 2, 1, 3]), [m, nq, heads * headWidth])
         return wo(tape, merged)
