@@ -23,7 +23,8 @@ let package = Package(
         .target(name: "NPAutodiff", dependencies: ["NPTensor"], swiftSettings: fastMath),
         .target(name: "NPNN", dependencies: ["NPAutodiff", "NPTensor"], swiftSettings: fastMath),
         .target(name: "NPModels", dependencies: ["NPNN", "NPAutodiff", "NPTensor"], swiftSettings: fastMath),
-        .target(name: "NPData", dependencies: ["NPTensor"], swiftSettings: fastMath),
+        .target(name: "NPData", dependencies: ["NPTensor", "CBLAS"], swiftSettings: fastMath),
+        .target(name: "NPTraining", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor"], swiftSettings: fastMath),
         .target(name: "NPPlot", dependencies: ["CCairo"]),
         .target(name: "ExperimentKit", dependencies: ["NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport"),
@@ -36,6 +37,7 @@ let package = Package(
         .testTarget(name: "NPNNTests", dependencies: ["NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPModelsTests", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPDataTests", dependencies: ["NPData", "NPTensor"]),
+        .testTarget(name: "NPTrainingTests", dependencies: ["NPTraining", "NPModels", "NPData", "NPNN", "NPTensor"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
     ]

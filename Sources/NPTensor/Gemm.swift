@@ -66,6 +66,9 @@ public enum BLASRuntime {
         _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
     }()
 
+    /// Applies the set-up (idempotent); other modules that call into OpenBLAS directly call this first.
+    public static func configure() { configureOnce }
+
     /// The kernel family OpenBLAS selected for this CPU (for example "SkylakeX", "Haswell" or "Prescott").
     public static var coreName: String {
         configureOnce

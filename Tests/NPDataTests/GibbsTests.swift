@@ -122,3 +122,15 @@ import Testing
         #expect(correct >= 19)
     }
 }
+
+@Suite struct LapackCholeskyTests {
+    @Test func lapackFactorMatchesTheReferenceLoop() throws {
+        var rng = RandomGenerator(seed: 30)
+        let x = (0..<120).map { _ in rng.uniform(-5, 5) }
+        var k = GibbsKernel.paper.matrix(x, x, orientation: true)
+        for i in 0..<x.count { k[i * x.count + i] += 0.04 }
+        let fast = try SPD.cholesky(k, n: x.count), slow = try SPD.choleskyReference(k, n: x.count)
+        #expect(zip(fast, slow).map { abs($0 - $1) }.max()! < 1e-10)
+        #expect(throws: SPD.NotPositiveDefinite.self) { try SPD.choleskyReference([1, 2, 2, 1], n: 2) }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import NPAutodiff
+import NPModels
+import NPTensor
+
+/// A mean with its standard error over `count` independent values (tasks).
+public struct Estimate: Codable, Sendable, Equatable {
+    public var mean: Double
+    public var standardError: Double
+    public var count: Int
+
+    public init(_ values: [Double]) {
+        count = values.count
+        mean = values.reduce(0, +) / Double(max(count, 1))
+        let m = mean
+        let variance = count > 1 ? values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(count - 1) : 0
+        standardError = (variance / Double(max(count, 1))).squareRoot()
+    }
+}
+
+/// Metrics of spec §8, computed with a non-recording tape.
+public enum Evaluation {
+    /// Per task: the average over its targets (and output dimensions) of log N(y; μ, σ²) (reading A21).
+    public static func perTaskLogLikelihood(_ model: NeuralProcess, _ batches: [TaskBatch], _ sw: FixedInputSwitch,
+                                            onContext: Bool = false) -> [Double] {
+        var out: [Double] = []
+        for b0 in batches {
+            let b = onContext ? b0.contextAsTarget : b0
+            let tape = Tape(recording: false)
+            let p = model.predict(tape, xc: b.xc, yc: b.yc, xt: b.xt, fixedInputs: sw)
+            let ll = p.logLikelihood(tape, b.yt).scalars
+            let per = b.targetCount * b.outputDimension
+            for t in 0..<b.taskCount {
+                out.append(ll[(t * per)..<((t + 1) * per)].reduce(0.0) { $0 + Double($1) } / Double(per))
+            }
+        }
+        return out
+    }
+
+    public static func meanLogLikelihood(_ model: NeuralProcess, _ batches: [TaskBatch], _ sw: FixedInputSwitch) -> Double {
+        Estimate(perTaskLogLikelihood(model, batches, sw)).mean
+    }
+
+    /// The equivariance deviation Δ_equiv = E[‖(μ_equiv − μ_AE) / μ_equiv‖_p] (spec §8.3, A18): per task
+    /// the mean over targets of |Δμ / μ_equiv| (p = 1) or their root mean square (p = 2), then the mean over
+    /// tasks. Also the ratio of norms ‖Δμ‖_p / ‖μ_equiv‖_p and the number of targets with |μ_equiv| < 1e-3,
+    /// where the elementwise ratio is unstable.
+    public struct Deviation: Codable, Sendable, Equatable {
+        public var elementwise: Estimate
+        public var normRatio: Estimate
+        public var nearZeroTargets: Int
+        public var targets: Int
+    }
+
+    public static func equivarianceDeviation(_ model: NeuralProcess, _ batches: [TaskBatch], p: Int = 1) -> Deviation {
+        var elementwise: [Double] = [], ratios: [Double] = []
+        var nearZero = 0, targets = 0
+        for b in batches {
+            let ae = model.predict(Tape(recording: false), xc: b.xc, yc: b.yc, xt: b.xt, fixedInputs: .on).mean.scalars
+            let eq = model.predict(Tape(recording: false), xc: b.xc, yc: b.yc, xt: b.xt, fixedInputs: .off).mean.scalars
+            let per = b.targetCount * b.outputDimension
+            for t in 0..<b.taskCount {
+                var e = 0.0, num = 0.0, den = 0.0
+                for i in (t * per)..<((t + 1) * per) {
+                    let (a, q) = (Double(ae[i]), Double(eq[i]))
+                    let r = abs((q - a) / q)
+                    if abs(q) < 1e-3 { nearZero += 1 }
+                    e += p == 1 ? r : r * r
+                    num += p == 1 ? abs(q - a) : (q - a) * (q - a)
+                    den += p == 1 ? abs(q) : q * q
+                }
+                targets += per
+                elementwise.append(p == 1 ? e / Double(per) : (e / Double(per)).squareRoot())
+                ratios.append(p == 1 ? num / den : (num / den).squareRoot())
+            }
+        }
+        return Deviation(elementwise: Estimate(elementwise), normRatio: Estimate(ratios), nearZeroTargets: nearZero, targets: targets)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import NPAutodiff
+import NPModels
+import NPNN
+import NPTensor
+
+/// The optimisation schedule of one training run (spec §6).
+public struct TrainingSchedule: Codable, Sendable, Equatable {
+    public var steps: Int
+    public var batchSize: Int = 16
+    public var learningRate: Float = 5e-4
+    /// AdamW weight decay: the paper does not state it; PyTorch's default (reading in spec §6).
+    public var weightDecay: Float = 0.01
+    /// "Gradient value magnitudes are clipped at 0.5" (reading A10).
+    public var clipping: GradientClipping = .value(0.5)
+    public var checkpointEvery: Int
+    public var validateEvery: Int
+
+    public init(steps: Int, checkpointEvery: Int, validateEvery: Int) {
+        self.steps = steps; self.checkpointEvery = checkpointEvery; self.validateEvery = validateEvery
+    }
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case nonFiniteLoss(step: Int, lastCheckpoint: Int)
+    case corruptState(String)
+    public var description: String {
+        switch self {
+        case .nonFiniteLoss(let s, let c):
+            return "the training loss became NaN or infinite at step \(s); stopped. The last checkpoint (step \(c)) is intact: lower the learning rate or inspect the data, then resume."
+        case .corruptState(let s): return "cannot resume: \(s)"
+        }
+    }
+}
+
+/// One line of the training log.
+public struct LogEntry: Codable, Sendable, Equatable {
+    public var step: Int
+    public var trainLoss: Double
+    public var validationLogLikelihood: Double?
+    public var seconds: Double
+}
+
+/// Trains a model with AdamW, checkpointing everything needed to resume *exactly*: parameters, optimiser
+/// moments, both random streams (data and fixed-input dropout) and the log. A run killed at any point and
+/// started again continues from its last checkpoint and ends with bit-identical parameters.
+public final class Trainer {
+    public let model: NeuralProcess
+    public let schedule: TrainingSchedule
+    public let directory: URL
+    let optimiser: AdamW
+    var dataRNG: RandomGenerator
+    var dropoutRNG: RandomGenerator
+    var log: [LogEntry] = []
+    var step = 0
+    let sampleBatch: (inout RandomGenerator) -> TaskBatch
+    let validation: [TaskBatch]
+    public var progress: ProgressReporter?
+
+    public var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
+    public var logURL: URL { directory.appendingPathComponent("train-log.csv") }
+
+    public init(model: NeuralProcess, schedule: TrainingSchedule, seed: UInt64, directory: URL,
+                validation: [TaskBatch], sampleBatch: @escaping (inout RandomGenerator) -> TaskBatch) {
+        self.model = model; self.schedule = schedule; self.directory = directory
+        self.validation = validation; self.sampleBatch = sampleBatch
+        optimiser = AdamW(model.parameters, .init(learningRate: schedule.learningRate, weightDecay: schedule.weightDecay))
+        dataRNG = RandomGenerator(seed: seed, stream: 1)
+        dropoutRNG = RandomGenerator(seed: seed, stream: 2)
+    }
+
+    /// Runs to the end of the schedule, resuming from a checkpoint in `directory` if there is one.
+    @discardableResult
+    public func run() throws -> [LogEntry] {
+        try resumeIfPossible()
+        var seconds = log.last?.seconds ?? 0
+        var ema: Double? = nil
+        let start = Date()
+        let startSeconds = seconds
+        progress?.begin(total: schedule.steps, at: step)
+        while step < schedule.steps {
+            let batch = sampleBatch(&dataRNG)
+            let tape = Tape()
+            let loss = model.loss(tape, batch, fixedInputs: model.trainingSwitch(tasks: batch.taskCount, using: &dropoutRNG))
+            let value = Double(loss.scalars[0])
+            guard value.isFinite else {
+                throw TrainingError.nonFiniteLoss(step: step + 1, lastCheckpoint: log.last?.step ?? 0)
+            }
+            tape.backward(from: loss)
+            schedule.clipping.apply(to: model.parameters)
+            optimiser.update()
+            step += 1
+            ema = ema.map { 0.98 * $0 + 0.02 * value } ?? value
+            seconds = startSeconds + Date().timeIntervalSince(start)
+            progress?.update(step: step, loss: ema!)
+            let validate = step % schedule.validateEvery == 0 || step == schedule.steps
+            if validate || step % schedule.checkpointEvery == 0 {
+                let v = validate ? Evaluation.meanLogLikelihood(model, validation, .on) : nil
+                log.append(LogEntry(step: step, trainLoss: ema!, validationLogLikelihood: v, seconds: seconds))
+                if let v { progress?.note("step \(step): validation log-likelihood \(String(format: "%.4f", v))") }
+                try saveCheckpoint()
+            }
+        }
+        progress?.finish()
+        return log
+    }
+
+    func saveCheckpoint() throws {
+        let enc = JSONEncoder()
+        let md: [String: String] = [
+            "step": String(step),
+            "data_rng": String(decoding: try enc.encode(dataRNG), as: UTF8.self),
+            "dropout_rng": String(decoding: try enc.encode(dropoutRNG), as: UTF8.self),
+            "log": String(decoding: try enc.encode(log), as: UTF8.self),
+        ]
+        try Checkpoint.save(store: model.parameters, optimiser: optimiser, metadata: md, to: checkpointURL)
+        var csv = "step,train_loss_ema,validation_loglik,seconds\n"
+        for e in log {
+            csv += "\(e.step),\(e.trainLoss),\(e.validationLogLikelihood.map { String($0) } ?? ""),\(String(format: "%.1f", e.seconds))\n"
+        }
+        try writeAtomically(Data(csv.utf8), to: logURL)
+    }
+
+    func resumeIfPossible() throws {
+        guard FileManager.default.fileExists(atPath: checkpointURL.path) else { return }
+        let md = try Checkpoint.load(into: model.parameters, optimiser: optimiser, from: checkpointURL)
+        let dec = JSONDecoder()
+        guard let s = md["step"], let st = Int(s), let d = md["data_rng"], let r = md["dropout_rng"], let l = md["log"] else {
+            throw TrainingError.corruptState("\(checkpointURL.path) lacks the training state (step, random streams, log)")
+        }
+        step = st
+        dataRNG = try dec.decode(RandomGenerator.self, from: Data(d.utf8))
+        dropoutRNG = try dec.decode(RandomGenerator.self, from: Data(r.utf8))
+        log = try dec.decode([LogEntry].self, from: Data(l.utf8))
+        progress?.note("resuming from step \(step) of \(schedule.steps)")
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import NPData
+import NPModels
+import NPNN
+import NPTensor
+import NPTraining
+import Testing
+
+func tempDirectory() -> URL {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("aenp-train-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    return d
+}
+
+func smallModel() -> NeuralProcess {
+    var rng = RandomGenerator(seed: 1)
+    return ModelSpec.gibbs1D(.convCNPTApprox, preset: .ci).build(rng: &rng)
+}
+
+func sampler() -> (inout RandomGenerator) -> TaskBatch {
+    var config = GibbsGPConfig.inDistribution()
+    config.contextCount = 3...10
+    config.targetCount = 12
+    let s = GibbsGPSampler(config)
+    return { rng in s.sampleBatch(tasks: 4, using: &rng).batch }
+}
+
+@Suite struct TrainerTests {
+    func schedule(_ steps: Int) -> TrainingSchedule { TrainingSchedule(steps: steps, checkpointEvery: 5, validateEvery: 10) }
+
+    @Test func interruptedRunResumesToTheSameResult() throws {
+        var vr = RandomGenerator(seed: 99)
+        let validation = [sampler()(&vr)]
+        // Uninterrupted: 20 steps.
+        let a = smallModel()
+        _ = try Trainer(model: a, schedule: schedule(20), seed: 3, directory: tempDirectory(), validation: validation, sampleBatch: sampler()).run()
+        // Interrupted: 10 steps, then a fresh process (new model object, new trainer) resumes to 20.
+        let dir = tempDirectory()
+        _ = try Trainer(model: smallModel(), schedule: schedule(10), seed: 3, directory: dir, validation: validation, sampleBatch: sampler()).run()
+        let b = smallModel()
+        let log = try Trainer(model: b, schedule: schedule(20), seed: 3, directory: dir, validation: validation, sampleBatch: sampler()).run()
+        for (name, p) in a.parameters.named {
+            #expect(b.parameters[name]!.scalars == p.scalars, "\(name) differs after resuming")
+        }
+        #expect(log.map(\.step) == [5, 10, 15, 20])
+        #expect(log.last!.validationLogLikelihood != nil)
+        let csv = try String(contentsOf: dir.appendingPathComponent("train-log.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 5)
+    }
+
+    @Test func nonFiniteLossStopsWithAClearErrorAndKeepsTheCheckpoint() throws {
+        let dir = tempDirectory()
+        var calls = 0
+        let good = sampler()
+        let poisoned: (inout RandomGenerator) -> TaskBatch = { rng in
+            calls += 1
+            var b = good(&rng)
+            if calls > 7 { b.yt.scalars[0] = .nan }
+            return b
+        }
+        let trainer = Trainer(model: smallModel(), schedule: schedule(20), seed: 3, directory: dir, validation: [], sampleBatch: poisoned)
+        do {
+            try trainer.run()
+            Issue.record("a NaN loss did not stop training")
+        } catch let e as TrainingError {
+            #expect(e.description.contains("step 8") && e.description.contains("checkpoint (step 5)"), "\(e)")
+        }
+        let md = try Checkpoint.load(into: smallModel().parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
+        #expect(md["step"] == "5")
+    }
+
+    @Test func estimateHasTheTextbookStandardError() {
+        let e = Estimate([1, 2, 3, 4])
+        #expect(e.mean == 2.5 && e.count == 4)
+        #expect(abs(e.standardError - (5.0 / 3 / 4).squareRoot()) < 1e-12)
+    }
+
+    @Test func deviationIsZeroForAnEquivariantModelAndPositiveWithFixedInputs() {
+        var vr = RandomGenerator(seed: 5)
+        let batches = [sampler()(&vr)]
+        var rng = RandomGenerator(seed: 2)
+        let plain = ModelSpec.gibbs1D(.convCNPT, preset: .ci).build(rng: &rng)
+        #expect(Evaluation.equivarianceDeviation(plain, batches).elementwise.mean == 0)
+        let approx = smallModel()
+        #expect(Evaluation.equivarianceDeviation(approx, batches).normRatio.mean > 1e-3)
+    }
+}
