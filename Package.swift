@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "NPPlot", targets: ["NPPlot"]),
         .library(name: "NPReport", targets: ["NPReport"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
@@ -26,6 +29,10 @@ let package = Package(
         .target(name: "NPData", dependencies: ["NPTensor", "CBLAS"], swiftSettings: fastMath),
         .target(name: "NPTraining", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor"], swiftSettings: fastMath),
         .target(name: "NPPlot", dependencies: ["CCairo"]),
+        .target(name: "Gibbs1D", dependencies: ["ExperimentKit", "NPTraining", "NPData", "NPModels", "NPPlot", "NPReport", "NPNN", "NPTensor"],
+                path: "Experiments/Gibbs1D"),
+        .executableTarget(name: "gibbs1d", dependencies: ["Gibbs1D", "ExperimentKit", "NPData",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/gibbs1d-cli"),
         .target(name: "ExperimentKit", dependencies: ["NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport"),
         .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff"], path: "Tools/bench",
@@ -38,6 +45,7 @@ let package = Package(
         .testTarget(name: "NPModelsTests", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPDataTests", dependencies: ["NPData", "NPTensor"]),
         .testTarget(name: "NPTrainingTests", dependencies: ["NPTraining", "NPModels", "NPData", "NPNN", "NPTensor"]),
+        .testTarget(name: "Gibbs1DTests", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPTraining"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
     ]

@@ -83,6 +83,8 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var domain: DomainBox
     /// Range used for the Fourier wavelengths of the TNP (T̃) (the width of the domain, 14 in 1-D).
     public var fourierRange: Float
+    /// Positions are divided by this before the fixed-input MLP of the CNN models (see `FixedInputsConfig.inputScale`).
+    public var positionScale: Float = 7
     /// Dropout probabilities (spec §5.1, readings A12).
     public var dropoutTNP: Double = 0.5
     public var dropoutConvCNP: Double = 0.1
@@ -100,7 +102,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         let c = preset.convCNP.channels, d = preset.tnp.width
         func cnnFixed(_ p: Double) -> FixedInputsConfig? {
             let b = fixedInputCount ?? c
-            return b == 0 ? nil : FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: p)
+            return b == 0 ? nil : FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: p, inputScale: positionScale)
         }
         switch kind {
         case .tnp:
@@ -117,7 +119,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         case .convCNPTApprox:
             return ConvCNP(config: preset.convCNP, convolution: .plain, fixedInputs: cnnFixed(dropoutConvCNP), rng: &rng)
         case .relaxedConvCNP:
-            let relax = FixedInputsConfig(count: c, hiddenWidth: c, domain: domain, dropoutProbability: dropoutRelaxed)
+            let relax = FixedInputsConfig(count: c, hiddenWidth: c, domain: domain, dropoutProbability: dropoutRelaxed, inputScale: positionScale)
             return ConvCNP(config: preset.convCNP, convolution: .relaxed(relax), fixedInputs: nil, rng: &rng)
         case .equivCNPE:
             return ConvCNP(config: preset.convCNP, convolution: .symmetric, fixedInputs: nil, rng: &rng)

@@ -91,9 +91,14 @@ public struct FixedInputsConfig: Codable, Sendable, Equatable {
     public var domain: DomainBox?
     /// Probability of dropping them for a whole task during training.
     public var dropoutProbability: Double
-    public init(count: Int, hiddenWidth: Int, features: PositionFeatures = .raw, domain: DomainBox?, dropoutProbability: Double) {
+    /// Raw positions are divided by this before the MLP. [ours] The 1-D experiment uses 7, the half-width
+    /// of the training domain, so that t(x) starts O(1) instead of O(|x|) ≈ 10 with Kaiming initialisation
+    /// (an input standardisation; the authors feed raw positions and train 100× longer).
+    public var inputScale: Float = 1
+    public init(count: Int, hiddenWidth: Int, features: PositionFeatures = .raw, domain: DomainBox?, dropoutProbability: Double,
+                inputScale: Float = 1) {
         self.count = count; self.hiddenWidth = hiddenWidth; self.features = features
-        self.domain = domain; self.dropoutProbability = dropoutProbability
+        self.domain = domain; self.dropoutProbability = dropoutProbability; self.inputScale = inputScale
     }
 }
 
@@ -126,7 +131,9 @@ public struct FixedInputs {
     /// t(x) ⊙ inDomain(x) ⊙ keep, shape [m, n, c], for positions `x` [m, n, dx].
     public func callAsFunction(_ tape: Tape, positions x: Tensor, switch sw: FixedInputSwitch) -> Variable {
         let m = x.shape[0]
-        var t = mlp(tape, tape.constant(config.features.features(x)))
+        var f = config.features.features(x)
+        if case .raw = config.features, config.inputScale != 1 { f.scalars = f.scalars.map { $0 / config.inputScale } }
+        var t = mlp(tape, tape.constant(f))
         if let projection { t = projection(tape, t) }
         t = tape.mul(t, tape.constant(domainMask(x)))
         return tape.mul(t, tape.constant(sw.keepMask(tasks: m)))

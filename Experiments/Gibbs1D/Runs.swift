@@ -1,0 +1,126 @@
+import ExperimentKit
+import Foundation
+import NPData
+import NPModels
+import NPNN
+import NPTensor
+import NPTraining
+
+/// Everything that determines a training run; its canonical JSON is hashed into the run's cache key.
+public struct RunConfig: Codable, Sendable, Equatable {
+    public var experiment = "gibbs1d"
+    /// Bumped when the data generator changes in a way that invalidates results.
+    public var dataVersion = 1
+    public var model: ModelSpec
+    public var schedule: TrainingSchedule
+    public var data: GibbsGPConfig
+    public var seed: UInt64
+
+    /// The resolved fixed-input count (so that "default" and its explicit value share a key).
+    public var fixedInputCount: Int {
+        switch model.kind {
+        case .tnpTApprox: return model.fixedInputCount ?? 4
+        case .convCNPTApprox, .equivCNPEApprox: return model.fixedInputCount ?? model.preset.convCNP.channels
+        case .relaxedConvCNP: return model.preset.convCNP.channels
+        default: return 0
+        }
+    }
+
+    public var label: String {
+        [.tnpTApprox, .convCNPTApprox, .equivCNPEApprox].contains(model.kind) ? "\(model.kind.rawValue)-B\(fixedInputCount)" : model.kind.rawValue
+    }
+}
+
+/// Metrics of one trained run (spec §8), written as `eval/<key>.json`.
+public struct RunMetrics: Codable, Sendable {
+    public var key: String
+    public var model: ModelKind
+    public var fixedInputs: Int
+    public var steps: Int
+    public var trainingSeconds: Double
+    public var inDistribution: Estimate
+    public var outOfDistribution: Estimate
+    public var contextSet: Estimate
+    /// For approximately equivariant models: the same metrics with the fixed inputs zeroed, and Δ_equiv.
+    public var inDistributionEquivariantComponent: Estimate?
+    public var deviation: Evaluation.Deviation?
+}
+
+extension Gibbs1DExperiment {
+    /// The run configuration of a model (with B overriding the default fixed-input count).
+    public func runConfig(_ kind: ModelKind, fixedInputs: Int? = nil) -> RunConfig {
+        var spec = ModelSpec.gibbs1D(kind, preset: scale.preset, fixedInputCount: fixedInputs)
+        if kind == .tnpTApprox && fixedInputs == nil { spec.fixedInputCount = 4 }
+        if (kind == .convCNPTApprox || kind == .equivCNPEApprox) && fixedInputs == nil { spec.fixedInputCount = scale.preset.convCNP.channels }
+        return RunConfig(model: spec, schedule: scale.schedule(for: kind), data: .inDistribution(kernel: kernel), seed: scale.seed)
+    }
+
+    public func key(_ config: RunConfig) throws -> String { try RunStore.key(label: config.label, config: config) }
+
+    /// The model with trained weights, training it first if no finished run exists.
+    public func trainedModel(_ config: RunConfig) throws -> NeuralProcess {
+        let key = try key(config)
+        var rng = RandomGenerator(seed: config.seed, stream: 0)
+        let model = config.model.build(rng: &rng)
+        let dir = store.runDirectory(key)
+        if store.isDone(key) {
+            try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
+            return model
+        }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try writeJSON(config, to: dir.appendingPathComponent("config.json"))
+        let sampler = GibbsGPSampler(config.data)
+        let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed, directory: dir,
+                              validation: validationSet()) { rng in sampler.sampleBatch(tasks: config.schedule.batchSize, using: &rng).batch }
+        trainer.progress = ProgressReporter(label: "\(experimentName) \(scale.name) \(config.label)", quiet: quiet)
+        try trainer.run()
+        try store.markDone(key)
+        return model
+    }
+
+    /// Metrics of a run, computing (and training) what is missing.
+    public func metrics(_ config: RunConfig) throws -> RunMetrics {
+        let key = try key(config)
+        let url = store.evalURL(key)
+        if FileManager.default.fileExists(atPath: url.path), store.isDone(key) { return try readJSON(RunMetrics.self, from: url) }
+        let model = try trainedModel(config)
+        say("evaluating \(config.label) on \(scale.testTasks) in- and out-of-distribution test tasks")
+        let id = testSet(.inDistribution), ood = testSet(.outOfDistribution)
+        let approx = model.hasFixedInputs
+        let log = try readTrainingLog(key)
+        let m = RunMetrics(
+            key: key, model: config.model.kind, fixedInputs: config.fixedInputCount, steps: config.schedule.steps,
+            trainingSeconds: log.last?.seconds ?? 0,
+            inDistribution: Estimate(Evaluation.perTaskLogLikelihood(model, id, .on)),
+            outOfDistribution: Estimate(Evaluation.perTaskLogLikelihood(model, ood, .on)),
+            contextSet: Estimate(Evaluation.perTaskLogLikelihood(model, id, .on, onContext: true)),
+            inDistributionEquivariantComponent: approx ? Estimate(Evaluation.perTaskLogLikelihood(model, id, .off)) : nil,
+            deviation: approx ? Evaluation.equivarianceDeviation(model, id, p: 1) : nil)
+        try writeJSON(m, to: url)
+        return m
+    }
+
+    func readTrainingLog(_ key: String) throws -> [LogEntry] {
+        let url = store.runDirectory(key).appendingPathComponent("checkpoint.safetensors")
+        guard let data = try? Data(contentsOf: url), let md = try? SafeTensors.decode(data).metadata, let l = md["log"] else { return [] }
+        return (try? JSONDecoder().decode([LogEntry].self, from: Data(l.utf8))) ?? []
+    }
+
+    /// Every training run the outputs need: the eight models, then the ablation's extra fixed-input counts.
+    public func allRuns() -> [RunConfig] {
+        var runs = ModelKind.allCases.map { runConfig($0) }
+        for b in scale.ablationCounts where b > 0 {
+            for kind in [ModelKind.tnpTApprox, .convCNPTApprox] {
+                let c = runConfig(kind, fixedInputs: b)
+                if !runs.contains(c) { runs.append(c) }
+            }
+        }
+        return runs
+    }
+
+    /// The ablation's run for B (B = 0 is the strictly equivariant model).
+    public func ablationRun(_ kind: ModelKind, _ b: Int) -> RunConfig {
+        if b == 0 { return runConfig(kind == .tnpTApprox ? .tnpT : .convCNPT) }
+        return runConfig(kind, fixedInputs: b)
+    }
+}

@@ -1,0 +1,40 @@
+import NPModels
+import NPTraining
+
+/// The budgets of the 1-D experiment at each scale. `paper` is the paper's protocol (spec §6, §7.1);
+/// `quick` keeps every model and metric but cuts widths (ModelPreset.quick), steps and test-set sizes to
+/// fit about an hour on a 2-core laptop; `ci` runs the whole pipeline in a couple of minutes.
+public struct Gibbs1DScale: Codable, Sendable, Equatable {
+    public var name: String
+    public var preset: ModelPreset
+    /// Training steps (batches of 16 tasks) for the CNN models and the plain TNP …
+    public var steps: Int
+    /// … and for the TE-TNPs, whose attention MLP over every query–key pair makes a step ~10× dearer.
+    public var teSteps: Int
+    public var checkpointEvery: Int
+    public var validateEvery: Int
+    /// Test tasks, each for in-distribution and out-of-distribution (multiples of 16).
+    public var testTasks: Int
+    public var validationTasks: Int
+    /// Tasks for the ground-truth context-set log-likelihood of each kernel (the paper's 0.2806 ± 0.0005).
+    public var groundTruthTasks: Int
+    /// The fixed-input counts of Table 5.
+    public var ablationCounts: [Int] = [0, 1, 2, 4, 8, 16]
+    public var seed: UInt64 = 0
+
+    public static let ci = Gibbs1DScale(name: "ci", preset: .ci, steps: 30, teSteps: 30, checkpointEvery: 10, validateEvery: 10,
+                                        testTasks: 64, validationTasks: 32, groundTruthTasks: 2_000)
+    public static let quick = Gibbs1DScale(name: "quick", preset: .quick, steps: 4_000, teSteps: 800, checkpointEvery: 200,
+                                           validateEvery: 500, testTasks: 1_024, validationTasks: 256, groundTruthTasks: 80_000)
+    /// 500 epochs × 16,000 tasks = 500,000 steps of 16 (reading A9); 80,000 test tasks; 4,096 validation tasks.
+    public static let paper = Gibbs1DScale(name: "paper", preset: .paper, steps: 500_000, teSteps: 500_000, checkpointEvery: 1_000,
+                                           validateEvery: 10_000, testTasks: 80_000, validationTasks: 4_096, groundTruthTasks: 80_000)
+
+    public static let all: [Gibbs1DScale] = [.ci, .quick, .paper]
+    public static func named(_ s: String) -> Gibbs1DScale? { all.first { $0.name == s } }
+
+    func schedule(for kind: ModelKind) -> TrainingSchedule {
+        let te = kind == .tnpT || kind == .tnpTApprox
+        return TrainingSchedule(steps: te ? teSteps : steps, checkpointEvery: checkpointEvery, validateEvery: validateEvery)
+    }
+}
