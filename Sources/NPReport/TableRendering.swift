@@ -8,7 +8,7 @@ extension ResultsTable {
         var out: [String] = []
         out.append("\\begin{table}[t]")
         out.append("\\centering")
-        out.append("\\caption{\(ResultsTable.escape(caption))}")
+        out.append("\\caption{\(ResultsTable.latexText(caption))}")
         out.append("\\label{\(label)}")
         out.append("\\begin{tabular}{l" + String(repeating: "c", count: columns.count) + "}")
         out.append("\\toprule")
@@ -39,7 +39,7 @@ extension ResultsTable {
         }
         out.append("\\bottomrule")
         out.append("\\end{tabular}")
-        if let note { out.append("\\\\[2pt]{\\footnotesize \(ResultsTable.escape(note))}") }
+        if let note { out.append("\\\\[2pt]{\\footnotesize \(ResultsTable.latexText(note))}") }
         out.append("\\end{table}")
         return out.joined(separator: "\n") + "\n"
     }
@@ -120,6 +120,22 @@ extension ResultsTable {
             case "↓": out += "$\\downarrow$"
             case "–": out += "--"
             case "Δ": out += "$\\Delta$"
+            case "μ": out += "$\\mu$"
+            case "σ": out += "$\\sigma$"
+            case "β": out += "$\\beta$"
+            case "ℓ": out += "$\\ell$"
+            case "‖": out += "$\\|$"
+            case "|": out += "$|$"
+            case "−": out += "$-$"
+            case "≤": out += "$\\le$"
+            case "≥": out += "$\\ge$"
+            case "→": out += "$\\to$"
+            case "×": out += "$\\times$"
+            case "₁": out += "$_1$"
+            case "₂": out += "$_2$"
+            case "²": out += "$^2$"
+            case "<": out += "$<$"
+            case ">": out += "$>$"
             default: out.append(ch)
             }
         }
@@ -130,7 +146,7 @@ extension ResultsTable {
     static func latexText(_ s: String) -> String {
         var out = ""
         var pending: Character?
-        for ch in s {
+        for ch in s.decomposedStringWithCanonicalMapping {   // Ẽ (U+1EBC) → E + U+0303
             // Swift keeps a base letter and its combining tilde in one Character.
             let scalars = ch.unicodeScalars
             if scalars.count == 2, scalars.last == "\u{0303}" {
