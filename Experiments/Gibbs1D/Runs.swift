@@ -67,7 +67,12 @@ extension Gibbs1DExperiment {
             try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
             return model
         }
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let lock = try RunLock(directory: dir)
+        defer { lock.unlock() }
+        if store.isDone(key) {   // finished by another process while we waited to look
+            try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
+            return model
+        }
         try writeJSON(config, to: dir.appendingPathComponent("config.json"))
         let sampler = GibbsGPSampler(config.data)
         let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed, directory: dir,
