@@ -33,32 +33,31 @@ extension Tape {
         precondition(x.shape.count == 4, "upsampleBilinear needs [m, h, w, c], got \(x.shape)")
         let (m, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let rows = bilinearTaps(h, outH), cols = bilinearTaps(w, outW)
-        var out = [Float](repeating: 0, count: m * outH * outW * c)
-        x.value.scalars.withUnsafeBufferPointer { px in
+        // Calls body(output offset, the four input offsets, their four weights) for every output pixel.
+        func forEachPixel(_ body: (Int, (Int, Int, Int, Int), (Float, Float, Float, Float)) -> Void) {
             for b in 0..<m { for i in 0..<outH { for j in 0..<outW {
                 let (y0, y1, fy) = rows[i], (x0, x1, fx) = cols[j]
-                let o = ((b * outH + i) * outW + j) * c
-                let p00 = ((b * h + y0) * w + x0) * c, p01 = ((b * h + y0) * w + x1) * c
-                let p10 = ((b * h + y1) * w + x0) * c, p11 = ((b * h + y1) * w + x1) * c
-                for ch in 0..<c {
-                    out[o + ch] = (1 - fy) * ((1 - fx) * px[p00 + ch] + fx * px[p01 + ch])
-                        + fy * ((1 - fx) * px[p10 + ch] + fx * px[p11 + ch])
-                }
+                body(((b * outH + i) * outW + j) * c,
+                     (((b * h + y0) * w + x0) * c, ((b * h + y0) * w + x1) * c, ((b * h + y1) * w + x0) * c, ((b * h + y1) * w + x1) * c),
+                     ((1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx))
             } } }
+        }
+        var out = [Float](repeating: 0, count: m * outH * outW * c)
+        x.value.scalars.withUnsafeBufferPointer { px in
+            forEachPixel { o, p, wt in
+                for ch in 0..<c {
+                    out[o + ch] = wt.0 * px[p.0 + ch] + wt.1 * px[p.1 + ch] + wt.2 * px[p.2 + ch] + wt.3 * px[p.3 + ch]
+                }
+            }
         }
         return result(Tensor(shape: [m, outH, outW, c], scalars: out), inputs: [x]) { res in
             x.withGrad { gx in res.gradStorage.withUnsafeBufferPointer { g in
-                for b in 0..<m { for i in 0..<outH { for j in 0..<outW {
-                    let (y0, y1, fy) = rows[i], (x0, x1, fx) = cols[j]
-                    let o = ((b * outH + i) * outW + j) * c
-                    let p00 = ((b * h + y0) * w + x0) * c, p01 = ((b * h + y0) * w + x1) * c
-                    let p10 = ((b * h + y1) * w + x0) * c, p11 = ((b * h + y1) * w + x1) * c
+                forEachPixel { o, p, wt in
                     for ch in 0..<c {
                         let gv = g[o + ch]
-                        gx[p00 + ch] += gv * (1 - fy) * (1 - fx); gx[p01 + ch] += gv * (1 - fy) * fx
-                        gx[p10 + ch] += gv * fy * (1 - fx); gx[p11 + ch] += gv * fy * fx
+                        gx[p.0 + ch] += gv * wt.0; gx[p.1 + ch] += gv * wt.1; gx[p.2 + ch] += gv * wt.2; gx[p.3 + ch] += gv * wt.3
                     }
-                } } }
+                }
             }}
         }
     }
