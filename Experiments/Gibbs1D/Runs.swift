@@ -26,9 +26,10 @@ public struct RunConfig: Codable, Sendable, Equatable {
         }
     }
 
-    public var label: String {
-        [.tnpTApprox, .convCNPTApprox, .equivCNPEApprox].contains(model.kind) ? "\(model.kind.rawValue)-B\(fixedInputCount)" : model.kind.rawValue
-    }
+    /// Whether B is a free choice of this model (`--fixed-inputs`); the RelaxedConvCNP's count is tied to C.
+    public var takesFixedInputCount: Bool { [.tnpTApprox, .convCNPTApprox, .equivCNPEApprox].contains(model.kind) }
+
+    public var label: String { takesFixedInputCount ? "\(model.kind.rawValue)-B\(fixedInputCount)" : model.kind.rawValue }
 }
 
 /// Metrics of one trained run (spec §8), written as `eval/<key>.json`.

@@ -72,7 +72,9 @@ struct ModelChoice: ParsableArguments {
         guard let k = ModelKind(rawValue: model) else {
             throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if fixedInputs != nil && !k.isApproximatelyEquivariant { throw ValidationError("--fixed-inputs applies to approximately equivariant models only") }
+        if fixedInputs != nil && ![.tnpTApprox, .convCNPTApprox, .equivCNPEApprox].contains(k) {
+            throw ValidationError("--fixed-inputs applies to tnp-t-approx, convcnp-t-approx and equivcnp-e-approx")
+        }
         if let b = fixedInputs, b < 0 { throw ValidationError("--fixed-inputs must be ≥ 0") }
         return k
     }
@@ -165,7 +167,7 @@ struct Runs: ParsableCommand {
             let key = try e.key(c)
             let done = e.store.isDone(key)
             if missing && done { continue }
-            let b = [.tnpTApprox, .convCNPTApprox, .equivCNPEApprox].contains(c.model.kind) ? " --fixed-inputs \(c.fixedInputCount)" : ""
+            let b = c.takesFixedInputCount ? " --fixed-inputs \(c.fixedInputCount)" : ""
             if status { print("\(done ? "done   " : "missing") \(key)") }
             else { print(".build/release/gibbs1d train --scale \(e.scale.name) --kernel \(e.kernel.rawValue) --results \(common.results) --model \(c.model.kind.rawValue)\(b) --quiet") }
         }
