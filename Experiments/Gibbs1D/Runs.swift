@@ -17,17 +17,10 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var seed: UInt64
 
     /// The resolved fixed-input count (so that "default" and its explicit value share a key).
-    public var fixedInputCount: Int {
-        switch model.kind {
-        case .tnpTApprox: return model.fixedInputCount ?? 4
-        case .convCNPTApprox, .equivCNPEApprox: return model.fixedInputCount ?? model.preset.convCNP.channels
-        case .relaxedConvCNP: return model.preset.convCNP.channels
-        default: return 0
-        }
-    }
+    public var fixedInputCount: Int { model.resolvedFixedInputCount }
 
-    /// Whether B is a free choice of this model (`--fixed-inputs`); the RelaxedConvCNP's count is tied to C.
-    public var takesFixedInputCount: Bool { [.tnpTApprox, .convCNPTApprox, .equivCNPEApprox].contains(model.kind) }
+    /// Whether B is a free choice of this model (`--fixed-inputs`).
+    public var takesFixedInputCount: Bool { model.kind.takesFixedInputCount }
 
     public var label: String { takesFixedInputCount ? "\(model.kind.rawValue)-B\(fixedInputCount)" : model.kind.rawValue }
 }
@@ -51,8 +44,7 @@ extension Gibbs1DExperiment {
     /// The run configuration of a model (with B overriding the default fixed-input count).
     public func runConfig(_ kind: ModelKind, fixedInputs: Int? = nil) -> RunConfig {
         var spec = ModelSpec.gibbs1D(kind, preset: scale.preset, fixedInputCount: fixedInputs)
-        if kind == .tnpTApprox && fixedInputs == nil { spec.fixedInputCount = 4 }
-        if (kind == .convCNPTApprox || kind == .equivCNPEApprox) && fixedInputs == nil { spec.fixedInputCount = scale.preset.convCNP.channels }
+        if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }   // explicit, so defaults share a key
         return RunConfig(model: spec, schedule: scale.schedule(for: kind), data: .inDistribution(kernel: kernel), seed: scale.seed)
     }
 
@@ -64,16 +56,19 @@ extension Gibbs1DExperiment {
         var rng = RandomGenerator(seed: config.seed, stream: 0)
         let model = config.model.build(rng: &rng)
         let dir = store.runDirectory(key)
-        if store.isDone(key) {
-            try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
-            return model
+        if !store.isDone(key) {
+            let lock = try RunLock(directory: dir)
+            defer { lock.unlock() }
+            if !store.isDone(key) {   // another process may have finished it before we took the lock
+                try train(model, config, key: key, directory: dir)
+                return model
+            }
         }
-        let lock = try RunLock(directory: dir)
-        defer { lock.unlock() }
-        if store.isDone(key) {   // finished by another process while we waited to look
-            try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
-            return model
-        }
+        try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
+        return model
+    }
+
+    func train(_ model: NeuralProcess, _ config: RunConfig, key: String, directory dir: URL) throws {
         try writeJSON(config, to: dir.appendingPathComponent("config.json"))
         let sampler = GibbsGPSampler(config.data)
         let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed, directory: dir,
@@ -81,7 +76,6 @@ extension Gibbs1DExperiment {
         trainer.progress = ProgressReporter(label: "\(experimentName) \(scale.name) \(config.label)", quiet: quiet)
         try trainer.run()
         try store.markDone(key)
-        return model
     }
 
     /// Metrics of a run, computing (and training) what is missing.

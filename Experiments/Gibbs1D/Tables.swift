@@ -1,5 +1,6 @@
 import ExperimentKit
 import Foundation
+import NPData
 import NPModels
 import NPReport
 import NPTraining
@@ -55,7 +56,7 @@ extension Gibbs1DExperiment {
         var groups = try Self.groups.map { name, kinds in
             RowGroup(name, try kinds.map { TableRow($0.displayName, [cell(try metrics(runConfig($0)).contextSet)]) })
         }
-        let paperKernel = gt.contextSet[GibbsKernelName.paper]!, released = gt.contextSet[GibbsKernelName.released]!
+        let paperKernel = gt.contextSet[GibbsKernel.paper.rawValue]!, released = gt.contextSet[GibbsKernel.asReleased.rawValue]!
         groups.append(RowGroup("Ground truth", [
             TableRow("Ground truth, kernel as in the paper", [cell(paperKernel)]),
             TableRow("Ground truth, kernel as released", [cell(released)]),
@@ -107,10 +108,4 @@ extension Gibbs1DExperiment {
             groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
         return try write(table, name: "table5-gibbs1d-fixed-inputs", item: "Table 5", runs: runs, started: started)
     }
-}
-
-/// Kernel names as stored in the ground-truth results.
-enum GibbsKernelName {
-    static let paper = "gibbs"
-    static let released = "gibbs-as-released"
 }

@@ -72,7 +72,7 @@ struct ModelChoice: ParsableArguments {
         guard let k = ModelKind(rawValue: model) else {
             throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if fixedInputs != nil && ![.tnpTApprox, .convCNPTApprox, .equivCNPEApprox].contains(k) {
+        if fixedInputs != nil && !k.takesFixedInputCount {
             throw ValidationError("--fixed-inputs applies to tnp-t-approx, convcnp-t-approx and equivcnp-e-approx")
         }
         if let b = fixedInputs, b < 0 { throw ValidationError("--fixed-inputs must be ≥ 0") }

@@ -37,6 +37,9 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Whether the number of fixed inputs B is a free choice (the RelaxedConvCNP's count is tied to C).
+    public var takesFixedInputCount: Bool { [.tnpTApprox, .convCNPTApprox, .equivCNPEApprox].contains(self) }
+
     /// The model class (row group of the paper's tables).
     public var modelClass: String {
         switch self {
@@ -97,11 +100,22 @@ public struct ModelSpec: Codable, Sendable, Equatable {
                   domain: DomainBox(lower: [-7], upper: [7]), fourierRange: 14)
     }
 
+    /// B as built: the explicit count, or the paper's default (4 Fourier coefficients for the TNP (T̃), C for the
+    /// CNN models); C for the RelaxedConvCNP; 0 for models without fixed inputs.
+    public var resolvedFixedInputCount: Int {
+        switch kind {
+        case .tnpTApprox: return fixedInputCount ?? 4
+        case .convCNPTApprox, .equivCNPEApprox: return fixedInputCount ?? preset.convCNP.channels
+        case .relaxedConvCNP: return preset.convCNP.channels
+        default: return 0
+        }
+    }
+
     /// Builds the model with freshly initialised parameters.
     public func build(rng: inout RandomGenerator) -> NeuralProcess {
         let c = preset.convCNP.channels, d = preset.tnp.width
         func cnnFixed(_ p: Double) -> FixedInputsConfig? {
-            let b = fixedInputCount ?? c
+            let b = resolvedFixedInputCount
             return b == 0 ? nil : FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: p, inputScale: positionScale)
         }
         switch kind {
@@ -110,7 +124,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         case .tnpT:
             return TNP(config: preset.tnp, translationEquivariant: true, fixedInputs: nil, rng: &rng)
         case .tnpTApprox:
-            let b = fixedInputCount ?? 4
+            let b = resolvedFixedInputCount
             let fixed = b == 0 ? nil : FixedInputsConfig(count: d, hiddenWidth: d, features: .fourier(count: b, range: fourierRange),
                                                           domain: domain, dropoutProbability: dropoutTNP)
             return TNP(config: preset.tnp, translationEquivariant: true, fixedInputs: fixed, rng: &rng)

@@ -15,14 +15,17 @@ extension Tape {
                      "conv weight \(w.shape) expects \(w.shape[spatialRank]) input channels per group, input has \(geometry.cinPerGroup)")
         let (out, padded) = convForward(x.value.scalars, w.value.scalars, geometry)
         return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
-            var gx = [Float](repeating: 0, count: x.requiresGrad ? x.value.count : 0)
-            var gw = [Float](repeating: 0, count: w.requiresGrad ? w.value.count : 0)
-            gx.withUnsafeMutableBufferPointer { px in gw.withUnsafeMutableBufferPointer { pw in
-                convBackward(res.gradStorage, paddedInput: padded, w.value.scalars, geometry,
-                             dx: x.requiresGrad ? px.baseAddress : nil, dw: w.requiresGrad ? pw.baseAddress : nil)
-            }}
-            if x.requiresGrad { x.accumulateGrad(gx) }
-            if w.requiresGrad { w.accumulateGrad(gw) }
+            // convBackward adds into the gradient buffers directly (no temporaries, no second pass).
+            let dy = res.gradStorage
+            switch (x.requiresGrad, w.requiresGrad) {
+            case (true, true):
+                x.withGrad { gx in w.withGrad { gw in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: gx, dw: gw) } }
+            case (true, false):
+                x.withGrad { gx in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: gx, dw: nil) }
+            case (false, true):
+                w.withGrad { gw in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: nil, dw: gw) }
+            case (false, false): break
+            }
         }
     }
 }
