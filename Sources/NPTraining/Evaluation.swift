@@ -20,18 +20,27 @@ public struct Estimate: Codable, Sendable, Equatable {
 
 /// Metrics of spec §8, computed with a non-recording tape.
 public enum Evaluation {
-    /// Per task: the average over its targets (and output dimensions) of log N(y; μ, σ²) (reading A21).
+    /// The flat indices of task `t`'s real target values (every output dimension) in a `[m, nt, dy]` array.
+    static func realTargetIndices(_ b: TaskBatch, task t: Int) -> [Int] {
+        let (nt, dy) = (b.targetCount, b.outputDimension)
+        var indices: [Int] = []
+        for i in 0..<nt where b.targetMask.map({ $0.scalars[t * nt + i] != 0 }) ?? true {
+            for k in 0..<dy { indices.append((t * nt + i) * dy + k) }
+        }
+        return indices
+    }
+
+    /// Per task: the average over its real targets (and output dimensions) of log N(y; μ, σ²) (reading A21).
     public static func perTaskLogLikelihood(_ model: NeuralProcess, _ batches: [TaskBatch], _ sw: FixedInputSwitch,
                                             onContext: Bool = false) -> [Double] {
         var out: [Double] = []
         for b0 in batches {
             let b = onContext ? b0.contextAsTarget : b0
             let tape = Tape(recording: false)
-            let p = model.predict(tape, xc: b.xc, yc: b.yc, xt: b.xt, fixedInputs: sw)
-            let ll = p.logLikelihood(tape, b.yt).scalars
-            let per = b.targetCount * b.outputDimension
+            let ll = model.predict(tape, b, fixedInputs: sw).logLikelihood(tape, b.yt).scalars
             for t in 0..<b.taskCount {
-                out.append(ll[(t * per)..<((t + 1) * per)].reduce(0.0) { $0 + Double($1) } / Double(per))
+                let idx = realTargetIndices(b, task: t)
+                out.append(idx.reduce(0.0) { $0 + Double(ll[$1]) } / Double(idx.count))
             }
         }
         return out
@@ -56,12 +65,13 @@ public enum Evaluation {
         var elementwise: [Double] = [], ratios: [Double] = []
         var nearZero = 0, targets = 0
         for b in batches {
-            let ae = model.predict(Tape(recording: false), xc: b.xc, yc: b.yc, xt: b.xt, fixedInputs: .on).mean.scalars
-            let eq = model.predict(Tape(recording: false), xc: b.xc, yc: b.yc, xt: b.xt, fixedInputs: .off).mean.scalars
-            let per = b.targetCount * b.outputDimension
+            let ae = model.predict(Tape(recording: false), b, fixedInputs: .on).mean.scalars
+            let eq = model.predict(Tape(recording: false), b, fixedInputs: .off).mean.scalars
             for t in 0..<b.taskCount {
+                let idx = realTargetIndices(b, task: t)
+                let per = idx.count
                 var e = 0.0, num = 0.0, den = 0.0
-                for i in (t * per)..<((t + 1) * per) {
+                for i in idx {
                     let (a, q) = (Double(ae[i]), Double(eq[i]))
                     let r = abs((q - a) / q)
                     if abs(q) < 1e-3 { nearZero += 1 }

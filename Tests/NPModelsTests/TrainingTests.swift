@@ -3,6 +3,7 @@ import NPAutodiff
 import NPModels
 import NPNN
 import NPTensor
+import NPTestSupport
 import Testing
 
 @Suite struct ModelGradientAndTrainingTests {

@@ -34,7 +34,9 @@ public struct MultiHeadAttention {
     }
 
     /// Queries attend to keys/values. `xq` [m, nq, dx] and `xk` [m, nk, dx] are needed only for TE attention.
-    public func callAsFunction(_ tape: Tape, queries: Variable, keys: Variable, xq: Tensor? = nil, xk: Tensor? = nil) -> Variable {
+    /// Keys with `keyMask` [m, nk] = 0 (padding) get zero attention weight.
+    public func callAsFunction(_ tape: Tape, queries: Variable, keys: Variable, xq: Tensor? = nil, xk: Tensor? = nil,
+                               keyMask: Tensor? = nil) -> Variable {
         let (m, nq, nk) = (queries.shape[0], queries.shape[1], keys.shape[1])
         let q = splitHeads(tape, wq(tape, queries)), k = splitHeads(tape, wk(tape, keys)), v = splitHeads(tape, wv(tape, keys))
         let scale = 1 / Float(headWidth).squareRoot()
@@ -52,6 +54,10 @@ public struct MultiHeadAttention {
             let pair = tape.concat([tape.constant(Tensor(shape: [m, nq, nk, dx], scalars: diff)), dots], axis: -1)
             logits = tape.permute(logitMLP(tape, pair), [0, 3, 1, 2])   // back to [m, H, nq, nk]
             softmaxScale = 1
+        }
+        if let keyMask {   // −10³⁰ before the softmax: exp underflows to exactly 0 for padded keys
+            precondition(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)")
+            logits = tape.add(logits, tape.constant(Tensor(shape: [m, 1, 1, nk], scalars: keyMask.scalars.map { $0 == 0 ? -1e30 : 0 })))
         }
         let attn = tape.softmax(logits, axis: -1, scale: softmaxScale)
         let out = tape.matmul(attn, v)   // [m, H, nq, dh]
@@ -77,11 +83,12 @@ public struct AttentionBlock {
         feedForward = MLP(scope.child("ff"), widths: [d, d, d, d], rng: &rng)
     }
 
-    /// Self-attention when `keys` is nil.
-    public func callAsFunction(_ tape: Tape, _ z: Variable, keys: Variable? = nil, xq: Tensor? = nil, xk: Tensor? = nil) -> Variable {
+    /// Self-attention when `keys` is nil; `keyMask` [m, nk] marks real keys (the queries' own mask for self-attention).
+    public func callAsFunction(_ tape: Tape, _ z: Variable, keys: Variable? = nil, xq: Tensor? = nil, xk: Tensor? = nil,
+                               keyMask: Tensor? = nil) -> Variable {
         let q = norm1(tape, z)
         let k = keys.map { norm1(tape, $0) } ?? q
-        var h = tape.add(z, attention(tape, queries: q, keys: k, xq: xq, xk: xk ?? xq))
+        var h = tape.add(z, attention(tape, queries: q, keys: k, xq: xq, xk: xk ?? xq, keyMask: keyMask))
         h = tape.add(h, feedForward(tape, norm2(tape, h)))
         return h
     }

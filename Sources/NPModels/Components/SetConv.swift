@@ -3,81 +3,93 @@ import NPAutodiff
 import NPNN
 import NPTensor
 
-// Shapes: m tasks, nc / nt context / target points, dx = 1 input dimension, g grid points, c channels.
+// Shapes: m tasks, nc / nt context / target points, dx input dimensions, dy outputs, G grid points, c channels.
 
-/// The discretisation of a batch of 1-D tasks: points i / ppu for integers i in [⌊(min − margin)·ppu⌋,
-/// ⌈(max + margin)·ppu⌉], where min and max run over every context and target input of the batch.
-///
-/// Because the points lie on the fixed lattice ℤ/ppu, shifting every input by a multiple of 1/ppu shifts
-/// the grid by whole points (exact translation equivariance for such shifts), and the lattice is symmetric
-/// under x → −x (exact reflection equivariance).
-public struct Grid1D: Sendable {
-    public let pointsPerUnit: Float
-    public let first: Int
-    public let count: Int
-
-    public init(covering xs: [Tensor], pointsPerUnit ppu: Float, margin: Float) {
-        let all = xs.flatMap(\.scalars)
-        precondition(!all.isEmpty, "a grid needs at least one input")
-        let lo = all.min()!, hi = all.max()!
-        // Round in Double so that lattice-aligned shifts give exactly shifted grid indices.
-        let a = Int((Double(lo - margin) * Double(ppu)).rounded(.down))
-        let b = Int((Double(hi + margin) * Double(ppu)).rounded(.up))
-        pointsPerUnit = ppu; first = a; count = b - a + 1
-    }
-
-    /// Grid positions, broadcast to every task: [m, g, 1].
-    public func positions(tasks m: Int) -> Tensor {
-        let g = (0..<count).map { Float(Double(first + $0) / Double(pointsPerUnit)) }
-        return Tensor(shape: [m, count, 1], scalars: Array((0..<m).map { _ in g }.joined()))
-    }
+/// How a SetConv's Gaussian kernel measures distance in input space.
+public enum KernelShape: String, Codable, Sendable, Equatable {
+    /// One lengthscale per input dimension (the default).
+    case perDimension
+    /// One lengthscale for every dimension: the kernel depends only on |x − x′|, as rotation-equivariant
+    /// models need.
+    case isotropic
 }
 
-/// SetConv encoder: E(g) = Σᵢ [yᵢ, 1] · exp(−|g − xᵢ|² / (2ℓ²)) on the grid, with a learnable ℓ
-/// (initialised to 2 / ppu, as the authors' code), followed by a pointwise MLP to c channels.
+/// Gaussian weights exp(−Σ_d (a_d − b_d)² / (2ℓ_d²)) between every point of `a` [m, n, dx] and of `b` [m, k, dx],
+/// with log-lengthscales `logLengthscales` ([dx] per dimension, or [1] isotropic): [m, n, k].
+func gaussianWeights(_ tape: Tape, _ a: Tensor, _ b: Tensor, logLengthscales: Variable) -> Variable {
+    let dx = a.shape[2]
+    if dx == 1 || logLengthscales.shape[0] == 1 {
+        return tape.rbfWeights(tape.pairwiseSquaredDistances(tape.constant(a), tape.constant(b)), logLengthscale: logLengthscales)
+    }
+    precondition(logLengthscales.shape[0] == dx, "\(logLengthscales.shape[0]) lengthscales for \(dx) input dimensions")
+    func column(_ t: Tensor, _ d: Int) -> Tensor {
+        Tensor(shape: [t.shape[0], t.shape[1], 1], scalars: (0..<(t.shape[0] * t.shape[1])).map { t.scalars[$0 * dx + d] })
+    }
+    var w: Variable? = nil
+    for d in 0..<dx {
+        let d2 = tape.pairwiseSquaredDistances(tape.constant(column(a, d)), tape.constant(column(b, d)))
+        let wd = tape.rbfWeights(d2, logLengthscale: tape.slice(logLengthscales, axis: 0, d..<(d + 1)))
+        w = w.map { tape.mul($0, wd) } ?? wd
+    }
+    return w!
+}
+
+/// SetConv encoder: E(g) = Σᵢ mᵢ [yᵢ, 1] · exp(−|g − xᵢ|² / (2ℓ²)) on the grid (mᵢ = 0 for padded context
+/// points), with learnable lengthscales initialised to 2 / ppu (the authors' code), followed by a pointwise MLP
+/// to c channels.
 public struct SetConvEncoder {
-    public let logLengthscale: Variable
+    public let logLengthscales: Variable
     let mlp: MLP
 
-    public init(_ scope: ParameterScope, outputDimension dy: Int, channels c: Int, pointsPerUnit ppu: Float, rng: inout RandomGenerator) {
-        logLengthscale = scope.make("log_lengthscale", Tensor(shape: [1], scalars: [Foundation.log(2 / ppu)]))
+    public init(_ scope: ParameterScope, outputDimension dy: Int, channels c: Int, pointsPerUnit ppu: [Float],
+                kernelShape: KernelShape = .perDimension, rng: inout RandomGenerator) {
+        let initial = kernelShape == .isotropic ? [Foundation.log(2 / ppu[0])] : ppu.map { Foundation.log(2 / $0) }
+        logLengthscales = scope.make("log_lengthscale", Tensor(shape: [initial.count], scalars: initial))
         // [ours] pointwise MLP with one hidden layer of width c (the spec says "a pointwise MLP").
         mlp = MLP(scope.child("mlp"), widths: [dy + 1, c, c], rng: &rng)
     }
 
-    /// xc [m, nc, 1], yc [m, nc, dy], grid [m, g, 1] → [m, g, c].
-    public func callAsFunction(_ tape: Tape, xc: Tensor, yc: Tensor, grid: Tensor) -> Variable {
+    /// The context → [m, G, c] on the grid points `positions` [m, G, dx].
+    public func callAsFunction(_ tape: Tape, _ context: ContextSet, positions: Tensor) -> Variable {
+        let (xc, yc) = (context.x, context.y)
         let (m, nc, dy) = (yc.shape[0], yc.shape[1], yc.shape[2])
-        let d2 = tape.pairwiseSquaredDistances(tape.constant(grid), tape.constant(xc))   // [m, g, nc]
-        let w = tape.rbfWeights(d2, logLengthscale: logLengthscale)
+        let w = gaussianWeights(tape, positions, xc, logLengthscales: logLengthscales)   // [m, G, nc]
         var withDensity = [Float](repeating: 1, count: m * nc * (dy + 1))
-        for p in 0..<(m * nc) { for k in 0..<dy { withDensity[p * (dy + 1) + k] = yc.scalars[p * dy + k] } }
-        let h = tape.matmul(w, tape.constant(Tensor(shape: [m, nc, dy + 1], scalars: withDensity)))   // [m, g, dy+1]
+        for p in 0..<(m * nc) {
+            let keep = context.mask?.scalars[p] ?? 1
+            for k in 0..<dy { withDensity[p * (dy + 1) + k] = keep * yc.scalars[p * dy + k] }
+            withDensity[p * (dy + 1) + dy] = keep
+        }
+        let h = tape.matmul(w, tape.constant(Tensor(shape: [m, nc, dy + 1], scalars: withDensity)))   // [m, G, dy+1]
         return mlp(tape, h)
     }
 }
 
-/// SetConv decoder with several learnable lengthscales: F(x) = concat_k Σ_g Z[g] exp(−|x − g|² / (2ℓ_k²)) / ppu.
-/// Initial ℓ_k log-spaced over one decade centred on 2 / ppu (the authors' `SetConvDecoder(num_kernels=5)`).
+/// SetConv decoder with several learnable lengthscales:
+/// F(x) = concat_k Σ_g Z[g] exp(−|x − g|² / (2ℓ_k²)) / ∏_d ppu_d. Initial ℓ_k log-spaced over one decade
+/// centred on 2 / ppu (the authors' `SetConvDecoder(num_kernels=5)`).
 public struct SetConvDecoder {
     public let logLengthscales: [Variable]
-    let pointsPerUnit: Float
+    let normalisation: Float
 
-    public init(_ scope: ParameterScope, kernels: Int, pointsPerUnit ppu: Float) {
-        let centre = Foundation.log10(2 / ppu)
+    public init(_ scope: ParameterScope, kernels: Int, pointsPerUnit ppu: [Float], kernelShape: KernelShape = .perDimension) {
+        let dims = kernelShape == .isotropic ? [ppu[0]] : ppu
         logLengthscales = (0..<kernels).map { k in
-            let e = kernels == 1 ? centre : centre - 0.5 + Float(k) / Float(kernels - 1)
-            return scope.make("log_lengthscale_\(k)", Tensor(shape: [1], scalars: [e * Foundation.log(10)]))
+            let values = dims.map { p -> Float in
+                let centre = Foundation.log10(2 / p)
+                let e = kernels == 1 ? centre : centre - 0.5 + Float(k) / Float(kernels - 1)
+                return e * Foundation.log(10)
+            }
+            return scope.make("log_lengthscale_\(k)", Tensor(shape: [values.count], scalars: values))
         }
-        pointsPerUnit = ppu
+        normalisation = 1 / ppu.reduce(1, *)
     }
 
     public var featureMultiplier: Int { logLengthscales.count }
 
-    /// z [m, g, c] on `grid` [m, g, 1] → features at xt [m, nt, k·c].
-    public func callAsFunction(_ tape: Tape, _ z: Variable, grid: Tensor, xt: Tensor) -> Variable {
-        let d2 = tape.pairwiseSquaredDistances(tape.constant(xt), tape.constant(grid))   // [m, nt, g]
-        let parts = logLengthscales.map { tape.matmul(tape.rbfWeights(d2, logLengthscale: $0), z) }
-        return tape.affine(tape.concat(parts, axis: -1), scale: 1 / pointsPerUnit)
+    /// z [m, G, c] on grid points `positions` [m, G, dx] → features at xt [m, nt, k·c].
+    public func callAsFunction(_ tape: Tape, _ z: Variable, positions: Tensor, xt: Tensor) -> Variable {
+        let parts = logLengthscales.map { tape.matmul(gaussianWeights(tape, xt, positions, logLengthscales: $0), z) }
+        return tape.affine(tape.concat(parts, axis: -1), scale: normalisation)
     }
 }

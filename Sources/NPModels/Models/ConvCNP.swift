@@ -2,21 +2,25 @@ import NPAutodiff
 import NPNN
 import NPTensor
 
-// Shapes: m tasks, nc / nt context / target points, dx = 1, dy outputs, g grid points, c channels.
+// Shapes: m tasks, nc / nt context / target points, dx inputs, dy outputs, G grid points, c channels.
 
-/// The ConvCNP family as one composition: SetConv encoder → (+ fixed inputs) → CNN → SetConv decoder →
-/// Gaussian head. ConvCNP (T) has plain convolutions and no fixed inputs; ConvCNP (T̃) adds fixed inputs;
-/// RelaxedConvCNP (T̃) uses relaxed convolutions; EquivCNP (E)/(Ẽ) use symmetric convolutions.
+/// The convolutional NP family as one composition: encoder (context → grid) → (+ fixed inputs t(grid)) →
+/// backbone (grid → grid) → decoder (grid → targets) → Gaussian head.
+///
+/// ConvCNP (T) is a SetConv encoder, a plain CNN and a SetConv decoder; ConvCNP (T̃) adds fixed inputs;
+/// RelaxedConvCNP (T̃) uses relaxed convolutions; the 1-D EquivCNP (E)/(Ẽ) symmetric convolutions. Other
+/// encoders (the on-grid encoder of gridded data) and backbones (U-Net, group CNN) plug in through the
+/// `GridEncoder`, `GridBackbone` and `GridDecoder` protocols.
 public final class ConvCNP: NeuralProcess {
     public let parameters: ParameterStore
-    public let encoder: SetConvEncoder
+    public let encoder: GridEncoder
     public let fixedInputs: FixedInputs?
-    public let backbone: ConvStack
-    public let decoder: SetConvDecoder
+    public let backbone: GridBackbone
+    public let decoder: GridDecoder
     public let head: GaussianHead
-    public let pointsPerUnit: Float
-    public let margin: Float
+    public let inputDimension: Int
 
+    /// The 1-D sizes of the paper's CNN family (spec §5.1).
     public struct Config: Codable, Sendable, Equatable {
         public var channels: Int
         public var layers: Int
@@ -30,29 +34,47 @@ public final class ConvCNP: NeuralProcess {
         }
     }
 
-    public init(config: Config, convolution: ConvKind, fixedInputs fixed: FixedInputsConfig?, outputDimension dy: Int = 1,
-                rng: inout RandomGenerator) {
-        let store = ParameterStore()
-        let c = config.channels
-        parameters = store
-        encoder = SetConvEncoder(store.root.child("encoder"), outputDimension: dy, channels: c, pointsPerUnit: config.pointsPerUnit, rng: &rng)
-        fixedInputs = fixed.map { FixedInputs(store.root.child("fixed_inputs"), config: $0, inputDimension: 1, outputChannels: c, rng: &rng) }
-        backbone = ConvStack(store.root.child("cnn"), layers: config.layers, channels: c, kernel: config.kernel, kind: convolution, rng: &rng)
-        decoder = SetConvDecoder(store.root.child("decoder"), kernels: config.decoderLengthscales, pointsPerUnit: config.pointsPerUnit)
-        head = GaussianHead(store.root.child("head"), inputs: config.decoderLengthscales * c, hidden: c, outputDimension: dy, rng: &rng)
-        pointsPerUnit = config.pointsPerUnit
-        margin = config.margin
+    /// The parts, built in a `ParameterStore` the caller made (parameter names are the scopes the parts were
+    /// built under).
+    public init(parameters: ParameterStore, encoder: GridEncoder, fixedInputs: FixedInputs?, backbone: GridBackbone,
+                decoder: GridDecoder, head: GaussianHead, inputDimension: Int) {
+        precondition(fixedInputs == nil || fixedInputs!.outputChannels == encoder.channels,
+                     "fixed inputs of \(fixedInputs!.outputChannels) channels added to an encoding of \(encoder.channels)")
+        precondition(backbone.channels == encoder.channels, "backbone of \(backbone.channels) channels after an encoder of \(encoder.channels)")
+        self.parameters = parameters; self.encoder = encoder; self.fixedInputs = fixedInputs
+        self.backbone = backbone; self.decoder = decoder; self.head = head; self.inputDimension = inputDimension
     }
 
-    public var fixedInputDropout: Double? { fixedInputs?.config.dropoutProbability ?? backbone.relaxedDropout }
+    /// The off-grid composition: SetConv encoder, a `ConvStack` of `convolution`, SetConv decoder, in `dx`
+    /// input dimensions with the same points per unit along every axis.
+    public convenience init(config: Config, convolution: ConvKind, fixedInputs fixed: FixedInputsConfig?,
+                            inputDimension dx: Int = 1, outputDimension dy: Int = 1, kernelShape: KernelShape = .perDimension,
+                            rng: inout RandomGenerator) {
+        let store = ParameterStore()
+        let c = config.channels
+        let ppu = [Float](repeating: config.pointsPerUnit, count: dx)
+        let setConv = SetConvEncoder(store.root.child("encoder"), outputDimension: dy, channels: c, pointsPerUnit: ppu,
+                                     kernelShape: kernelShape, rng: &rng)
+        let encoder = OffGridSetConvEncoder(setConv: setConv, pointsPerUnit: ppu, margin: config.margin, channels: c)
+        let fixedInputs = fixed.map { FixedInputs(store.root.child("fixed_inputs"), config: $0, inputDimension: dx, outputChannels: c, rng: &rng) }
+        let backbone = ConvStack(store.root.child("cnn"), layers: config.layers, channels: c, kernel: config.kernel, kind: convolution,
+                                 inputDimension: dx, rng: &rng)
+        let decoder = SetConvDecoder(store.root.child("decoder"), kernels: config.decoderLengthscales, pointsPerUnit: ppu, kernelShape: kernelShape)
+        let head = GaussianHead(store.root.child("head"), inputs: config.decoderLengthscales * c, hidden: c, outputDimension: dy, rng: &rng)
+        self.init(parameters: store, encoder: encoder, fixedInputs: fixedInputs, backbone: backbone, decoder: decoder, head: head,
+                  inputDimension: dx)
+    }
 
-    public func predict(_ tape: Tape, xc: Tensor, yc: Tensor, xt: Tensor, fixedInputs sw: FixedInputSwitch) -> Prediction {
-        precondition(xc.shape[2] == 1, "this ConvCNP is 1-D; got dx = \(xc.shape[2])")
-        let m = xc.shape[0]
-        let grid = Grid1D(covering: [xc, xt], pointsPerUnit: pointsPerUnit, margin: margin).positions(tasks: m)
-        var z = encoder(tape, xc: xc, yc: yc, grid: grid)
-        if let fixedInputs { z = tape.add(z, fixedInputs(tape, positions: grid, switch: sw)) }   // CNN(ẽ(D) + t)
+    public var fixedInputDropout: Double? { fixedInputs?.config.dropoutProbability ?? backbone.fixedInputDropout }
+
+    public func predict(_ tape: Tape, context: ContextSet, xt: Tensor, fixedInputs sw: FixedInputSwitch) -> Prediction {
+        precondition(context.x.shape[2] == inputDimension && xt.shape[2] == inputDimension,
+                     "a \(inputDimension)-D model given inputs of dimension \(context.x.shape[2]) (context) and \(xt.shape[2]) (targets)")
+        let grid = encoder.grid(context: context, targets: xt, multipleOf: backbone.gridMultiple)
+        let positions = grid.positions(tasks: context.x.shape[0])
+        var z = encoder(tape, context, grid: grid, positions: positions)
+        if let fixedInputs { z = tape.add(z, fixedInputs(tape, positions: positions, switch: sw)) }   // CNN(ẽ(D) + t)
         z = backbone(tape, z, grid: grid, switch: sw)
-        return head(tape, decoder(tape, z, grid: grid, xt: xt))
+        return head(tape, decoder(tape, z, grid: grid, positions: positions, xt: xt))
     }
 }

@@ -13,6 +13,7 @@ import NPTensor
 ///
 /// Per layer (the authors' encoder, reading A16): z_c ← block(z_c) (self-attention), then
 /// z_t ← block(z_t ← z_c) (cross-attention to the updated context), the *same* block (weights shared).
+/// Padded context points are masked out of every attention as keys.
 public final class TNP: NeuralProcess {
     public struct Config: Codable, Sendable, Equatable {
         public var width: Int
@@ -26,6 +27,8 @@ public final class TNP: NeuralProcess {
 
     public let parameters: ParameterStore
     public let translationEquivariant: Bool
+    public let inputDimension: Int
+    public let outputDimension: Int
     let tokenMLP: MLP
     let targetToken: Variable?
     public let fixedInputs: FixedInputs?
@@ -38,6 +41,7 @@ public final class TNP: NeuralProcess {
         let store = ParameterStore()
         parameters = store
         translationEquivariant = te
+        inputDimension = dx; outputDimension = dy
         let d = config.width
         let tokenInputs = te ? dy : dx + dy + 1
         tokenMLP = MLP(store.root.child("tokens"), widths: [tokenInputs, d, d, d], rng: &rng)
@@ -52,9 +56,12 @@ public final class TNP: NeuralProcess {
 
     public var fixedInputDropout: Double? { fixedInputs?.config.dropoutProbability }
 
-    public func predict(_ tape: Tape, xc: Tensor, yc: Tensor, xt: Tensor, fixedInputs sw: FixedInputSwitch) -> Prediction {
+    public func predict(_ tape: Tape, context: ContextSet, xt: Tensor, fixedInputs sw: FixedInputSwitch) -> Prediction {
+        let (xc, yc, mask) = (context.x, context.y, context.mask)
         let (m, nc, nt) = (xc.shape[0], xc.shape[1], xt.shape[1])
         let (dx, dy) = (xc.shape[2], yc.shape[2])
+        precondition(dx == inputDimension && xt.shape[2] == dx && dy == outputDimension,
+                     "a TNP for dx = \(inputDimension), dy = \(outputDimension) given dx = \(dx) (context), \(xt.shape[2]) (targets), dy = \(dy)")
         var zc: Variable, zt: Variable
         if translationEquivariant {
             zc = tokenMLP(tape, tape.constant(yc))
@@ -74,8 +81,8 @@ public final class TNP: NeuralProcess {
         if let fixedInputs { zc = tape.add(zc, fixedInputs(tape, positions: xc, switch: sw)) }
         let te = translationEquivariant
         for block in blocks {
-            zc = block(tape, zc, xq: te ? xc : nil)
-            zt = block(tape, zt, keys: zc, xq: te ? xt : nil, xk: te ? xc : nil)
+            zc = block(tape, zc, xq: te ? xc : nil, keyMask: mask)
+            zt = block(tape, zt, keys: zc, xq: te ? xt : nil, xk: te ? xc : nil, keyMask: mask)
         }
         return head(tape, zt)
     }

@@ -1,0 +1,98 @@
+import NPAutodiff
+import NPTensor
+
+// Shapes: m tasks, G = ∏ sᵢ grid points, dx input dimensions, c channels. A grid's values are stored flat,
+// [m, G, c], with the last input dimension varying fastest; `spatialShape` gives the [m, s₁, …, s_dx, c] view.
+
+/// The discretisation of a batch of tasks in any input dimension: along dimension i, the points
+/// (startᵢ + j·stepᵢ) / ppuᵢ for j = 0 … sᵢ − 1, lattice coordinates in units of 1/ppuᵢ.
+///
+/// A grid covering data runs from ⌊(min − margin)·ppu⌋ to ⌈(max + margin)·ppu⌉ per dimension, min and max over
+/// every real (unmasked) context and target input of the batch, so it lies on the fixed lattice ℤ/ppu:
+/// shifting every input by a multiple of 1/ppu shifts the grid by whole points (exact translation equivariance
+/// for such shifts), and the lattice is symmetric under x ↦ −x and, with equal ppu on two axes, under the
+/// 90° rotations of their plane. `multipleOf` pads each size up to a multiple of 2^k so that a U-Net can pool
+/// k times; the extra points go ⌊extra/2⌋ before and the rest after, which keeps translation equivariance
+/// but makes reflection and rotation equivariance exact only when no padding was needed.
+public struct Grid: Sendable, Equatable {
+    public let pointsPerUnit: [Float]
+    /// Lattice coordinate of the first point along each dimension (a half-integer after pooling).
+    public let start: [Double]
+    /// Lattice spacing between neighbours along each dimension (1, then 2, 4, … after pooling).
+    public let step: [Double]
+    /// Points along each dimension.
+    public let shape: [Int]
+
+    public init(pointsPerUnit: [Float], start: [Double], step: [Double], shape: [Int]) {
+        precondition(pointsPerUnit.count == start.count && start.count == step.count && step.count == shape.count,
+                     "grid parameters of different dimensions")
+        precondition(shape.allSatisfy { $0 >= 1 }, "a grid needs at least one point per dimension, got \(shape)")
+        self.pointsPerUnit = pointsPerUnit; self.start = start; self.step = step; self.shape = shape
+    }
+
+    /// The grid covering every real point of `xs` (each `[m, n, dx]`, with optional `[m, n]` masks).
+    public init(covering xs: [(points: Tensor, mask: Tensor?)], pointsPerUnit ppu: [Float], margin: Float, multipleOf: Int = 1) {
+        let dx = ppu.count
+        precondition(multipleOf >= 1, "multipleOf must be positive")
+        var lo = [Float](repeating: .infinity, count: dx), hi = [Float](repeating: -.infinity, count: dx)
+        for (x, mask) in xs {
+            precondition(x.rank == 3 && x.shape[2] == dx, "grid of dimension \(dx) covering inputs of shape \(x.shape)")
+            for p in 0..<(x.shape[0] * x.shape[1]) where mask == nil || mask!.scalars[p] != 0 {
+                for d in 0..<dx { lo[d] = min(lo[d], x.scalars[p * dx + d]); hi[d] = max(hi[d], x.scalars[p * dx + d]) }
+            }
+        }
+        precondition(lo.allSatisfy(\.isFinite) && hi.allSatisfy(\.isFinite), "a grid needs at least one finite real input")
+        var start = [Double](), shape = [Int]()
+        for d in 0..<dx {
+            // Round in Double so that lattice-aligned shifts give exactly shifted grid indices.
+            let a = Int((Double(lo[d] - margin) * Double(ppu[d])).rounded(.down))
+            let b = Int((Double(hi[d] + margin) * Double(ppu[d])).rounded(.up))
+            let n = b - a + 1
+            let padded = (n + multipleOf - 1) / multipleOf * multipleOf
+            start.append(Double(a - (padded - n) / 2)); shape.append(padded)
+        }
+        self.init(pointsPerUnit: ppu, start: start, step: .init(repeating: 1, count: dx), shape: shape)
+    }
+
+    public var dimension: Int { shape.count }
+    /// Total number of points, ∏ sᵢ.
+    public var count: Int { shape.reduce(1, *) }
+
+    /// The position of point j along dimension d.
+    public func coordinate(_ j: Int, dimension d: Int) -> Float {
+        Float((start[d] + Double(j) * step[d]) / Double(pointsPerUnit[d]))
+    }
+
+    /// Every point's position, broadcast to every task: [m, G, dx], last dimension fastest.
+    public func positions(tasks m: Int) -> Tensor {
+        let dx = dimension, g = count
+        let strides = stridesOf(shape)
+        var one = [Float](repeating: 0, count: g * dx)
+        for p in 0..<g { for d in 0..<dx { one[p * dx + d] = coordinate((p / strides[d]) % shape[d], dimension: d) } }
+        return Tensor(shape: [m, g, dx], scalars: Array((0..<m).map { _ in one }.joined()))
+    }
+
+    /// The grid a `factor`-fold pooling produces: each new point at the centre of the `factor`^dx block it
+    /// summarises. Every size must be divisible by `factor`.
+    public func pooled(by factor: Int) -> Grid {
+        precondition(shape.allSatisfy { $0 % factor == 0 }, "grid \(shape) cannot be pooled by \(factor)")
+        return Grid(pointsPerUnit: pointsPerUnit,
+                    start: zip(start, step).map { $0 + Double(factor - 1) / 2 * $1 },
+                    step: step.map { $0 * Double(factor) }, shape: shape.map { $0 / factor })
+    }
+
+    /// The channels-last spatial shape of a flat `[m, G, c]` grid: `[m, s₁, …, s_dx, c]`.
+    public func spatialShape(tasks m: Int, channels c: Int) -> [Int] { [m] + shape + [c] }
+
+    /// `[m, G, c]` → `[m, s₁, …, s_dx, c]` (a reshape: the flat layout is already row-major over the grid).
+    public func spatial(_ tape: Tape, _ z: Variable) -> Variable {
+        precondition(z.shape.count == 3 && z.shape[1] == count, "flat grid values must be [m, \(count), c], got \(z.shape)")
+        return tape.reshape(z, spatialShape(tasks: z.shape[0], channels: z.shape[2]))
+    }
+
+    /// `[m, s₁, …, s_dx, c]` → `[m, G, c]`.
+    public func flat(_ tape: Tape, _ z: Variable) -> Variable {
+        precondition(Array(z.shape.dropFirst().dropLast()) == shape, "spatial grid values must be [m, \(shape), c], got \(z.shape)")
+        return tape.reshape(z, [z.shape[0], count, z.shape.last!])
+    }
+}

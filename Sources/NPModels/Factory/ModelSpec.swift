@@ -1,0 +1,89 @@
+import NPTensor
+
+/// Everything needed to build one model: kind, sizes, data dimensions and the experiment's fixed-input settings.
+///
+/// Its canonical JSON is part of every run's cache key, so fields added later are optional and omitted when
+/// unset: a 1-D specification encodes exactly as it did before they existed.
+public struct ModelSpec: Codable, Sendable, Equatable {
+    public var kind: ModelKind
+    public var preset: ModelPreset
+    /// B. nil: the paper's default for the kind (C for the CNN models, 4 Fourier coefficients for the TNP (T̃)).
+    /// 0: no fixed inputs (the strictly equivariant model).
+    public var fixedInputCount: Int?
+    /// Fixed inputs are zero outside this open box.
+    public var domain: DomainBox
+    /// Range used for the Fourier wavelengths of the TNP (T̃) (the width of the domain, 14 in 1-D).
+    public var fourierRange: Float
+    /// Positions are divided by this before the fixed-input MLP of the CNN models (see `FixedInputsConfig.inputScale`).
+    public var positionScale: Float = 7
+    /// Dropout probabilities (spec §5.1, readings A12).
+    public var dropoutTNP: Double = 0.5
+    public var dropoutConvCNP: Double = 0.1
+    public var dropoutEquivCNP: Double = 0.1
+    public var dropoutRelaxed: Double = 0.5
+    /// Input dimension dx (nil: 1).
+    public var inputDimension: Int?
+    /// Output dimension dy (nil: 1).
+    public var outputDimension: Int?
+    /// The SetConv kernel's shape (nil: one lengthscale per dimension).
+    public var kernelShape: KernelShape?
+
+    public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
+                inputDimension: Int? = nil, outputDimension: Int? = nil) {
+        precondition(domain.lower.count == (inputDimension ?? 1), "a \(domain.lower.count)-D fixed-input domain for dx = \(inputDimension ?? 1)")
+        self.kind = kind; self.preset = preset; self.fixedInputCount = fixedInputCount; self.domain = domain
+        self.fourierRange = fourierRange; self.inputDimension = inputDimension; self.outputDimension = outputDimension
+    }
+
+    /// The 1-D Gibbs-GP experiment's settings: zero outside (−7, 7), Fourier range 14.
+    public static func gibbs1D(_ kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil) -> ModelSpec {
+        ModelSpec(kind: kind, preset: preset, fixedInputCount: fixedInputCount, domain: DomainBox(lower: [-7], upper: [7]), fourierRange: 14)
+    }
+
+    public var dx: Int { inputDimension ?? 1 }
+    public var dy: Int { outputDimension ?? 1 }
+
+    /// B as built: the explicit count, or the paper's default (4 Fourier coefficients for the TNP (T̃), C for the
+    /// CNN models); C for the RelaxedConvCNP; 0 for models without fixed inputs.
+    public var resolvedFixedInputCount: Int {
+        switch kind.recipe {
+        case .transformer(_, true): return fixedInputCount ?? 4
+        case .convolutional(.relaxed, _): return preset.convCNP.channels
+        case .convolutional(_, true): return fixedInputCount ?? preset.convCNP.channels
+        default: return 0
+        }
+    }
+
+    /// Builds the model with freshly initialised parameters.
+    public func build(rng: inout RandomGenerator) -> NeuralProcess {
+        switch kind.recipe {
+        case .transformer(let te, let fixed): return buildTransformer(translationEquivariant: te, fixed: fixed, rng: &rng)
+        case .convolutional(let conv, let fixed): return buildConvolutional(conv, fixed: fixed, rng: &rng)
+        }
+    }
+
+    func buildTransformer(translationEquivariant te: Bool, fixed: Bool, rng: inout RandomGenerator) -> NeuralProcess {
+        let b = resolvedFixedInputCount, d = preset.tnp.width
+        // The TNP (T̃)'s fixed inputs: B Fourier coefficients per dimension, then an MLP to D_z (reading A5).
+        let config = fixed && b > 0
+            ? FixedInputsConfig(count: d, hiddenWidth: d, features: .fourier(count: b, range: fourierRange), domain: domain,
+                                dropoutProbability: dropoutTNP)
+            : nil
+        return TNP(config: preset.tnp, translationEquivariant: te, fixedInputs: config, inputDimension: dx, outputDimension: dy, rng: &rng)
+    }
+
+    func buildConvolutional(_ recipe: ModelRecipe.ConvRecipe, fixed: Bool, rng: inout RandomGenerator) -> NeuralProcess {
+        let c = preset.convCNP.channels, b = resolvedFixedInputCount
+        let dropout = recipe == .symmetric ? dropoutEquivCNP : dropoutConvCNP
+        let positional = FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: recipe == .relaxed ? dropoutRelaxed : dropout,
+                                           inputScale: positionScale)
+        let convolution: ConvKind
+        switch recipe {
+        case .plain: convolution = .plain
+        case .symmetric: convolution = .symmetric
+        case .relaxed: convolution = .relaxed(positional)
+        }
+        return ConvCNP(config: preset.convCNP, convolution: convolution, fixedInputs: fixed && b > 0 ? positional : nil,
+                       inputDimension: dx, outputDimension: dy, kernelShape: kernelShape ?? .perDimension, rng: &rng)
+    }
+}
