@@ -1,32 +1,43 @@
 #!/usr/bin/env bash
 # Reproduce "Approximately Equivariant Neural Processes" (Ashman et al., NeurIPS 2024) with this Swift package.
-#
-#   ./reproduce.sh                       everything at the default scale (quick)
-#   ./reproduce.sh figure1 table3        only those outputs (training only what they need)
-#   ./reproduce.sh --scale ci|quick|paper
-#   ./reproduce.sh --jobs N              train independent runs N at a time first
-#   ./reproduce.sh --force               set the scale's cached results aside (renamed, not deleted) and redo them
-#   ./reproduce.sh --list                every target, what it needs, whether it is up to date
-#   ./reproduce.sh --dry-run             print the commands instead of running them
-#   ./reproduce.sh --emit-jobs           one shell command per training run (for Slurm, GNU parallel, xargs -P)
-#   ./reproduce.sh --test                the test suite, then the whole pipeline at ci scale, checking every output
-#   ./reproduce.sh --no-install          never call apt-get
+# Every experiment has a CLI (an executable of the same name) that lists its outputs (`targets`) and training runs
+# (`runs`) and builds outputs by name (`build TARGET`); this script drives them all the same way.
+# scripts/paper-items.tsv lists every table and figure of the paper and which experiment makes it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-SCALE=quick
-JOBS=1
-FORCE=0
-LIST=0
-DRY=0
-EMIT=0
-TEST=0
-INSTALL=1
-TARGETS=()
-ALL_TARGETS=(table1 table3 table4 table5 figure1 figure3 figure4 ground-truth gallery)
+# Experiments whose CLI exists, in the order they run.
+EXPERIMENTS=(gibbs1d)
+ITEMS=scripts/paper-items.tsv
+
+usage() {
+  cat <<'USAGE'
+usage: ./reproduce.sh [options] [target ...]
+
+  target ...        outputs to build (default: all that exist): table1 … table9, figure1 … figure6, ground-truth,
+                    gallery, all; only what they need is trained
+  --scale S         ci, quick (default) or paper; quick writes figures/ and tables/, other scales outputs/<scale>/
+  --jobs N          first train the missing runs N at a time, each with its share of the cores
+  --force           move the scale's cached results aside (renamed, not deleted) and recompute them
+  --list            every table and figure of the paper, which experiment makes it and whether it exists
+  --dry-run         print the commands instead of running them
+  --emit-jobs       one self-contained shell command per training run (Slurm, GNU parallel, xargs -P)
+  --test            the test command: unit tests, then every experiment at ci scale with every output checked
+  --no-install      never call apt-get
+  -h, --help        this text
+USAGE
+}
 
 die() { echo "reproduce.sh: $*" >&2; exit 2; }
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+
+SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1
+TARGETS=()
+# item<TAB>experiment<TAB>target<TAB>pending, without comments.
+items() { grep -v '^#' "$ITEMS"; }
+known_target() { [ "$1" = gallery ] || items | cut -f3 | grep -qxF "$1"; }
+is_experiment() { local e; for e in "${EXPERIMENTS[@]}"; do [ "$e" = "$1" ] && return 0; done; return 1; }
+# Experiments (with a CLI) that make target $1.
+makers() { items | awk -F'\t' -v t="$1" '$3 == t { print $2 }' | sort -u | while read -r e; do is_experiment "$e" && echo "$e"; done; true; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -42,113 +53,130 @@ while [ $# -gt 0 ]; do
     --no-install) INSTALL=0; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
-    all) TARGETS+=("${ALL_TARGETS[@]}"); shift ;;
-    *) found=0; for t in "${ALL_TARGETS[@]}"; do [ "$t" = "$1" ] && found=1; done
-       [ $found = 1 ] || die "unknown target '$1'; targets: all ${ALL_TARGETS[*]}"
+    all) TARGETS+=(all); shift ;;
+    *) known_target "$1" || die "unknown target '$1'; targets: all gallery $(items | cut -f3 | sort -u | tr '\n' ' ')"
        TARGETS+=("$1"); shift ;;
   esac
 done
 case "$SCALE" in ci|quick|paper) ;; *) die "unknown scale '$SCALE'; choose ci, quick or paper" ;; esac
 [[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive integer, got '$JOBS'"
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL_TARGETS[@]}")
+
+# Expand the target list: nothing or `all` means every target some built experiment makes, and the gallery.
+if [ ${#TARGETS[@]} -eq 0 ] || printf '%s\n' "${TARGETS[@]}" | grep -qx all; then
+  TARGETS=($(items | cut -f3 | awk '!seen[$0]++' | while read -r t; do [ -n "$(makers "$t")" ] && echo "$t"; done) gallery)
+fi
+for t in "${TARGETS[@]}"; do
+  if [ "$t" != gallery ] && [ -z "$(makers "$t")" ]; then
+    die "$t is not built by this reproduction yet ($(items | awk -F'\t' -v t="$t" '$3 == t { print $4 }' | sort -u | tr '\n' ' '))"
+  fi
+done
 
 run() { if [ $DRY = 1 ]; then echo "$*"; else "$@"; fi; }
+bin() { echo ".build/release/$1"; }
+out_root() { [ "$SCALE" = quick ] && echo . || echo "outputs/$SCALE"; }
 
-# 1. System packages.
-PACKAGES=(libopenblas-dev libcairo2-dev fonts-dejavu-core texlive-latex-base texlive-latex-recommended poppler-utils)
+# --list: read-only; never installs or builds.
+if [ $LIST = 1 ]; then
+  declare -A TABLE
+  for e in "${EXPERIMENTS[@]}"; do
+    if [ -x "$(bin "$e")" ] && TABLE[$e]=$("$(bin "$e")" targets --scale "$SCALE" 2>/dev/null); then
+      status=$("$(bin "$e")" runs --status --scale "$SCALE")
+      echo "$e, scale $SCALE: $(grep -c '^done' <<<"$status" || true) of $(grep -c . <<<"$status" || true) training runs finished (results/$e/$SCALE)"
+    else
+      echo "$e: not built, or built from older sources (swift build -c release); states unknown"
+    fi
+  done
+  printf '%-28s %-12s %-14s %-16s %s\n' "paper item" experiment target state "needs / file"
+  while IFS=$'\t' read -r item exp target pending; do
+    if ! is_experiment "$exp"; then state="not implemented"; detail="$pending"
+    elif [ -z "${TABLE[$exp]:-}" ]; then state="unknown"; detail="build $exp first"
+    else
+      line=$(awk -F'\t' -v t="$target" '$1 == t' <<<"${TABLE[$exp]}")
+      if [ -z "$line" ]; then state="not implemented"; detail="$exp lists no $target"
+      else state=$(cut -f4 <<<"$line"); detail="$(cut -f3 <<<"$line") / $(cut -f5 <<<"$line" | cut -d, -f1)"; fi
+    fi
+    printf '%-28s %-12s %-14s %-16s %s\n' "$item" "$exp" "$target" "$state" "$detail"
+  done < <(items)
+  exit 0
+fi
+
+# 1. System packages (one list, scripts/system-packages.txt).
+mapfile -t PACKAGES < <(grep -v '^#' scripts/system-packages.txt | grep .)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "reproduce.sh: missing system packages: ${missing[*]}" >&2
-  if [ $INSTALL = 1 ] && [ "$(id -u)" = 0 ]; then
+  if [ $DRY = 1 ]; then echo "apt-get update -qq && apt-get install -y -qq ${missing[*]}"
+  elif [ $INSTALL = 1 ] && [ "$(id -u)" = 0 ]; then
     echo "reproduce.sh: installing them with apt-get (running as root)" >&2
-    run apt-get update -qq
-    run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     die "install them first (needs root): sudo apt-get install -y ${missing[*]}"
   fi
 fi
 
-# 2. The test mode: unit tests, then the ci-scale pipeline into a scratch folder, then checks on every output.
+# 2. The test mode: unit tests, then every experiment's whole pipeline at ci scale into a scratch folder that is
+#    removed on exit, then checks on every output the experiments list.
 if [ $TEST = 1 ]; then
   run swift test
   run swift build -c release
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' EXIT
-  run .build/release/gibbs1d all --scale ci --results "$scratch/results" --out "$scratch/out" --quiet
-  run .build/release/plot-gallery "$scratch/gallery" >/dev/null
+  files=()
+  for e in "${EXPERIMENTS[@]}"; do
+    flags=(--scale ci --results "$scratch/results" --out "$scratch/out")
+    run "$(bin "$e")" all "${flags[@]}" --quiet
+    [ $DRY = 1 ] || files+=($("$(bin "$e")" targets "${flags[@]}" | cut -f5 | tr ',' ' '))
+  done
+  run "$(bin plot-gallery)" "$scratch/gallery" >/dev/null
   [ $DRY = 1 ] && exit 0
-  exec ./scripts/check-outputs.sh "$scratch/out" "$scratch/gallery"
+  status=0
+  ./scripts/check-outputs.sh "$scratch/gallery" "${files[@]}" || status=$?
+  exit $status
 fi
 
 # 3. Build.
-if [ $LIST = 1 ] || [ $EMIT = 1 ]; then
-  [ -x .build/release/gibbs1d ] || swift build -c release >/dev/null
-else
-  run swift build -c release
-fi
-G=(.build/release/gibbs1d)
-OUT_FLAGS=(--scale "$SCALE")
+run swift build -c release
 
 if [ $EMIT = 1 ]; then
-  "${G[@]}" runs "${OUT_FLAGS[@]}"
+  for e in "${EXPERIMENTS[@]}"; do "$(bin "$e")" runs --scale "$SCALE"; done
   exit 0
 fi
 
-if [ $LIST = 1 ]; then
-  [ "$SCALE" = quick ] && root=. || root="outputs/$SCALE"
-  done_runs=$("${G[@]}" runs --status "${OUT_FLAGS[@]}" | grep -c '^done' || true)
-  all_runs=$("${G[@]}" runs --status "${OUT_FLAGS[@]}" | wc -l)
-  echo "scale $SCALE: $done_runs of $all_runs training runs finished (results/gibbs1d/$SCALE)"
-  printf '%-13s %-62s %s\n' target "needs" "output"
-  for t in "${ALL_TARGETS[@]}"; do
-    case "$t" in
-      table1) needs="8 models (ID and OOD metrics) + ground truth"; f="$root/tables/table1-gibbs1d.tex" ;;
-      table3) needs="8 models (context-set metrics) + ground truth (both kernels)"; f="$root/tables/table3-gibbs1d-context.tex" ;;
-      table4) needs="4 approximately equivariant models (deviation)"; f="$root/tables/table4-gibbs1d-deviation.tex" ;;
-      table5) needs="TNP (T~), ConvCNP (T~) at B = 0,1,2,4,8,16 (10 runs)"; f="$root/tables/table5-gibbs1d-fixed-inputs.tex" ;;
-      figure1|figure3|figure4) needs="8 trained models"; f="$root/figures/${t}-gibbs1d.png" ;;
-      ground-truth) needs="nothing (exact GP predictor)"; f="results/gibbs1d/$SCALE/ground-truth-*.json" ;;
-      gallery) needs="nothing"; f="docs/gallery/gallery-lines.png" ;;
-    esac
-    if compgen -G "$f" >/dev/null; then state="exists"; else state="missing"; fi
-    [ "$done_runs" != "$all_runs" ] && [ "$state" = exists ] && [ "$t" != gallery ] && [ "$t" != ground-truth ] && state="exists (some runs unfinished)"
-    printf '%-13s %-62s %s: %s\n' "$t" "$needs" "$f" "$state"
+# The experiments this invocation touches.
+mapfile -t USED < <(for t in "${TARGETS[@]}"; do [ "$t" = gallery ] || makers "$t"; done | awk '!seen[$0]++')
+
+if [ $FORCE = 1 ]; then
+  for e in "${USED[@]}"; do
+    if [ -d "results/$e/$SCALE" ]; then
+      aside="results/$e/$SCALE.set-aside-$(date +%Y%m%d-%H%M%S)"
+      echo "reproduce.sh: --force: moving results/$e/$SCALE to $aside"
+      run mv "results/$e/$SCALE" "$aside"
+    fi
   done
-  exit 0
-fi
-
-if [ $FORCE = 1 ] && [ -d "results/gibbs1d/$SCALE" ]; then
-  aside="results/gibbs1d/$SCALE.set-aside-$(date +%Y%m%d-%H%M%S)"
-  echo "reproduce.sh: --force: moving results/gibbs1d/$SCALE to $aside"
-  run mv "results/gibbs1d/$SCALE" "$aside"
 fi
 
 start=$(date +%s)
 # 4. Independent training runs in parallel (each with its share of the cores).
 if [ "$JOBS" -gt 1 ]; then
-  cores=$(nproc)
-  threads=$(( cores / JOBS )); [ $threads -ge 1 ] || threads=1
+  threads=$(( $(nproc) / JOBS )); [ $threads -ge 1 ] || threads=1
   echo "reproduce.sh: training missing runs, $JOBS at a time, $threads thread(s) each"
-  if [ $DRY = 1 ]; then "${G[@]}" runs --missing "${OUT_FLAGS[@]}"
-  else "${G[@]}" runs --missing "${OUT_FLAGS[@]}" | AENP_THREADS=$threads xargs -P "$JOBS" -I{} sh -c '{}'; fi
+  for e in "${USED[@]}"; do
+    if [ $DRY = 1 ]; then "$(bin "$e")" runs --missing --scale "$SCALE"
+    else "$(bin "$e")" runs --missing --scale "$SCALE" | AENP_THREADS=$threads xargs -P "$JOBS" -I{} sh -c '{}'; fi
+  done
 fi
 
 # 5. The outputs.
-produced=()
 for t in "${TARGETS[@]}"; do
-  case "$t" in
-    table*) run "${G[@]}" table "${t#table}" "${OUT_FLAGS[@]}"; produced+=("$t") ;;
-    figure*) run "${G[@]}" figure "${t#figure}" "${OUT_FLAGS[@]}"; produced+=("$t") ;;
-    ground-truth) run "${G[@]}" ground-truth "${OUT_FLAGS[@]}"; produced+=("$t") ;;
-    gallery) run .build/release/plot-gallery docs/gallery >/dev/null; produced+=("$t") ;;
-  esac
+  if [ "$t" = gallery ]; then run "$(bin plot-gallery)" docs/gallery >/dev/null; continue; fi
+  for e in $(makers "$t"); do run "$(bin "$e")" build "$t" --scale "$SCALE"; done
 done
 [ $DRY = 1 ] && exit 0
 elapsed=$(( $(date +%s) - start ))
-[ "$SCALE" = quick ] && root=. || root="outputs/$SCALE"
 echo
-echo "reproduce.sh: done in $((elapsed / 60))m$((elapsed % 60))s at scale $SCALE: ${produced[*]}"
-echo "  tables:  $root/tables/   (.tex, .md, .json, .provenance.json)"
-echo "  figures: $root/figures/  (.png, .pdf, .caption.txt, .provenance.json)"
-echo "  cache:   results/gibbs1d/$SCALE/ (runs, checkpoints, metrics)"
+echo "reproduce.sh: done in $((elapsed / 60))m$((elapsed % 60))s at scale $SCALE: ${TARGETS[*]}"
+echo "  tables:  $(out_root)/tables/   (.tex, .md, .json, .provenance.json)"
+echo "  figures: $(out_root)/figures/  (.png, .pdf, .caption.txt, .provenance.json)"
+echo "  cache:   results/<experiment>/$SCALE/ (runs, checkpoints, metrics)"

@@ -3,6 +3,7 @@ import Foundation
 import NPData
 import NPModels
 import NPTensor
+import NPTraining
 
 /// The paper's 1-D experiment (Sec. 5.1, App. E.1): Gibbs-kernel GP data, eight models, Tables 1 (1-D
 /// columns), 3, 4, 5 and Figures 1, 3, 4. Every output is built from cached runs and metrics, training or
@@ -66,21 +67,22 @@ public final class Gibbs1DExperiment {
                                detail: "kernel \(kernel.rawValue), noise std 0.2, context centre U[-7,7] (ID) / U[13,27] (OOD), test seed 20240613 streams 10/11, \(scale.testTasks) test tasks per split")]
     }
 
-    func runRefs(_ configs: [RunConfig]) throws -> [Provenance.RunRef] {
-        try configs.map { c in
-            let m = try metrics(c)
-            return Provenance.RunRef(key: m.key, model: c.model.kind.displayName, fixedInputs: c.fixedInputCount, seed: c.seed,
-                                     steps: c.schedule.steps, trainingSeconds: m.trainingSeconds)
-        }
+    /// What a provenance record states about the experiment's configuration, encoded from the typed values.
+    struct Setting: Encodable {
+        var experiment: String
+        var scale: Gibbs1DScale
+        var kernel: GibbsKernel
+        var schedules: [String: TrainingSchedule]
+        var data: GibbsGPConfig
     }
 
     func provenance(output: URL, item: String, seconds: Double, runs: [RunConfig]) throws -> Provenance {
-        Provenance(output: output.path.replacingOccurrences(of: outputRoot.path + "/", with: ""), paperItem: item,
-                   scale: scale.name, seconds: seconds,
-                   configuration: ["experiment": experimentName, "scale": scale.name, "model preset": scale.preset.name,
-                                   "kernel": kernel.rawValue, "steps (CNN/TNP)": String(scale.steps), "steps (TE-TNP)": String(scale.teSteps),
-                                   "batch size": "16", "learning rate": "5e-4", "clipping": "value 0.5"],
-                   runs: try runRefs(runs), data: dataSources)
+        let setting = Setting(experiment: experimentName, scale: scale, kernel: kernel,
+                              schedules: ["CNN models and TNP": scale.schedule(for: .convCNPT), "TE-TNPs": scale.schedule(for: .tnpT)],
+                              data: .inDistribution(kernel: kernel))
+        return try Provenance(output: output.path.replacingOccurrences(of: outputRoot.path + "/", with: ""), paperItem: item,
+                              scale: scale.name, seconds: seconds, configuration: setting,
+                              runs: try runs.map { _ = try metrics($0); return try store.reference($0) }, data: dataSources)
     }
 
     public var figuresDirectory: URL { outputRoot.appendingPathComponent("figures") }

@@ -1,4 +1,5 @@
 import ExperimentKit
+import AtomicFile
 import Foundation
 import NPAutodiff
 import NPData

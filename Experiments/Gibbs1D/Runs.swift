@@ -7,7 +7,7 @@ import NPTensor
 import NPTraining
 
 /// Everything that determines a training run; its canonical JSON is hashed into the run's cache key.
-public struct RunConfig: Codable, Sendable, Equatable {
+public struct RunConfig: RunConfiguration {
     public var experiment = "gibbs1d"
     /// Bumped when the data generator changes in a way that invalidates results.
     public var dataVersion = 1
@@ -48,62 +48,34 @@ extension Gibbs1DExperiment {
         return RunConfig(model: spec, schedule: scale.schedule(for: kind), data: .inDistribution(kernel: kernel), seed: scale.seed)
     }
 
-    public func key(_ config: RunConfig) throws -> String { try RunStore.key(label: config.label, config: config) }
+    public func key(_ config: RunConfig) throws -> String { try store.key(config) }
 
     /// The model with trained weights, training it first if no finished run exists.
     public func trainedModel(_ config: RunConfig) throws -> NeuralProcess {
-        let key = try key(config)
-        var rng = RandomGenerator(seed: config.seed, stream: 0)
-        let model = config.model.build(rng: &rng)
-        let dir = store.runDirectory(key)
-        if !store.isDone(key) {
-            let lock = try RunLock(directory: dir)
-            defer { lock.unlock() }
-            if !store.isDone(key) {   // another process may have finished it before we took the lock
-                try train(model, config, key: key, directory: dir)
-                return model
-            }
-        }
-        try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
-        return model
-    }
-
-    func train(_ model: NeuralProcess, _ config: RunConfig, key: String, directory dir: URL) throws {
-        try writeJSON(config, to: dir.appendingPathComponent("config.json"))
         let sampler = GibbsGPSampler(config.data)
-        let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed, directory: dir,
-                              validation: validationSet()) { rng in sampler.sampleBatch(tasks: config.schedule.batchSize, using: &rng).batch }
-        trainer.progress = ProgressReporter(label: "\(experimentName) \(scale.name) \(config.label)", quiet: quiet)
-        try trainer.run()
-        try store.markDone(key)
+        return try store.trainedModel(config, progress: ProgressReporter(label: "\(experimentName) \(scale.name) \(config.label)", quiet: quiet),
+                                      validation: { validationSet() }) { rng in
+            sampler.sampleBatch(tasks: config.schedule.batchSize, using: &rng).batch
+        }
     }
 
     /// Metrics of a run, computing (and training) what is missing.
     public func metrics(_ config: RunConfig) throws -> RunMetrics {
-        let key = try key(config)
-        let url = store.evalURL(key)
-        if FileManager.default.fileExists(atPath: url.path), store.isDone(key) { return try readJSON(RunMetrics.self, from: url) }
-        let model = try trainedModel(config)
-        say("evaluating \(config.label) on \(scale.testTasks) in- and out-of-distribution test tasks")
-        let id = testSet(.inDistribution), ood = testSet(.outOfDistribution)
-        let approx = model.hasFixedInputs
-        let log = try readTrainingLog(key)
-        let m = RunMetrics(
-            key: key, model: config.model.kind, fixedInputs: config.fixedInputCount, steps: config.schedule.steps,
-            trainingSeconds: log.last?.seconds ?? 0,
-            inDistribution: Estimate(Evaluation.perTaskLogLikelihood(model, id, .on)),
-            outOfDistribution: Estimate(Evaluation.perTaskLogLikelihood(model, ood, .on)),
-            contextSet: Estimate(Evaluation.perTaskLogLikelihood(model, id, .on, onContext: true)),
-            inDistributionEquivariantComponent: approx ? Estimate(Evaluation.perTaskLogLikelihood(model, id, .off)) : nil,
-            deviation: approx ? Evaluation.equivarianceDeviation(model, id, p: 1) : nil)
-        try writeJSON(m, to: url)
-        return m
-    }
-
-    func readTrainingLog(_ key: String) throws -> [LogEntry] {
-        let url = store.runDirectory(key).appendingPathComponent("checkpoint.safetensors")
-        guard let data = try? Data(contentsOf: url), let md = try? SafeTensors.decode(data).metadata, let l = md["log"] else { return [] }
-        return (try? JSONDecoder().decode([LogEntry].self, from: Data(l.utf8))) ?? []
+        try store.cachedMetrics(config, RunMetrics.self) {
+            let key = try key(config)
+            let model = try trainedModel(config)
+            say("evaluating \(config.label) on \(scale.testTasks) in- and out-of-distribution test tasks")
+            let id = testSet(.inDistribution), ood = testSet(.outOfDistribution)
+            let approx = model.hasFixedInputs
+            return RunMetrics(
+                key: key, model: config.model.kind, fixedInputs: config.fixedInputCount, steps: config.schedule.steps,
+                trainingSeconds: store.trainingLog(key).last?.seconds ?? 0,
+                inDistribution: Estimate(Evaluation.perTaskLogLikelihood(model, id, .on)),
+                outOfDistribution: Estimate(Evaluation.perTaskLogLikelihood(model, ood, .on)),
+                contextSet: Estimate(Evaluation.perTaskLogLikelihood(model, id, .on, onContext: true)),
+                inDistributionEquivariantComponent: approx ? Estimate(Evaluation.perTaskLogLikelihood(model, id, .off)) : nil,
+                deviation: approx ? Evaluation.equivarianceDeviation(model, id, p: 1) : nil)
+        }
     }
 
     /// Every training run the outputs need: the eight models, then the ablation's extra fixed-input counts.

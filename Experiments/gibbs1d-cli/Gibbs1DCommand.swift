@@ -21,7 +21,7 @@ struct Gibbs1DCommand: ParsableCommand {
                  README for distributing the runs with `gibbs1d runs`).
         Results are cached under --results by a hash of each run's full configuration; delete a run's folder to redo it.
         """,
-        subcommands: [Train.self, Evaluate.self, GroundTruthCommand.self, Table.self, FigureCommand.self, All.self, Runs.self],
+        subcommands: [Train.self, Evaluate.self, GroundTruthCommand.self, Table.self, FigureCommand.self, Build.self, Targets.self, All.self, Runs.self],
         defaultSubcommand: All.self)
 
     static func main() {
@@ -120,29 +120,32 @@ struct Table: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build one table: 1 (1-D columns), 3, 4 or 5.")
     @OptionGroup var common: Common
     @Argument(help: "1, 3, 4 or 5") var number: Int
-    func run() throws {
-        let e = try common.experiment()
-        switch number {
-        case 1: try e.table1()
-        case 3: try e.table3()
-        case 4: try e.table4()
-        case 5: try e.table5()
-        default: throw ValidationError("the 1-D experiment makes Tables 1, 3, 4 and 5, not \(number)")
-        }
-    }
+    func run() throws { try common.experiment().build("table\(number)") }
 }
 
 struct FigureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "figure", abstract: "Build one figure: 1, 3 or 4.")
     @OptionGroup var common: Common
     @Argument(help: "1, 3 or 4") var number: Int
+    func run() throws { try common.experiment().build("figure\(number)") }
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build outputs by target name (see `targets`), training only what they need.")
+    @OptionGroup var common: Common
+    @Argument(help: "Targets, e.g. table1 figure3 ground-truth.") var targets: [String]
     func run() throws {
         let e = try common.experiment()
-        guard let f = Gibbs1DExperiment.FigureTask(rawValue: number) else {
-            throw ValidationError("the 1-D experiment makes Figures 1, 3 and 4, not \(number)")
-        }
-        try e.figure(f)
+        for t in targets { _ = try e.output(t) }   // every name checked before any work starts
+        for t in targets { try e.build(t) }
     }
+}
+
+struct Targets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List this experiment's outputs, tab-separated: target, paper item, needs, state (exists/missing), file.")
+    @OptionGroup var common: Common
+    func run() throws { for line in try common.experiment().targetTable() { print(line) } }
 }
 
 struct All: ParsableCommand {
@@ -151,8 +154,7 @@ struct All: ParsableCommand {
     func run() throws {
         let e = try common.experiment()
         for c in e.allRuns() { _ = try e.metrics(c) }
-        try e.table1(); try e.table3(); try e.table4(); try e.table5()
-        for f in Gibbs1DExperiment.FigureTask.allCases { try e.figure(f) }
+        for o in e.outputs { try e.build(o.target) }
     }
 }
 
@@ -162,14 +164,8 @@ struct Runs: ParsableCommand {
     @Flag(help: "Only runs that are not finished.") var missing = false
     @Flag(help: "Print status and key instead of commands.") var status = false
     func run() throws {
-        let e = try common.experiment()
-        for c in e.allRuns() {
-            let key = try e.key(c)
-            let done = e.store.isDone(key)
-            if missing && done { continue }
-            let b = c.takesFixedInputCount ? " --fixed-inputs \(c.fixedInputCount)" : ""
-            if status { print("\(done ? "done   " : "missing") \(key)") }
-            else { print(".build/release/gibbs1d train --scale \(e.scale.name) --kernel \(e.kernel.rawValue) --results \(common.results) --model \(c.model.kind.rawValue)\(b) --quiet") }
+        for r in try common.experiment().runStatus() where !(missing && r.done) {
+            print(status ? "\(r.done ? "done   " : "missing") \(r.key)" : r.command)
         }
     }
 }

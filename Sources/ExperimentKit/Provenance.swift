@@ -17,9 +17,11 @@ public struct Provenance: Codable, Sendable {
         public var seed: UInt64
         public var steps: Int
         public var trainingSeconds: Double?
-        public init(key: String, model: String, fixedInputs: Int?, seed: UInt64, steps: Int, trainingSeconds: Double?) {
+        /// The model code version the run was trained with (`ModelKind.codeVersion`).
+        public var codeVersion: Int?
+        public init(key: String, model: String, fixedInputs: Int?, seed: UInt64, steps: Int, trainingSeconds: Double?, codeVersion: Int? = nil) {
             self.key = key; self.model = model; self.fixedInputs = fixedInputs; self.seed = seed; self.steps = steps
-            self.trainingSeconds = trainingSeconds
+            self.trainingSeconds = trainingSeconds; self.codeVersion = codeVersion
         }
     }
     public struct DataSource: Codable, Sendable {
@@ -40,15 +42,16 @@ public struct Provenance: Codable, Sendable {
     public var command: String
     public var created: String
     public var seconds: Double
-    public var configuration: [String: String]
+    /// The experiment's configuration at this scale, encoded from its typed values.
+    public var configuration: JSONValue
     public var runs: [RunRef]
     public var data: [DataSource]
     public var machine: Machine
 
-    public init(output: String, paperItem: String, scale: String, seconds: Double, configuration: [String: String],
-                runs: [RunRef], data: [DataSource]) {
+    public init<C: Encodable>(output: String, paperItem: String, scale: String, seconds: Double, configuration: C,
+                              runs: [RunRef], data: [DataSource]) throws {
         self.output = output; self.paperItem = paperItem; self.scale = scale; self.seconds = seconds
-        self.configuration = configuration; self.runs = runs; self.data = data
+        self.configuration = try JSONValue(encoding: configuration); self.runs = runs; self.data = data
         let git = Provenance.gitState()
         commit = git.commit; workingTreeDirty = git.dirty
         command = ([URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent] + CommandLine.arguments.dropFirst()).joined(separator: " ")

@@ -1,3 +1,4 @@
+import AtomicFile
 import Foundation
 import NPNN
 
@@ -16,11 +17,6 @@ public struct RunStore: Sendable {
     }
 
     public var base: URL { root.appendingPathComponent(experiment).appendingPathComponent(scale) }
-
-    /// A short stable key: `<label>-<first 12 hex digits of FNV-1a-64 of the canonical JSON>`.
-    public static func key<C: Encodable>(label: String, config: C) throws -> String {
-        "\(label)-\(String(fnv1a(try canonicalJSON(config)), radix: 16).leftPadded(to: 16).prefix(12))"
-    }
 
     public func runDirectory(_ key: String) -> URL { base.appendingPathComponent("runs").appendingPathComponent(key) }
     public func evalURL(_ key: String) -> URL { base.appendingPathComponent("eval").appendingPathComponent("\(key).json") }

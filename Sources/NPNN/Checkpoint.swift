@@ -1,3 +1,4 @@
+import AtomicFile
 import Foundation
 import NPTensor
 
@@ -38,18 +39,5 @@ public enum Checkpoint {
         }
         try store.load(params)
         return metadata
-    }
-}
-
-/// Writes `data` to a temporary file next to `url`, then renames it into place.
-public func writeAtomically(_ data: Data, to url: URL) throws {
-    let dir = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-    try data.write(to: tmp)
-    if rename(tmp.path, url.path) != 0 {
-        let err = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: tmp)
-        throw CheckpointError.unreadable("cannot move \(tmp.path) to \(url.path): \(err)")
     }
 }

@@ -1,3 +1,4 @@
+import AtomicFile
 import Foundation
 
 /// A figure: a grid of panels (`Axes`) on a page of a given size in inches, written as PNG (raster, at a
@@ -132,19 +133,8 @@ public final class Figure {
     }
 
     func atomically(_ url: URL, _ body: (String) throws -> Void) throws {
-        let dir = url.deletingLastPathComponent()
-        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-            throw PlotError.writeFailed("cannot create directory \(dir.path): \(error.localizedDescription)")
-        }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try body(tmp.path)
-            guard rename(tmp.path, url.path) == 0 else {
-                throw PlotError.writeFailed("cannot move the finished file to \(url.path): \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw error
+        do { try writeAtomically(to: url) { try body($0.path) } } catch let e as AtomicWriteError {
+            throw PlotError.writeFailed(e.description)
         }
     }
 }

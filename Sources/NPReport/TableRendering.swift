@@ -1,3 +1,4 @@
+import AtomicFile
 import Foundation
 
 extension ResultsTable {
@@ -89,9 +90,9 @@ extension ResultsTable {
     /// Writes `name.tex`, `name.md` and `name.json` into `directory`, each atomically.
     public func write(to directory: URL, name: String) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Data(latex().utf8).write(to: directory.appendingPathComponent("\(name).tex"), options: .atomic)
-        try Data(markdown().utf8).write(to: directory.appendingPathComponent("\(name).md"), options: .atomic)
-        try json().write(to: directory.appendingPathComponent("\(name).json"), options: .atomic)
+        try writeAtomically(Data(latex().utf8), to: directory.appendingPathComponent("\(name).tex"))
+        try writeAtomically(Data(markdown().utf8), to: directory.appendingPathComponent("\(name).md"))
+        try writeAtomically(json(), to: directory.appendingPathComponent("\(name).json"))
     }
 
     struct Span { let title: String?; let count: Int }

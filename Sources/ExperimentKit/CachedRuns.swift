@@ -1,0 +1,84 @@
+import AtomicFile
+import Foundation
+import NPModels
+import NPNN
+import NPTensor
+import NPTraining
+
+/// A training run's full configuration: what it trains (the model specification), how (the schedule), on what
+/// (the experiment's data settings, in the conforming type) and from which seed. Its canonical JSON names the
+/// run in the cache; the model kind's code version is part of the name from version 2 on.
+public protocol RunConfiguration: Codable, Sendable, Equatable {
+    /// Folder-name prefix of the run, e.g. `convcnp-t-approx-B4`.
+    var label: String { get }
+    var model: ModelSpec { get }
+    var schedule: TrainingSchedule { get }
+    var seed: UInt64 { get }
+    /// The version of the code that computes this run's model; by default `ModelKind.codeVersion`.
+    var codeVersion: Int { get }
+}
+
+extension RunConfiguration {
+    public var codeVersion: Int { model.kind.codeVersion }
+}
+
+extension RunStore {
+    /// The run's cache key: `<label>-<hash>`, the hash over the configuration's canonical JSON and, from model
+    /// code version 2 on, that version; so a model fix retrains the runs of that model and no others.
+    public func key<C: RunConfiguration>(_ config: C) throws -> String {
+        var data = try canonicalJSON(config)
+        if config.codeVersion > 1 { data.append(Data("\nmodel code version \(config.codeVersion)".utf8)) }
+        return "\(config.label)-\(String(fnv1a(data), radix: 16).leftPadded(to: 16).prefix(12))"
+    }
+
+    /// The model of a run with trained weights: loaded from a finished run, or trained — resuming from the last
+    /// checkpoint of an interrupted one — under the run's lock, so that two processes never train it at once.
+    public func trainedModel<C: RunConfiguration>(_ config: C, progress: ProgressReporter?, validation: () -> [TaskBatch],
+                                                  sampleBatch: @escaping (inout RandomGenerator) -> TaskBatch) throws -> NeuralProcess {
+        let key = try key(config)
+        var rng = RandomGenerator(seed: config.seed, stream: 0)
+        let model = config.model.build(rng: &rng)
+        let dir = runDirectory(key)
+        if !isDone(key) {
+            let lock = try RunLock(directory: dir)
+            defer { lock.unlock() }
+            if !isDone(key) {   // another process may have finished it before we took the lock
+                try writeJSON(config, to: dir.appendingPathComponent("config.json"))
+                let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed, directory: dir,
+                                      validation: validation(), sampleBatch: sampleBatch)
+                trainer.progress = progress
+                try trainer.run()
+                try markDone(key)
+                return model
+            }
+        }
+        try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
+        return model
+    }
+
+    /// A finished run's metrics from `eval/<key>.json`, or computed (and written) by `compute` when missing.
+    public func cachedMetrics<C: RunConfiguration, M: Codable>(_ config: C, _ type: M.Type, compute: () throws -> M) throws -> M {
+        let key = try key(config)
+        let url = evalURL(key)
+        if FileManager.default.fileExists(atPath: url.path), isDone(key) { return try readJSON(M.self, from: url) }
+        let m = try compute()
+        try writeJSON(m, to: url)
+        return m
+    }
+
+    /// The training log stored in a run's checkpoint (empty when there is none).
+    public func trainingLog(_ key: String) -> [LogEntry] {
+        let url = runDirectory(key).appendingPathComponent("checkpoint.safetensors")
+        guard let data = try? Data(contentsOf: url), let md = try? SafeTensors.decode(data).metadata, let l = md["log"] else { return [] }
+        return (try? JSONDecoder().decode([LogEntry].self, from: Data(l.utf8))) ?? []
+    }
+
+    /// The provenance record of a run.
+    public func reference<C: RunConfiguration>(_ config: C) throws -> Provenance.RunRef {
+        let key = try key(config)
+        return Provenance.RunRef(key: key, model: config.model.kind.displayName,
+                                 fixedInputs: config.model.resolvedFixedInputCount,
+                                 seed: config.seed, steps: config.schedule.steps, trainingSeconds: trainingLog(key).last?.seconds,
+                                 codeVersion: config.codeVersion)
+    }
+}
