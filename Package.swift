@@ -22,6 +22,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "NPTensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NPAutodiff", dependencies: ["NPTensor"], swiftSettings: fastMath),
         .target(name: "NPNN", dependencies: ["NPAutodiff", "NPTensor"], swiftSettings: fastMath),
@@ -29,6 +30,8 @@ let package = Package(
         .target(name: "NPData", dependencies: ["NPTensor", "CBLAS"], swiftSettings: fastMath),
         .target(name: "NPTraining", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor"], swiftSettings: fastMath),
         .target(name: "NPPlot", dependencies: ["CCairo"]),
+        .target(name: "StationData", dependencies: ["CZlib", "NPTensor"]),
+        .executableTarget(name: "station-data", dependencies: ["StationData"], path: "Tools/station-data"),
         .target(name: "Gibbs1D", dependencies: ["ExperimentKit", "NPTraining", "NPData", "NPModels", "NPPlot", "NPReport", "NPNN", "NPTensor"],
                 path: "Experiments/Gibbs1D"),
         .executableTarget(name: "gibbs1d", dependencies: ["Gibbs1D", "ExperimentKit", "NPData",
@@ -48,5 +51,6 @@ let package = Package(
         .testTarget(name: "Gibbs1DTests", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPTraining"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
+        .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
     ]
 )
