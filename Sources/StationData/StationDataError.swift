@@ -31,7 +31,7 @@ public enum StationDataError: Error, CustomStringConvertible, Equatable {
             return "unsupported R SEXP type \(code) (\(name)); this reader implements the types numeric data sets use"
         case .unexpectedObject(let m): return "unexpected R object: \(m)"
         case .dataSetUnavailable(let m):
-            return "station data unavailable: \(m). Run `\(StationDataError.setupCommand)` to create it"
+            return "station data unavailable: \(m). Run `\(StationDataError.setupCommand)` to (re)create it"
         }
     }
 }
