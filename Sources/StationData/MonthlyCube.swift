@@ -19,7 +19,10 @@ public struct MonthlyCube: Equatable, Sendable {
         var out = [Double](repeating: .nan, count: v.count)
         for s in 0..<stations {
             for month in 0..<m {
-                for y in 0..<years { out[(y * m + month) * stations + s] = v[y + years * (month + m * s)] }
+                for y in 0..<years {
+                    let x = v[y + years * (month + m * s)]
+                    out[(y * m + month) * stations + s] = x.isNaN ? .nan : x   // NA (a NaN with payload 1954) → NaN
+                }
             }
         }
         self.init(yearCount: years, stationCount: stations, values: out)
@@ -34,6 +37,12 @@ public struct MonthlyCube: Equatable, Sendable {
 
     public subscript(year year: Int, month month: Int, station station: Int) -> Double {
         values[(year * MonthlyCube.monthsPerYear + month) * stationCount + station]
+    }
+
+    /// Equal shapes and values, with any two NaNs (missing) equal.
+    public static func == (a: MonthlyCube, b: MonthlyCube) -> Bool {
+        a.yearCount == b.yearCount && a.stationCount == b.stationCount
+            && zip(a.values, b.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
     }
 
     /// The number of non-missing values.

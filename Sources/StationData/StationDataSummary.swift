@@ -33,6 +33,8 @@ public struct StationDataSummary: Sendable {
     public let observationsPerSplit: [StationSplit: Int]
     public let elevationGridSize: (x: Int, y: Int)
     public let elevationGridMissing: Int
+    /// The training split's standardisation statistics (data.md §5.2).
+    public let trainingStandardisation: StationStandardisation
 
     public init(_ data: ColoradoMonthlyMet) {
         let builder = StationTaskBuilder(data: data)
@@ -80,6 +82,7 @@ public struct StationDataSummary: Sendable {
         observationsPerSplit = observations
         elevationGridSize = (data.elevationGrid.x.count, data.elevationGrid.y.count)
         elevationGridMissing = data.elevationGrid.z.filter(\.isNaN).count
+        trainingStandardisation = StationStandardisation.fit(builder)
     }
 
     static func median(_ v: [Double]) -> Double {
@@ -108,6 +111,15 @@ public struct StationDataSummary: Sendable {
             "stations with ≥ 240 reporting months: \(stationsWithTwentyYears)",
             "elevation grid \(elevationGridSize.x) × \(elevationGridSize.y), \(elevationGridMissing) missing",
             "splits:",
-        ] + splitLines
+        ] + splitLines + [standardisationLine]
+    }
+
+    private var standardisationLine: String {
+        let z = trainingStandardisation
+        func f(_ x: Double) -> String { String(format: "%.3f", x) }
+        return "training standardisation (\(z.observationCount) station-months): lon centre \(f(z.longitudeCentre)), "
+            + "lat centre \(f(z.latitudeCentre)), common scale \(f(z.horizontalScale))°; time \(f(z.timeMean)) ± "
+            + "\(f(z.timeStd)) months since Jan \(yearRange.lowerBound); elevation \(f(z.elevationMean)) ± \(f(z.elevationStd)) m; "
+            + "target \(f(z.targetMean)) ± \(f(z.targetStd)) °C"
     }
 }
