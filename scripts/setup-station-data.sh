@@ -6,30 +6,34 @@
 #
 #   scripts/setup-station-data.sh [DEST] [--force]
 #
-#   DEST      output directory (default data/stations, relative to the repository root); the package and the
-#             extracted .rda are kept in DEST/source
+#   DEST      output directory (default: data/stations in the repository; a relative DEST is taken from the
+#             current directory); the package and the extracted .rda are kept in DEST/source
 #   --force   convert again even when DEST already holds a complete, verified data set
 #
 # Environment: STATION_DATA_BIN (a built station-data executable; default: built here with `swift build`),
-# SWIFT_BUILD_FLAGS (extra flags for that build, e.g. "-c release").
+# SWIFT_BUILD_FLAGS (extra flags for that build, e.g. "-c release"), STATION_DATA_EXPECTED_DEB_SHA256 and
+# STATION_DATA_EXPECTED_RDA_SHA256 (override the expected checksums of data.md §2.2).
 # Needs apt-get and dpkg (run as root, as here and in CI). Idempotent: a complete data set is left alone.
 set -euo pipefail
+CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 
 PACKAGE=r-cran-fields
 RDA_IN_PACKAGE=usr/lib/R/site-library/fields/data/COmonthlyMet.rda
 # data.md §2.2, Debian 12 (bookworm), r-cran-fields 14.1-1.
-EXPECTED_DEB_SHA256=a253c5ab476199c4682a8579f46d4070858b32b4e132113904dfefb671bfc671
-EXPECTED_RDA_SHA256=5bcdd004aa8db0430fac663e992af2e33dbf63e72c3f206f999866e3f4c346e5
+# STATION_DATA_EXPECTED_DEB_SHA256 / _RDA_SHA256 override them (another Debian release, or to see the warning).
+EXPECTED_DEB_SHA256="${STATION_DATA_EXPECTED_DEB_SHA256:-a253c5ab476199c4682a8579f46d4070858b32b4e132113904dfefb671bfc671}"
+EXPECTED_RDA_SHA256="${STATION_DATA_EXPECTED_RDA_SHA256:-5bcdd004aa8db0430fac663e992af2e33dbf63e72c3f206f999866e3f4c346e5}"
 
 DEST=data/stations
 FORCE=0
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "setup-station-data: unknown option $arg" >&2; exit 2 ;;
-    *) DEST="$arg" ;;
+    /*) DEST="$arg" ;;
+    *) DEST="$CALLER_DIR/$arg" ;;   # a DEST given on the command line is relative to the caller's directory
   esac
 done
 say() { echo "setup-station-data: $*"; }
@@ -49,7 +53,7 @@ fi
 
 # 2. Nothing to do when the converted data set is complete.
 if [ "$FORCE" = 0 ] && [ -f "$DEST/manifest.json" ] && "$BIN" verify "$DEST" >/dev/null 2>&1; then
-  say "$DEST is up to date ($("$BIN" verify "$DEST" | sed 's/^station-data: //')); --force converts again"
+  say "up to date, nothing to do: $("$BIN" verify "$DEST" | sed 's/^station-data: //') (--force converts again)"
   exit 0
 fi
 
