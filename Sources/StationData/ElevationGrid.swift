@@ -28,6 +28,15 @@ public struct ElevationGrid: Equatable, Sendable {
         return (1 - fy) * ((1 - fx) * a + fx * b) + fy * ((1 - fx) * c + fx * d)
     }
 
+    /// The sub-grid of the nodes inside the ranges (e.g. the west region for the figure's elevation panel).
+    public func cropped(longitude: ClosedRange<Double>, latitude: ClosedRange<Double>) throws -> ElevationGrid {
+        let columns = x.indices.filter { longitude.contains(x[$0]) }, rows = y.indices.filter { latitude.contains(y[$0]) }
+        var values = [Double]()
+        values.reserveCapacity(columns.count * rows.count)
+        for j in rows { for i in columns { values.append(self[i, j]) } }
+        return try ElevationGrid(x: columns.map { x[$0] }, y: rows.map { y[$0] }, z: values)
+    }
+
     /// The lower node index and the fraction towards the next node, for an ascending axis.
     private func cell(_ v: Double, _ axis: [Double]) -> (Int, Double)? {
         guard let first = axis.first, let last = axis.last, v >= first, v <= last else { return nil }

@@ -94,5 +94,9 @@ import Testing
         #expect(try #require(grid.elevation(lon: -106.5, lat: 38.25)) == 1262.5)   // the grid is linear: exact
         #expect(grid.elevation(lon: -102, lat: 41) == 1740)
         #expect(grid.elevation(lon: -110, lat: 38) == nil)
+        let west = try grid.cropped(longitude: -109 ... -105.2, latitude: 38 ... 40)
+        #expect(west.x == [-109, -108, -107, -106] && west.y == [38, 39, 40])
+        #expect(west[3, 2] == grid[3, 3] && west.z.count == 12)
+        #expect(throws: StationDataError.self) { try grid.cropped(longitude: -100 ... -99, latitude: 38 ... 40) }
     }
 }
