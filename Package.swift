@@ -22,6 +22,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "AtomicFile"),
         .target(name: "NPTensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NPAutodiff", dependencies: ["NPTensor"], swiftSettings: fastMath),
@@ -30,6 +31,8 @@ let package = Package(
         .target(name: "NPData", dependencies: ["NPTensor", "CBLAS"], swiftSettings: fastMath),
         .target(name: "NPTraining", dependencies: ["AtomicFile", "NPModels", "NPNN", "NPAutodiff", "NPTensor"], swiftSettings: fastMath),
         .target(name: "NPPlot", dependencies: ["AtomicFile", "CCairo"]),
+        .target(name: "StationData", dependencies: ["AtomicFile", "CZlib", "NPTensor"]),
+        .executableTarget(name: "station-data", dependencies: ["StationData"], path: "Tools/station-data"),
         .target(name: "Gibbs1D", dependencies: ["AtomicFile", "ExperimentKit", "NPTraining", "NPData", "NPModels", "NPPlot", "NPReport", "NPNN", "NPTensor"],
                 path: "Experiments/Gibbs1D"),
         .executableTarget(name: "gibbs1d", dependencies: ["Gibbs1D", "ExperimentKit", "NPData",
@@ -49,5 +52,6 @@ let package = Package(
         .testTarget(name: "Gibbs1DTests", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPTraining"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
+        .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
     ]
 )

@@ -119,6 +119,8 @@ fi
 # 2. The test mode: unit tests, then every experiment's whole pipeline at ci scale into a scratch folder that is
 #    removed on exit, then checks on every output the experiments list.
 if [ $TEST = 1 ]; then
+  # The real station data (Debian's r-cran-fields) for the loader's tests on the real file.
+  run ./scripts/setup-station-data.sh data/stations
   run swift test
   run swift build -c release
   scratch=$(mktemp -d)
