@@ -10,6 +10,8 @@ import NPTraining
 /// evaluating only what is missing.
 public final class Gibbs1DExperiment {
     public let experimentName = "gibbs1d"
+    /// The eight models of the 1-D experiment, in the paper's table order.
+    public static let models: [ModelKind] = [.tnp, .tnpT, .tnpTApprox, .convCNPT, .convCNPTApprox, .relaxedConvCNP, .equivCNPE, .equivCNPEApprox]
     public let scale: Gibbs1DScale
     /// The kernel the data are generated with (the paper's formula unless chosen otherwise).
     public let kernel: GibbsKernel

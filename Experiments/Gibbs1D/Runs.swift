@@ -80,7 +80,7 @@ extension Gibbs1DExperiment {
 
     /// Every training run the outputs need: the eight models, then the ablation's extra fixed-input counts.
     public func allRuns() -> [RunConfig] {
-        var runs = ModelKind.allCases.map { runConfig($0) }
+        var runs = Self.models.map { runConfig($0) }
         for b in scale.ablationCounts where b > 0 {
             for kind in [ModelKind.tnpTApprox, .convCNPTApprox] {
                 let c = runConfig(kind, fixedInputs: b)

@@ -45,7 +45,7 @@ extension Gibbs1DExperiment {
             caption: "Average test log-likelihoods (↑) for the synthetic 1-D GP experiment (the paper's Table 1, 1-D columns; the smoke column comes from the 2-D experiment). Results are grouped together by model class. Best in-class result is bolded.",
             label: "tab:gibbs1d-loglik", columns: [TableColumn("ID", group: "1-D GP"), TableColumn("OOD", group: "1-D GP")],
             groups: groups, decimals: 3, note: scaleNote)
-        return try write(table, name: "table1-gibbs1d", item: "Table 1 (1-D columns)", runs: ModelKind.allCases.map { runConfig($0) }, started: started)
+        return try write(table, name: "table1-gibbs1d", item: "Table 1 (1-D columns)", runs: Self.models.map { runConfig($0) }, started: started)
     }
 
     /// Table 3: log-likelihoods on the context sets, with the ground truth under both kernel readings.
@@ -65,7 +65,7 @@ extension Gibbs1DExperiment {
         let table = try ResultsTable(
             caption: "Average log-likelihoods (↑) for the synthetic 1-D GP experiment when tested on context sets. The paper reports a ground-truth log-likelihood of 0.2806 ± 0.0005; the two ground-truth rows above it are this reproduction's exact predictor with the paper's kernel formula and with the kernel the authors' code computed (\(gt.tasks) tasks each).",
             label: "tab:gibbs1d-context", columns: [TableColumn("Context log-lik.")], groups: groups, decimals: 4, note: scaleNote)
-        return try write(table, name: "table3-gibbs1d-context", item: "Table 3", runs: ModelKind.allCases.map { runConfig($0) }, started: started)
+        return try write(table, name: "table3-gibbs1d-context", item: "Table 3", runs: Self.models.map { runConfig($0) }, started: started)
     }
 
     /// Table 4: equivariance deviation of the approximately equivariant models, in percent.

@@ -63,14 +63,14 @@ struct Common: ParsableArguments {
 }
 
 struct ModelChoice: ParsableArguments {
-    @Option(help: "One of: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "One of: \(Gibbs1DExperiment.models.map(\.rawValue).joined(separator: ", ")).")
     var model: String
     @Option(name: .customLong("fixed-inputs"), help: "B, the number of fixed inputs (approximately equivariant models; default: the paper's).")
     var fixedInputs: Int?
 
     func kind() throws -> ModelKind {
-        guard let k = ModelKind(rawValue: model) else {
-            throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let k = ModelKind(rawValue: model), Gibbs1DExperiment.models.contains(k) else {
+            throw ValidationError("unknown model '\(model)'; choose one of \(Gibbs1DExperiment.models.map(\.rawValue).joined(separator: ", "))")
         }
         if fixedInputs != nil && !k.takesFixedInputCount {
             throw ValidationError("--fixed-inputs applies to tnp-t-approx, convcnp-t-approx and equivcnp-e-approx")
