@@ -212,7 +212,8 @@ extension PairwiseLogitPlan {
         G.withUnsafeBufferPointer { pg in gq.withUnsafeMutableBufferPointer { pgq in gxq.withUnsafeMutableBufferPointer { pgxq in
         q.value.scalars.withUnsafeBufferPointer { pq in k.value.scalars.withUnsafeBufferPointer { pk in
             let (GL, Q, K) = (pg.baseAddress!, pq.baseAddress!, pk.baseAddress!)
-            let (GQ, GXQ) = (pgq.baseAddress, pgxq.baseAddress)
+            // An empty array may still have a base address: only hand out pointers for gradients that exist.
+            let (GQ, GXQ) = (q.requiresGrad ? pgq.baseAddress : nil, xq.requiresGrad ? pgxq.baseAddress : nil)
             forEachChunk { units, s, c in
                 var base = privates.baseAddress! + c * privateSize
                 var dW: [UnsafeMutablePointer<Float>] = [], dB: [UnsafeMutablePointer<Float>] = []

@@ -37,29 +37,36 @@ public struct MultiHeadAttention {
     /// Keys with `keyMask` [m, nk] = 0 (padding) get zero attention weight.
     public func callAsFunction(_ tape: Tape, queries: Variable, keys: Variable, xq: Tensor? = nil, xk: Tensor? = nil,
                                keyMask: Tensor? = nil) -> Variable {
+        attend(tape, queries: queries, keys: keys, queryPositions: xq.map(tape.constant), keyPositions: xk.map(tape.constant), keyMask: keyMask)
+    }
+
+    /// How the TE logits are computed: the fused pair-MLP op (the default) or its unfused reference composition.
+    /// Both use the same parameters and agree to float rounding (tested).
+    public enum LogitImplementation: Sendable { case fused, reference }
+
+    /// Attention with positions as variables, so that learned positions (pseudo-locations) get gradients through
+    /// the TE logits. Positions are needed only for TE attention.
+    public func attend(_ tape: Tape, queries: Variable, keys: Variable, queryPositions xq: Variable?, keyPositions xk: Variable?,
+                       keyMask: Tensor? = nil, implementation: LogitImplementation = .fused) -> Variable {
         let (m, nq, nk) = (queries.shape[0], queries.shape[1], keys.shape[1])
         let q = splitHeads(tape, wq(tape, queries)), k = splitHeads(tape, wk(tape, keys)), v = splitHeads(tape, wv(tape, keys))
         let scale = 1 / Float(headWidth).squareRoot()
-        var logits = tape.matmul(q, k, transposeB: true)   // [m, H, nq, nk], unscaled
-        var softmaxScale = scale
+        if let keyMask { precondition(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)") }
+        let attn: Variable
         if let logitMLP {
             guard let xq, let xk else { preconditionFailure("TE attention needs query and key positions") }
-            let dx = xq.shape[2]
-            // Pairwise differences x_q − x_k as a constant [m, nq, nk, dx].
-            var diff = [Float](repeating: 0, count: m * nq * nk * dx)
-            for b in 0..<m { for i in 0..<nq { for j in 0..<nk { for c in 0..<dx {
-                diff[((b * nq + i) * nk + j) * dx + c] = xq.scalars[(b * nq + i) * dx + c] - xk.scalars[(b * nk + j) * dx + c]
-            } } } }
-            let dots = tape.permute(tape.affine(logits, scale: scale), [0, 2, 3, 1])   // [m, nq, nk, H]
-            let pair = tape.concat([tape.constant(Tensor(shape: [m, nq, nk, dx], scalars: diff)), dots], axis: -1)
-            logits = tape.permute(logitMLP(tape, pair), [0, 3, 1, 2])   // back to [m, H, nq, nk]
-            softmaxScale = 1
+            let layers = logitMLP.layers.map { PairwiseMLPLayer(weight: $0.weight, bias: $0.bias) }
+            let logits = implementation == .fused
+                ? tape.pairwiseLogitMLP(queries: q, keys: k, dotScale: scale, queryPositions: xq, keyPositions: xk, layers: layers, keyMask: keyMask)
+                : tape.pairwiseLogitMLPReference(queries: q, keys: k, dotScale: scale, queryPositions: xq, keyPositions: xk, layers: layers, keyMask: keyMask)
+            attn = tape.softmax(logits, axis: -1)   // [m, H, nq, nk]
+        } else {
+            var logits = tape.matmul(q, k, transposeB: true)   // [m, H, nq, nk], unscaled
+            if let keyMask {   // −10³⁰ before the softmax: exp underflows to exactly 0 for padded keys
+                logits = tape.add(logits, tape.constant(Tensor(shape: [m, 1, 1, nk], scalars: keyMask.scalars.map { $0 == 0 ? -1e30 : 0 })))
+            }
+            attn = tape.softmax(logits, axis: -1, scale: scale)
         }
-        if let keyMask {   // −10³⁰ before the softmax: exp underflows to exactly 0 for padded keys
-            precondition(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)")
-            logits = tape.add(logits, tape.constant(Tensor(shape: [m, 1, 1, nk], scalars: keyMask.scalars.map { $0 == 0 ? -1e30 : 0 })))
-        }
-        let attn = tape.softmax(logits, axis: -1, scale: softmaxScale)
         let out = tape.matmul(attn, v)   // [m, H, nq, dh]
         let merged = tape.reshape(tape.permute(out, [0, 2, 1, 3]), [m, nq, heads * headWidth])
         return wo(tape, merged)
@@ -85,10 +92,19 @@ public struct AttentionBlock {
 
     /// Self-attention when `keys` is nil; `keyMask` [m, nk] marks real keys (the queries' own mask for self-attention).
     public func callAsFunction(_ tape: Tape, _ z: Variable, keys: Variable? = nil, xq: Tensor? = nil, xk: Tensor? = nil,
-                               keyMask: Tensor? = nil) -> Variable {
+                               keyMask: Tensor? = nil, implementation: MultiHeadAttention.LogitImplementation = .fused) -> Variable {
+        let queryPositions = xq.map(tape.constant)
+        return self(tape, z, keys: keys, queryPositions: queryPositions, keyPositions: xk.map(tape.constant) ?? queryPositions,
+                    keyMask: keyMask, implementation: implementation)
+    }
+
+    /// The same with positions as variables (learned pseudo-locations); `keyPositions` nil means the queries' own.
+    public func callAsFunction(_ tape: Tape, _ z: Variable, keys: Variable? = nil, queryPositions: Variable?, keyPositions: Variable?,
+                               keyMask: Tensor? = nil, implementation: MultiHeadAttention.LogitImplementation = .fused) -> Variable {
         let q = norm1(tape, z)
         let k = keys.map { norm1(tape, $0) } ?? q
-        var h = tape.add(z, attention(tape, queries: q, keys: k, xq: xq, xk: xk ?? xq, keyMask: keyMask))
+        var h = tape.add(z, attention.attend(tape, queries: q, keys: k, queryPositions: queryPositions, keyPositions: keyPositions ?? queryPositions,
+                                             keyMask: keyMask, implementation: implementation))
         h = tape.add(h, feedForward(tape, norm2(tape, h)))
         return h
     }

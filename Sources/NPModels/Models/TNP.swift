@@ -34,6 +34,8 @@ public final class TNP: NeuralProcess {
     public let fixedInputs: FixedInputs?
     let blocks: [AttentionBlock]
     let head: GaussianHead
+    /// How TE attention computes its logits (fused by default; the reference composition for tests).
+    public var logitImplementation: MultiHeadAttention.LogitImplementation = .fused
 
     public init(config: Config, translationEquivariant te: Bool, fixedInputs fixed: FixedInputsConfig?,
                 inputDimension dx: Int = 1, outputDimension dy: Int = 1, rng: inout RandomGenerator) {
@@ -81,8 +83,8 @@ public final class TNP: NeuralProcess {
         if let fixedInputs { zc = tape.add(zc, fixedInputs(tape, positions: xc, switch: sw)) }
         let te = translationEquivariant
         for block in blocks {
-            zc = block(tape, zc, xq: te ? xc : nil, keyMask: mask)
-            zt = block(tape, zt, keys: zc, xq: te ? xt : nil, xk: te ? xc : nil, keyMask: mask)
+            zc = block(tape, zc, xq: te ? xc : nil, keyMask: mask, implementation: logitImplementation)
+            zt = block(tape, zt, keys: zc, xq: te ? xt : nil, xk: te ? xc : nil, keyMask: mask, implementation: logitImplementation)
         }
         return head(tape, zt)
     }
