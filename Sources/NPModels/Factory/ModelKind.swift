@@ -8,13 +8,15 @@ public enum ModelRecipe: Sendable, Equatable {
     /// Convolutional NPs with a `ConvStack` backbone of the given convolution; the relaxed kind carries its own
     /// position-dependent weights instead of fixed inputs.
     case convolutional(ConvRecipe, fixedInputs: Bool)
+    /// Pseudo-token TNPs (IST style): the plain PT-TNP or the PT-TE-TNP, with or without fixed inputs.
+    case pseudoTokenTransformer(translationEquivariant: Bool, fixedInputs: Bool)
 
     public enum ConvRecipe: Sendable, Equatable { case plain, symmetric, relaxed }
 
     /// Whether the model has a position-dependent part that breaks its symmetry (fixed inputs or relaxed weights).
     public var isApproximatelyEquivariant: Bool {
         switch self {
-        case .transformer(_, let f): return f
+        case .transformer(_, let f), .pseudoTokenTransformer(_, let f): return f
         case .convolutional(let c, let f): return f || c == .relaxed
         }
     }
@@ -22,12 +24,13 @@ public enum ModelRecipe: Sendable, Equatable {
     /// Whether the number of fixed inputs B is a free choice (the RelaxedConvCNP's count is tied to C).
     public var takesFixedInputCount: Bool {
         switch self {
-        case .transformer(_, let f), .convolutional(_, let f): return f
+        case .transformer(_, let f), .convolutional(_, let f), .pseudoTokenTransformer(_, let f): return f
         }
     }
 }
 
-/// The eight models of the paper's 1-D experiment.
+/// The models: the eight of the paper's 1-D experiment, then the pseudo-token TNPs of the smoke and
+/// environmental experiments.
 public enum ModelKind: String, CaseIterable, Codable, Sendable {
     case tnp = "tnp"
     case tnpT = "tnp-t"
@@ -37,6 +40,9 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
     case relaxedConvCNP = "relaxedconvcnp-t-approx"
     case equivCNPE = "equivcnp-e"
     case equivCNPEApprox = "equivcnp-e-approx"
+    case ptTNP = "pt-tnp"
+    case ptTNPT = "pt-tnp-t"
+    case ptTNPTApprox = "pt-tnp-t-approx"
 
     public var recipe: ModelRecipe {
         switch self {
@@ -48,6 +54,9 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
         case .relaxedConvCNP: return .convolutional(.relaxed, fixedInputs: false)
         case .equivCNPE: return .convolutional(.symmetric, fixedInputs: false)
         case .equivCNPEApprox: return .convolutional(.symmetric, fixedInputs: true)
+        case .ptTNP: return .pseudoTokenTransformer(translationEquivariant: false, fixedInputs: false)
+        case .ptTNPT: return .pseudoTokenTransformer(translationEquivariant: true, fixedInputs: false)
+        case .ptTNPTApprox: return .pseudoTokenTransformer(translationEquivariant: true, fixedInputs: true)
         }
     }
 
@@ -67,6 +76,9 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
         case .relaxedConvCNP: return "RelaxedConvCNP (T\u{303})"
         case .equivCNPE: return "EquivCNP (E)"
         case .equivCNPEApprox: return "EquivCNP (E\u{303})"
+        case .ptTNP: return "PT-TNP"
+        case .ptTNPT: return "PT-TNP (T)"
+        case .ptTNPTApprox: return "PT-TNP (T\u{303})"
         }
     }
 
@@ -79,7 +91,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
     /// The symmetry the model (or its equivariant component) has exactly.
     public var symmetry: String {
         switch recipe {
-        case .transformer(let te, _): return te ? "translations" : "none"
+        case .transformer(let te, _), .pseudoTokenTransformer(let te, _): return te ? "translations" : "none"
         case .convolutional(let c, _): return c == .symmetric ? "translations and reflections" : "translations"
         }
     }
@@ -88,6 +100,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
     public var modelClass: String {
         switch recipe {
         case .transformer: return "TNP"
+        case .pseudoTokenTransformer: return "PT-TNP"
         case .convolutional(let c, _): return c == .symmetric ? "EquivCNP" : "ConvCNP"
         }
     }

@@ -7,7 +7,8 @@ import NPTensor
 public struct ModelSpec: Codable, Sendable, Equatable {
     public var kind: ModelKind
     public var preset: ModelPreset
-    /// B. nil: the paper's default for the kind (C for the CNN models, 4 Fourier coefficients for the TNP (T̃)).
+    /// B. nil: the paper's default for the kind (C for the CNN models, 4 Fourier coefficients for the TNP (T̃), D_z
+    /// for the PT-TNP (T̃)).
     /// 0: no fixed inputs (the strictly equivariant model).
     public var fixedInputCount: Int?
     /// Fixed inputs are zero outside this open box.
@@ -27,6 +28,8 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var outputDimension: Int?
     /// The SetConv kernel's shape (nil: one lengthscale per dimension).
     public var kernelShape: KernelShape?
+    /// M, the number of pseudo-tokens of the pseudo-token TNPs (nil: D_z, which is the paper's 128 at paper size).
+    public var pseudoTokenCount: Int?
 
     public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
                 inputDimension: Int? = nil, outputDimension: Int? = nil) {
@@ -48,6 +51,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var resolvedFixedInputCount: Int {
         switch kind.recipe {
         case .transformer(_, true): return fixedInputCount ?? 4
+        case .pseudoTokenTransformer(_, true): return fixedInputCount ?? preset.tnp.width
         case .convolutional(.relaxed, _): return preset.convCNP.channels
         case .convolutional(_, true): return fixedInputCount ?? preset.convCNP.channels
         default: return 0
@@ -59,6 +63,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         switch kind.recipe {
         case .transformer(let te, let fixed): return buildTransformer(translationEquivariant: te, fixed: fixed, rng: &rng)
         case .convolutional(let conv, let fixed): return buildConvolutional(conv, fixed: fixed, rng: &rng)
+        case .pseudoTokenTransformer(let te, let fixed): return buildPseudoTokenTransformer(translationEquivariant: te, fixed: fixed, rng: &rng)
         }
     }
 

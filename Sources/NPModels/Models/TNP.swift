@@ -29,8 +29,7 @@ public final class TNP: NeuralProcess {
     public let translationEquivariant: Bool
     public let inputDimension: Int
     public let outputDimension: Int
-    let tokenMLP: MLP
-    let targetToken: Variable?
+    let tokens: TokenEmbedding
     public let fixedInputs: FixedInputs?
     let blocks: [AttentionBlock]
     let head: GaussianHead
@@ -45,9 +44,7 @@ public final class TNP: NeuralProcess {
         translationEquivariant = te
         inputDimension = dx; outputDimension = dy
         let d = config.width
-        let tokenInputs = te ? dy : dx + dy + 1
-        tokenMLP = MLP(store.root.child("tokens"), widths: [tokenInputs, d, d, d], rng: &rng)
-        targetToken = te ? store.make("target_token", rng.normalTensor([d])) : nil
+        tokens = TokenEmbedding(store.root, translationEquivariant: te, inputDimension: dx, outputDimension: dy, width: d, rng: &rng)
         fixedInputs = fixed.map { FixedInputs(store.root.child("fixed_inputs"), config: $0, inputDimension: dx, outputChannels: d, rng: &rng) }
         blocks = (0..<config.layers).map { i in
             AttentionBlock(store.root.child("layer\(i)"), width: d, heads: config.heads, headWidth: config.headWidth,
@@ -60,26 +57,11 @@ public final class TNP: NeuralProcess {
 
     public func predict(_ tape: Tape, context: ContextSet, xt: Tensor, fixedInputs sw: FixedInputSwitch) -> Prediction {
         let (xc, yc, mask) = (context.x, context.y, context.mask)
-        let (m, nc, nt) = (xc.shape[0], xc.shape[1], xt.shape[1])
         let (dx, dy) = (xc.shape[2], yc.shape[2])
         precondition(dx == inputDimension && xt.shape[2] == dx && dy == outputDimension,
                      "a TNP for dx = \(inputDimension), dy = \(outputDimension) given dx = \(dx) (context), \(xt.shape[2]) (targets), dy = \(dy)")
-        var zc: Variable, zt: Variable
-        if translationEquivariant {
-            zc = tokenMLP(tape, tape.constant(yc))
-            zt = tape.add(tape.constant(.zeros([m, nt, targetToken!.shape[0]])), targetToken!)
-        } else {
-            // [x, y, 1] for context, [x, 0, 0] for targets (the paper's flags, reading A15).
-            var c = [Float](repeating: 1, count: m * nc * (dx + dy + 1))
-            for p in 0..<(m * nc) {
-                for k in 0..<dx { c[p * (dx + dy + 1) + k] = xc.scalars[p * dx + k] }
-                for k in 0..<dy { c[p * (dx + dy + 1) + dx + k] = yc.scalars[p * dy + k] }
-            }
-            var t = [Float](repeating: 0, count: m * nt * (dx + dy + 1))
-            for p in 0..<(m * nt) { for k in 0..<dx { t[p * (dx + dy + 1) + k] = xt.scalars[p * dx + k] } }
-            zc = tokenMLP(tape, tape.constant(Tensor(shape: [m, nc, dx + dy + 1], scalars: c)))
-            zt = tokenMLP(tape, tape.constant(Tensor(shape: [m, nt, dx + dy + 1], scalars: t)))
-        }
+        var zc = tokens.context(tape, x: xc, y: yc)
+        var zt = tokens.targets(tape, x: xt, outputDimension: dy)
         if let fixedInputs { zc = tape.add(zc, fixedInputs(tape, positions: xc, switch: sw)) }
         let te = translationEquivariant
         for block in blocks {
