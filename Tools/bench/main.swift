@@ -3,6 +3,7 @@
 //   swift run -c release npbench                 # all sections, all worker threads
 //   AENP_THREADS=1 swift run -c release npbench  # one thread
 //   swift run -c release npbench gemm conv mlp   # chosen sections
+//   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
 //
 // PyTorch reference figures are those recorded in shared/spec (swift-stack.md §4, peer-bench.md), measured
 // on the same kind of machine; they are printed beside ours, not re-measured here.
@@ -32,6 +33,7 @@ let sections = Set(CommandLine.arguments.dropFirst())
 func wants(_ s: String) -> Bool { sections.isEmpty || sections.contains(s) }
 
 print("npbench — \(BLASKernelSelection.summary)\n")
+if pseudoTokenBenchmarks(Array(CommandLine.arguments.dropFirst())) { exit(0) }   // PseudoTokenBench.swift (opt-in sections)
 
 if wants("gemm") {
     print("## GEMM (float32, C = A·B, square n×n; best of 20 after 3 warm-up)\n")
@@ -115,8 +117,9 @@ if wants("models") {
     row(["---", "---", "---", "---", "---", "---"])
     let presets = sections.contains("paper") ? [ModelPreset.paper] : sections.contains("quick") ? [ModelPreset.quick] : [ModelPreset.quick, .paper]
     for preset in presets {
-        let chosen = ModelKind.allCases.filter { sections.contains($0.rawValue) }
-        for kind in chosen.isEmpty ? ModelKind.allCases : chosen {
+        let oneD = ModelKind.allCases.filter { $0.modelClass != "PT-TNP" }   // the pseudo-token TNPs: section pt-tnp
+        let chosen = oneD.filter { sections.contains($0.rawValue) }
+        for kind in chosen.isEmpty ? oneD : chosen {
             var rng = RandomGenerator(seed: 4)
             let model = ModelSpec.gibbs1D(kind, preset: preset).build(rng: &rng)
             let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
