@@ -119,3 +119,19 @@ import Testing
         #expect(!vars[2].hasGrad && !vars[3].hasGrad && vars[0].hasGrad && vars[4].hasGrad)
     }
 }
+
+/// The branch-free ReLU gradient mask against the obvious loop, for every length around the 16-lane blocks and
+/// outputs that are exactly zero.
+@Suite struct ReLUMaskTests {
+    @Test func maskEqualsTheScalarLoop() {
+        for n in 0...40 {
+            var y = randomTensor([max(n, 1)], seed: UInt64(n)).scalars
+            for i in stride(from: 0, to: n, by: 5) { y[i] = 0 }
+            let g = randomTensor([max(n, 1)], seed: UInt64(100 + n)).scalars
+            var fast = g
+            fast.withUnsafeMutableBufferPointer { pg in y.withUnsafeBufferPointer { py in maskReLUGradient(pg.baseAddress!, output: py.baseAddress!, count: n) } }
+            let slow = g.indices.map { $0 < n && y[$0] <= 0 ? 0 : g[$0] }
+            #expect(fast == slow, "n = \(n)")
+        }
+    }
+}

@@ -2,6 +2,7 @@
 // default run: the paper-preset steps take tens of seconds):
 //
 //   swift run -c release npbench pair-mlp     # the fused pair-MLP op vs its unfused composition, 1 and 2 threads
+//   swift run -c release npbench te-tnp       # the 1-D TE-TNP with fused and with unfused logits
 //   swift run -c release npbench pt-tnp       # PT-TNP, PT-TNP (T), PT-TNP (T̃): quick and paper presets, 1 and 2 threads
 //
 // Every configuration runs in a child process (this executable, with AENP_THREADS set), so that its peak
@@ -17,6 +18,14 @@ func peakResidentMiB() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024   // KiB on Linux
+}
+
+/// CPU seconds this process has used (all threads): on a shared machine a one-thread run's CPU time is a steadier
+/// measure of its work than wall-clock time.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
 /// Runs this executable with `arguments` and `AENP_THREADS = threads`; returns the numbers of its `RESULT` line.
@@ -63,16 +72,21 @@ func pairMLPChild(fused: Bool) {
         PairwiseMLPLayer(weight: Variable(rng.uniformTensor([o, i], low: -0.3, high: 0.3), requiresGrad: true),
                          bias: Variable(.zeros([o]), requiresGrad: true))
     }
+    let block = ProcessInfo.processInfo.environment["AENP_PAIRS_PER_BLOCK"].flatMap { Int($0) } ?? 4096   // for tuning the block size
     func logits(_ tape: Tape) -> Variable {
-        fused ? tape.pairwiseLogitMLP(queries: inputs[0], keys: inputs[1], dotScale: 0.25, queryPositions: inputs[2], keyPositions: inputs[3], layers: layers)
+        fused ? tape.pairwiseLogitMLP(queries: inputs[0], keys: inputs[1], dotScale: 0.25, queryPositions: inputs[2], keyPositions: inputs[3], layers: layers,
+                                      pairsPerBlock: block)
               : tape.pairwiseLogitMLPReference(queries: inputs[0], keys: inputs[1], dotScale: 0.25, queryPositions: inputs[2], keyPositions: inputs[3], layers: layers)
     }
+    let cpu0 = processCPUSeconds()
     let forward = median(time(warmup: 1, runs: 3) { _ = logits(Tape(recording: false)) })
+    let cpu1 = processCPUSeconds()
     let step = median(time(warmup: 1, runs: 3) {
         let tape = Tape()
         tape.backward(from: tape.sumAll(logits(tape)))
     })
-    print("RESULT \(forward * 1e3) \(step * 1e3) \(peakResidentMiB())")
+    let cpu2 = processCPUSeconds()
+    print("RESULT \(forward * 1e3) \(step * 1e3) \(peakResidentMiB()) \((cpu1 - cpu0) / 4 * 1e3) \((cpu2 - cpu1) / 4 * 1e3)")
 }
 
 func pairMLPTable() {
@@ -86,9 +100,41 @@ func pairMLPTable() {
     let flops = Double(3 * s.pairs * s.forwardFlopsPerPair)
     for fused in [true, false] {
         for threads in [1, 2] {
-            guard let r = runChild(["pair-mlp-child", fused ? "fused" : "reference"], threads: threads), r.count == 3 else { continue }
+            guard let r = runChild(["pair-mlp-child", fused ? "fused" : "reference"], threads: threads), r.count == 5 else { continue }
             row([fused ? "fused" : "unfused reference", "\(threads)", f(r[0], 1), f(r[1], 1), String(format: "%.2e", Double(s.pairs) / (r[1] / 1e3)),
                  f(flops / (r[1] / 1e3) / 1e9, 1), f(r[2], 0)])
+        }
+    }
+    print()
+}
+
+/// Child: a 1-D TE-TNP training step (the `models` section's workload: 16 tasks × 64 context / 128 targets) with
+/// fused or unfused logits; prints `RESULT ms peak-MiB`.
+func teTNPChild(preset: ModelPreset, fused: Bool) {
+    var rng = RandomGenerator(seed: 4)
+    let model = ModelSpec.gibbs1D(.tnpT, preset: preset).build(rng: &rng) as! TNP
+    model.logitImplementation = fused ? .fused : .reference
+    let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
+    let batch = TaskBatch(xc: rng.uniformTensor([16, 64, 1], low: -3, high: 3), yc: rng.normalTensor([16, 64, 1]),
+                          xt: rng.uniformTensor([16, 128, 1], low: -3, high: 3), yt: rng.normalTensor([16, 128, 1]))
+    let times = time(warmup: 1, runs: preset.name == "paper" ? 3 : 5) {
+        let tape = Tape()
+        tape.backward(from: model.loss(tape, batch, fixedInputs: .on))
+        opt.update()
+    }
+    print("RESULT \(median(times) * 1e3) \(peakResidentMiB())")
+}
+
+func teTNPTable() {
+    print("## 1-D TE-TNP training step with fused and unfused logits (16 tasks × 64 context / 128 targets; median)\n")
+    row(["preset", "logits", "threads", "ms / step", "peak RSS MiB"])
+    row(["---", "---", "---", "---", "---"])
+    for preset in [ModelPreset.quick, .paper] {
+        for threads in [1, 2] {
+            for fused in [true, false] {
+                guard let r = runChild(["te-tnp-child", preset.name, fused ? "fused" : "reference"], threads: threads), r.count == 2 else { continue }
+                row([preset.name, fused ? "fused" : "unfused", "\(threads)", f(r[0], 1), f(r[1], 0)])
+            }
         }
     }
     print()
@@ -149,7 +195,11 @@ func pseudoTokenBenchmarks(_ arguments: [String]) -> Bool {
     if arguments.first == "pt-tnp-child", arguments.count == 3, let preset = ModelPreset.named(arguments[1]), let kind = ModelKind(rawValue: arguments[2]) {
         pseudoTokenModelChild(preset: preset, kind: kind); return true
     }
+    if arguments.first == "te-tnp-child", arguments.count == 3, let preset = ModelPreset.named(arguments[1]) {
+        teTNPChild(preset: preset, fused: arguments[2] == "fused"); return true
+    }
     if arguments.contains("pair-mlp") { pairMLPTable() }
+    if arguments.contains("te-tnp") { teTNPTable() }
     if arguments.contains("pt-tnp") {
         let presets: [ModelPreset] = arguments.contains("paper") ? [.paper] : arguments.contains("quick") ? [.quick] : [.quick, .paper]
         pseudoTokenModelTable(presets: presets)

@@ -42,7 +42,7 @@ extension Tape {
                 out.withGrad { G in out.value.scalars.withUnsafeBufferPointer { py in
                     let Y = py.baseAddress!
                     parallelChunks(rows, work: rows * nOut * 8) { range in
-                        for i in (range.lowerBound * nOut)..<(range.upperBound * nOut) where Y[i] <= 0 { G[i] = 0 }
+                        maskReLUGradient(G + range.lowerBound * nOut, output: Y + range.lowerBound * nOut, count: range.count * nOut)
                     }
                 }}
             }

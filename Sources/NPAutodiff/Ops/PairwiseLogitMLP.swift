@@ -246,9 +246,7 @@ extension PairwiseLogitPlan {
                             gemm(transA: false, transB: false, m: pairs, n: win, k: wout, a: g, lda: wout, b: pw.baseAddress!, ldb: win,
                                  beta: 0, c: other, ldc: win, parallel: false)
                         }
-                        if l > 0 {   // through the ReLU of the layer below: its output is x
-                            for i in 0..<(pairs * win) where x[i] <= 0 { other[i] = 0 }
-                        }
+                        if l > 0 { maskReLUGradient(other, output: x, count: pairs * win) }   // through the ReLU below
                         swap(&g, &other)
                     }
                     guard needInputGrad else { continue }
