@@ -33,11 +33,19 @@ public final class Tape {
 
     /// Back-propagates from a scalar `loss` (seed gradient 1), then clears the tape.
     /// Gradients accumulate into every variable with `requiresGrad`, including parameters.
+    ///
+    /// The gradient of an op's result is released as soon as its pullback has passed it on (every consumer of a
+    /// result is recorded after it, so nothing adds to it later): only the leaves — parameters and the caller's
+    /// own variables — keep gradients after `backward`. This halves the peak memory of a training step, which
+    /// otherwise holds a gradient beside every activation at the end of the backward pass.
     public func backward(from loss: Variable) {
         precondition(loss.value.count == 1, "backward needs a scalar loss, got shape \(loss.shape)")
         precondition(recording, "backward on a tape that was not recording")
         loss.withGrad { $0[0] += 1 }
-        for i in stride(from: pullbacks.count - 1, through: 0, by: -1) { pullbacks[i]() }
+        for i in stride(from: pullbacks.count - 1, through: 0, by: -1) {
+            pullbacks[i]()
+            nodes[i].gradStorage = []
+        }
         nodes.removeAll(keepingCapacity: true)
         pullbacks.removeAll(keepingCapacity: true)
     }
