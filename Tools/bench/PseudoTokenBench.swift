@@ -3,6 +3,7 @@
 //
 //   swift run -c release npbench pair-mlp     # the fused pair-MLP op vs its unfused composition, 1 and 2 threads
 //   swift run -c release npbench te-tnp       # the 1-D TE-TNP with fused and with unfused logits
+//   swift run -c release npbench pt-tnp-memory  # peak memory at the largest paper-size workload, one step each
 //   swift run -c release npbench pt-tnp       # PT-TNP, PT-TNP (T), PT-TNP (T̃): quick and paper presets, 1 and 2 threads
 //
 // Every configuration runs in a child process (this executable, with AENP_THREADS set), so that its peak
@@ -93,15 +94,17 @@ func pairMLPTable() {
     let s = PairMLPShape()
     print("## Fused TE logit op (pair MLP): \(s.tasks) tasks × \(s.queries) queries × \(s.keys) keys = \(s.pairs) pairs, dx \(s.dx), "
           + "\(s.heads) heads × \(s.headWidth), MLP \(s.dx + s.heads) → \(s.hidden) → \(s.hidden) → \(s.heads); median of 3\n")
-    row(["implementation", "threads", "forward ms", "forward + backward ms", "pairs / s (fwd + bwd)", "GFLOP/s (fwd + bwd)", "peak RSS MiB"])
-    row(["---", "---", "---", "---", "---", "---", "---"])
+    row(["implementation", "threads", "forward ms", "forward + backward ms", "CPU ms fwd / fwd + bwd (all threads)", "pairs / s (fwd + bwd)",
+         "GFLOP/s (fwd + bwd)", "peak RSS MiB"])
+    row(["---", "---", "---", "---", "---", "---", "---", "---"])
     // Forward + backward = forward, recomputation, and the backward's two products per layer: 4× the forward FLOPs
     // for the fused op; the unfused composition does not recompute (3×). Both rates count 3× (the work needed).
     let flops = Double(3 * s.pairs * s.forwardFlopsPerPair)
     for fused in [true, false] {
         for threads in [1, 2] {
             guard let r = runChild(["pair-mlp-child", fused ? "fused" : "reference"], threads: threads), r.count == 5 else { continue }
-            row([fused ? "fused" : "unfused reference", "\(threads)", f(r[0], 1), f(r[1], 1), String(format: "%.2e", Double(s.pairs) / (r[1] / 1e3)),
+            row([fused ? "fused" : "unfused reference", "\(threads)", f(r[0], 1), f(r[1], 1), "\(f(r[3], 0)) / \(f(r[4], 0))",
+                 String(format: "%.2e", Double(s.pairs) / (r[1] / 1e3)),
                  f(flops / (r[1] / 1e3) / 1e9, 1), f(r[2], 0)])
         }
     }
@@ -117,23 +120,27 @@ func teTNPChild(preset: ModelPreset, fused: Bool) {
     let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
     let batch = TaskBatch(xc: rng.uniformTensor([16, 64, 1], low: -3, high: 3), yc: rng.normalTensor([16, 64, 1]),
                           xt: rng.uniformTensor([16, 128, 1], low: -3, high: 3), yt: rng.normalTensor([16, 128, 1]))
-    let times = time(warmup: 1, runs: preset.name == "paper" ? 3 : 5) {
+    let runs = preset.name == "paper" ? 3 : 5
+    var cpu = 0.0
+    let times = time(warmup: 1, runs: runs) {
+        let cpu0 = processCPUSeconds()
         let tape = Tape()
         tape.backward(from: model.loss(tape, batch, fixedInputs: .on))
         opt.update()
+        cpu += processCPUSeconds() - cpu0
     }
-    print("RESULT \(median(times) * 1e3) \(peakResidentMiB())")
+    print("RESULT \(median(times) * 1e3) \(cpu / Double(runs + 1) * 1e3) \(peakResidentMiB())")
 }
 
 func teTNPTable() {
     print("## 1-D TE-TNP training step with fused and unfused logits (16 tasks × 64 context / 128 targets; median)\n")
-    row(["preset", "logits", "threads", "ms / step", "peak RSS MiB"])
-    row(["---", "---", "---", "---", "---"])
+    row(["preset", "logits", "threads", "ms / step", "CPU ms / step (all threads)", "peak RSS MiB"])
+    row(["---", "---", "---", "---", "---", "---"])
     for preset in [ModelPreset.quick, .paper] {
         for threads in [1, 2] {
             for fused in [true, false] {
-                guard let r = runChild(["te-tnp-child", preset.name, fused ? "fused" : "reference"], threads: threads), r.count == 2 else { continue }
-                row([preset.name, fused ? "fused" : "unfused", "\(threads)", f(r[0], 1), f(r[1], 0)])
+                guard let r = runChild(["te-tnp-child", preset.name, fused ? "fused" : "reference"], threads: threads), r.count == 3 else { continue }
+                row([preset.name, fused ? "fused" : "unfused", "\(threads)", f(r[0], 1), f(r[1], 0), f(r[2], 0)])
             }
         }
     }
@@ -153,37 +160,54 @@ func pseudoTokenWorkload(preset: ModelPreset, kind: ModelKind) -> (tasks: Int, c
 
 /// Child: median training step (forward, NLL, backward, value clipping, AdamW) of one model; prints
 /// `RESULT ms parameters peak-MiB`.
-func pseudoTokenModelChild(preset: ModelPreset, kind: ModelKind) {
+func pseudoTokenModelChild(preset: ModelPreset, kind: ModelKind, workload: (tasks: Int, context: Int, targets: Int)? = nil, runs: Int? = nil) {
     var rng = RandomGenerator(seed: 4)
     let spec = ModelSpec(kind: kind, preset: preset, domain: DomainBox(lower: [-7, -7], upper: [7, 7]), fourierRange: 14, inputDimension: 2)
     let model = spec.build(rng: &rng)
     let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
-    let (m, nc, nt) = pseudoTokenWorkload(preset: preset, kind: kind)
+    let (m, nc, nt) = workload ?? pseudoTokenWorkload(preset: preset, kind: kind)
     let batch = TaskBatch(xc: rng.uniformTensor([m, nc, 2], low: -3, high: 3), yc: rng.normalTensor([m, nc, 1]),
                           xt: rng.uniformTensor([m, nt, 2], low: -3, high: 3), yt: rng.normalTensor([m, nt, 1]))
     let heavy = preset.name == "paper" && kind != .ptTNP
-    let times = time(warmup: 1, runs: heavy ? 2 : 5) {
+    let runs = runs ?? (heavy ? 2 : 5)
+    var cpu = 0.0
+    let times = time(warmup: runs == 1 ? 0 : 1, runs: runs) {
+        let cpu0 = processCPUSeconds()
         let tape = Tape()
         let loss = model.loss(tape, batch, fixedInputs: model.trainingSwitch(tasks: m, using: &rng))
         tape.backward(from: loss)
         GradientClipping.value(0.5).apply(to: model.parameters)
         opt.update()
+        cpu += processCPUSeconds() - cpu0
     }
-    print("RESULT \(median(times) * 1e3) \(model.parameters.scalarCount) \(peakResidentMiB())")
+    print("RESULT \(median(times) * 1e3) \(model.parameters.scalarCount) \(peakResidentMiB()) \(cpu / Double(runs == 1 ? 1 : runs + 1) * 1e3)")
 }
 
 func pseudoTokenModelTable(presets: [ModelPreset]) {
     print("## Pseudo-token TNP training steps (2-D inputs; forward + backward + AdamW; each in its own process)\n")
-    row(["preset", "model", "parameters", "tasks × context / targets", "threads", "ms / step (median)", "peak RSS MiB"])
-    row(["---", "---", "---", "---", "---", "---", "---"])
+    row(["preset", "model", "parameters", "tasks × context / targets", "threads", "ms / step (median)", "CPU ms / step (all threads)", "peak RSS MiB"])
+    row(["---", "---", "---", "---", "---", "---", "---", "---"])
     for preset in presets {
         for kind in [ModelKind.ptTNP, .ptTNPT, .ptTNPTApprox] {
             let (m, nc, nt) = pseudoTokenWorkload(preset: preset, kind: kind)
             for threads in [1, 2] {
-                guard let r = runChild(["pt-tnp-child", preset.name, kind.rawValue], threads: threads), r.count == 3 else { continue }
-                row([preset.name, kind.displayName, "\(Int(r[1]))", "\(m) × \(nc) / \(nt)", "\(threads)", f(r[0], 1), f(r[2], 0)])
+                guard let r = runChild(["pt-tnp-child", preset.name, kind.rawValue], threads: threads), r.count == 4 else { continue }
+                row([preset.name, kind.displayName, "\(Int(r[1]))", "\(m) × \(nc) / \(nt)", "\(threads)", f(r[0], 1), f(r[3], 0), f(r[2], 0)])
             }
         }
+    }
+    print()
+}
+
+/// Peak memory at the largest paper-size workload (16 tasks, 1,024 points each: 512 context, 512 targets), one step
+/// per model.
+func pseudoTokenMemoryTable() {
+    print("## Pseudo-token TNPs at the paper preset, 16 tasks × 512 context / 512 targets (one step each, own process)\n")
+    row(["model", "threads", "ms / step", "peak RSS MiB"])
+    row(["---", "---", "---", "---"])
+    for kind in [ModelKind.ptTNP, .ptTNPT, .ptTNPTApprox] {
+        guard let r = runChild(["pt-tnp-child", "paper", kind.rawValue, "16", "512", "512", "1"], threads: 2), r.count == 4 else { continue }
+        row([kind.displayName, "2", f(r[0], 0), f(r[2], 0)])
     }
     print()
 }
@@ -192,14 +216,18 @@ func pseudoTokenModelTable(presets: [ModelPreset]) {
 /// (the caller then stops).
 func pseudoTokenBenchmarks(_ arguments: [String]) -> Bool {
     if arguments.first == "pair-mlp-child" { pairMLPChild(fused: arguments.dropFirst().first == "fused"); return true }
-    if arguments.first == "pt-tnp-child", arguments.count == 3, let preset = ModelPreset.named(arguments[1]), let kind = ModelKind(rawValue: arguments[2]) {
-        pseudoTokenModelChild(preset: preset, kind: kind); return true
+    if arguments.first == "pt-tnp-child", arguments.count >= 3, let preset = ModelPreset.named(arguments[1]), let kind = ModelKind(rawValue: arguments[2]) {
+        let extra = arguments.dropFirst(3).compactMap { Int($0) }   // optional: tasks context targets runs
+        pseudoTokenModelChild(preset: preset, kind: kind, workload: extra.count >= 3 ? (extra[0], extra[1], extra[2]) : nil,
+                              runs: extra.count == 4 ? extra[3] : nil)
+        return true
     }
     if arguments.first == "te-tnp-child", arguments.count == 3, let preset = ModelPreset.named(arguments[1]) {
         teTNPChild(preset: preset, fused: arguments[2] == "fused"); return true
     }
     if arguments.contains("pair-mlp") { pairMLPTable() }
     if arguments.contains("te-tnp") { teTNPTable() }
+    if arguments.contains("pt-tnp-memory") { pseudoTokenMemoryTable() }
     if arguments.contains("pt-tnp") {
         let presets: [ModelPreset] = arguments.contains("paper") ? [.paper] : arguments.contains("quick") ? [.quick] : [.quick, .paper]
         pseudoTokenModelTable(presets: presets)
