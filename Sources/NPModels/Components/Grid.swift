@@ -22,12 +22,16 @@ public struct Grid: Sendable, Equatable {
     public let step: [Double]
     /// Points along each dimension.
     public let shape: [Int]
+    /// Gridded data: task b's grid is this grid moved by `taskShifts[b]` lattice units (each task its own patch
+    /// of the pixel lattice, one shape for the batch). nil: every task shares the grid.
+    public let taskShifts: [[Double]]?
 
-    public init(pointsPerUnit: [Float], start: [Double], step: [Double], shape: [Int]) {
+    public init(pointsPerUnit: [Float], start: [Double], step: [Double], shape: [Int], taskShifts: [[Double]]? = nil) {
         precondition(pointsPerUnit.count == start.count && start.count == step.count && step.count == shape.count,
                      "grid parameters of different dimensions")
         precondition(shape.allSatisfy { $0 >= 1 }, "a grid needs at least one point per dimension, got \(shape)")
-        self.pointsPerUnit = pointsPerUnit; self.start = start; self.step = step; self.shape = shape
+        precondition(taskShifts?.allSatisfy { $0.count == shape.count } ?? true, "task shifts of a different dimension than the grid")
+        self.pointsPerUnit = pointsPerUnit; self.start = start; self.step = step; self.shape = shape; self.taskShifts = taskShifts
     }
 
     /// The grid covering every real point of `xs` (each `[m, n, dx]`, with optional `[m, n]` masks).
@@ -63,13 +67,22 @@ public struct Grid: Sendable, Equatable {
         Float((start[d] + Double(j) * step[d]) / Double(pointsPerUnit[d]))
     }
 
-    /// Every point's position, broadcast to every task: [m, G, dx], last dimension fastest.
+    /// Every point's position for every task (moved by the task's shift, if any): [m, G, dx], last dimension fastest.
     public func positions(tasks m: Int) -> Tensor {
         let dx = dimension, g = count
         let strides = stridesOf(shape)
         var one = [Float](repeating: 0, count: g * dx)
-        for p in 0..<g { for d in 0..<dx { one[p * dx + d] = coordinate((p / strides[d]) % shape[d], dimension: d) } }
-        return Tensor(shape: [m, g, dx], scalars: Array((0..<m).map { _ in one }.joined()))
+        guard let taskShifts else {
+            for p in 0..<g { for d in 0..<dx { one[p * dx + d] = coordinate((p / strides[d]) % shape[d], dimension: d) } }
+            return Tensor(shape: [m, g, dx], scalars: Array((0..<m).map { _ in one }.joined()))
+        }
+        precondition(taskShifts.count == m, "a grid with \(taskShifts.count) task shifts asked for \(m) tasks")
+        var all = [Float](repeating: 0, count: m * g * dx)
+        for b in 0..<m { for p in 0..<g { for d in 0..<dx {
+            let j = Double((p / strides[d]) % shape[d])
+            all[(b * g + p) * dx + d] = Float((start[d] + taskShifts[b][d] + j * step[d]) / Double(pointsPerUnit[d]))
+        } } }
+        return Tensor(shape: [m, g, dx], scalars: all)
     }
 
     /// The grid a `factor`-fold pooling produces: each new point at the centre of the `factor`^dx block it
@@ -78,7 +91,7 @@ public struct Grid: Sendable, Equatable {
         precondition(shape.allSatisfy { $0 % factor == 0 }, "grid \(shape) cannot be pooled by \(factor)")
         return Grid(pointsPerUnit: pointsPerUnit,
                     start: zip(start, step).map { $0 + Double(factor - 1) / 2 * $1 },
-                    step: step.map { $0 * Double(factor) }, shape: shape.map { $0 / factor })
+                    step: step.map { $0 * Double(factor) }, shape: shape.map { $0 / factor }, taskShifts: taskShifts)
     }
 
     /// The channels-last spatial shape of a flat `[m, G, c]` grid: `[m, s₁, …, s_dx, c]`.

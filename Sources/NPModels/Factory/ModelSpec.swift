@@ -1,3 +1,4 @@
+import NPAutodiff
 import NPTensor
 
 /// Everything needed to build one model: kind, sizes, data dimensions and the experiment's fixed-input settings.
@@ -27,6 +28,12 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var outputDimension: Int?
     /// The SetConv kernel's shape (nil: one lengthscale per dimension).
     public var kernelShape: KernelShape?
+    /// 2-D CNN sizes (U-Net, group CNN; `GridCNNPreset`). nil: the `ConvStack` models of `preset.convCNP`.
+    public var gridCNN: GridCNNPreset?
+    /// Gridded data: the pixel lattice of the on-grid encoder and decoder. nil: off-grid SetConv.
+    public var pixelLattice: PixelLattice?
+    /// What the head's raw scale means (nil: σ² = softplus(raw); the smoke experiment uses σ = softplus(raw)).
+    public var scaleParameterisation: ScaleParameterisation?
 
     public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
                 inputDimension: Int? = nil, outputDimension: Int? = nil) {
@@ -48,8 +55,8 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var resolvedFixedInputCount: Int {
         switch kind.recipe {
         case .transformer(_, true): return fixedInputCount ?? 4
-        case .convolutional(.relaxed, _): return preset.convCNP.channels
-        case .convolutional(_, true): return fixedInputCount ?? preset.convCNP.channels
+        case .convolutional(.relaxed, _): return convolutionalChannels
+        case .convolutional(_, true): return fixedInputCount ?? convolutionalChannels
         default: return 0
         }
     }
@@ -73,6 +80,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     }
 
     func buildConvolutional(_ recipe: ModelRecipe.ConvRecipe, fixed: Bool, rng: inout RandomGenerator) -> NeuralProcess {
+        if let gridCNN { return buildGridConvolutional(recipe, fixed: fixed, sizes: gridCNN, rng: &rng) }
         let c = preset.convCNP.channels, b = resolvedFixedInputCount
         let dropout = recipe == .symmetric ? dropoutEquivCNP : dropoutConvCNP
         let positional = FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: recipe == .relaxed ? dropoutRelaxed : dropout,
