@@ -61,6 +61,16 @@ import Testing
         } }
     }
 
+    /// Tape.conv's gradients on both 2-D methods (the shape decides which runs).
+    @Test func convolutionGradientsOnBothMethods() {
+        let small = ConvGeometry(batch: 1, spatial: [3, 3], kernel: [3, 3], cin: 2, cout: 3)
+        let wide = ConvGeometry(batch: 1, spatial: [6, 5], kernel: [3, 3], cin: 2, cout: 3)
+        #expect(small.prefersIm2Col && !wide.prefersIm2Col)
+        for (g, seed) in [(small, UInt64(11)), (wide, 13)] {
+            expectGradientsMatch([randomTensor(g.inputShape, seed: seed), randomTensor(g.weightShape, seed: seed + 1)]) { t, v in t.conv(v[0], v[1]) }
+        }
+    }
+
     @Test func groupConvolutionGradients() {
         let n = SquareSymmetries.order
         expectGradientsMatch([randomTensor([1, 4, 3, 2], seed: 6), randomTensor([9, 2, 2], seed: 7)]) { t, v in
