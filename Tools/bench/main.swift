@@ -74,6 +74,7 @@ if wants("conv") {
 }
 
 if sections.contains("conv2d") { benchmarkConv2DMethods() }   // only when named (slow at paper shapes)
+if sections.contains("grid-models") { benchmarkGridModelSteps() }
 
 if wants("mlp") {
     print("## MLP training step (3 × Linear 128→128, ReLU, MSE, batch 1024, Adam lr 1e-3; median of 200 after 20 warm-up)\n")

@@ -10,7 +10,8 @@ public struct GridCNNPreset: Codable, Sendable, Equatable {
     public var unet: UNet.Config
     /// EquivCNP (E), (Ẽ).
     public var groupCNN: GroupCNN.Config
-    /// Off-grid data only (the SetConv path, stations): grid points per unit of the experiment's inputs.
+    /// Off-grid data only (the SetConv path, stations): grid points per unit of the experiment's (standardised)
+    /// inputs. [ours] 16 / 8 / 4; the environmental experiment may choose its own.
     public var pointsPerUnit: Float
     /// Off-grid data only: SetConv decoder lengthscales.
     public var decoderLengthscales: Int = 5
@@ -20,17 +21,17 @@ public struct GridCNNPreset: Codable, Sendable, Equatable {
         self.decoderLengthscales = decoderLengthscales
     }
 
-    /// U-Net: C = 16, 4 poolings (9 convolutions, channels up to 256), kernel 9. Group CNN: C = 16, 16 regular
-    /// fields (reading A17: 128 channels for D4), 9 layers, kernel 9.
+    /// U-Net: C = 16, 4 poolings (9 convolutions, channels up to 256), kernel 9. Group CNN: D8 (order 16), C = 16,
+    /// 16 regular fields (reading A17: 256 channels), 9 layers, kernel 9.
     public static let paper = GridCNNPreset(name: "paper", unet: .init(channels: 16, levels: 4, kernel: 9),
-                                            groupCNN: .init(channels: 16, fields: 16, layers: 9, kernel: 9), pointsPerUnit: 32)
-    /// U-Net: C = 16, 4 poolings, kernel 5. Group CNN: C = 16, 2 regular fields (16 channels: A17's cheaper reading),
-    /// 5 layers, kernel 5.
+                                            groupCNN: .init(channels: 16, fields: 16, layers: 9, kernel: 9, rotations: 8), pointsPerUnit: 16)
+    /// U-Net: C = 16, 4 poolings, kernel 5. Group CNN: D8, C = 16, 1 regular field (16 channels: A17's cheaper
+    /// reading), 5 layers, kernel 5.
     public static let quick = GridCNNPreset(name: "quick", unet: .init(channels: 16, levels: 4, kernel: 5),
-                                            groupCNN: .init(channels: 16, fields: 2, layers: 5, kernel: 5), pointsPerUnit: 16)
-    /// Tiny, for tests and CI.
+                                            groupCNN: .init(channels: 16, fields: 1, layers: 5, kernel: 5, rotations: 8), pointsPerUnit: 8)
+    /// Tiny, for tests and CI (D8 with a 3 × 3 kernel: its disk is the centre and the four neighbours).
     public static let ci = GridCNNPreset(name: "ci", unet: .init(channels: 4, levels: 2, kernel: 3, maxChannels: 16),
-                                         groupCNN: .init(channels: 4, fields: 1, layers: 2, kernel: 3), pointsPerUnit: 4)
+                                         groupCNN: .init(channels: 4, fields: 1, layers: 2, kernel: 3, rotations: 8), pointsPerUnit: 4)
 
     public static let all: [GridCNNPreset] = [.paper, .quick, .ci]
     public static func named(_ s: String) -> GridCNNPreset? { all.first { $0.name == s } }
