@@ -67,6 +67,15 @@ import Testing
         #expect(read.scalars == [4, 17])
     }
 
+    /// A 2-D specification survives its JSON (it is part of run cache keys); a 1-D one does not mention the 2-D fields.
+    @Test func specificationsRoundTripThroughJSON() throws {
+        let spec = ModelSpec.grid2D(.equivCNPEApprox, sizes: .paper, lattice: Self.lattice, domain: Self.frameBox, standardDeviationHead: true)
+        let data = try JSONEncoder().encode(spec)
+        #expect(try JSONDecoder().decode(ModelSpec.self, from: data) == spec)
+        let oneD = String(decoding: try JSONEncoder().encode(ModelSpec.gibbs1D(.convCNPT, preset: .quick)), as: UTF8.self)
+        #expect(!oneD.contains("gridCNN") && !oneD.contains("pixelLattice") && !oneD.contains("scaleParameterisation"))
+    }
+
     // MARK: U-Net
 
     @Test func uNetHasThePapersNineConvolutions() {

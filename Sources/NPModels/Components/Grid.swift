@@ -62,7 +62,7 @@ public struct Grid: Sendable, Equatable {
     /// Total number of points, ∏ sᵢ.
     public var count: Int { shape.reduce(1, *) }
 
-    /// The position of point j along dimension d.
+    /// The position of point j along dimension d (of the grid before any task shift).
     public func coordinate(_ j: Int, dimension d: Int) -> Float {
         Float((start[d] + Double(j) * step[d]) / Double(pointsPerUnit[d]))
     }
