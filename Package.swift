@@ -17,7 +17,9 @@ let package = Package(
         .library(name: "NPReport", targets: ["NPReport"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Pinned to one version: Package.resolved is not committed (this machine type serves packages from local
+        // copies whose commit ids differ from GitHub's, so a resolved file would not transfer), so the pin lives here.
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
