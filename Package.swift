@@ -35,7 +35,11 @@ let package = Package(
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/gibbs1d-cli"),
         .target(name: "ExperimentKit", dependencies: ["NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport"),
-        .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff"], path: "Tools/bench",
+        .target(name: "SmokeSim", dependencies: ["NPTensor", "CBLAS"], swiftSettings: fastMath),
+        .executableTarget(name: "smoke2d", dependencies: ["SmokeSim", "ExperimentKit", "NPPlot",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/smoke2d-cli",
+                          swiftSettings: fastMath),
+        .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
                           swiftSettings: fastMath),
         .executableTarget(name: "plot-gallery", dependencies: ["NPPlot", "NPReport"], path: "Tools/gallery"),
         .target(name: "NPTestSupport", dependencies: ["NPAutodiff", "NPTensor"], path: "Tests/NPTestSupport"),
@@ -48,5 +52,6 @@ let package = Package(
         .testTarget(name: "Gibbs1DTests", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPTraining"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
+        .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
     ]
 )
