@@ -20,9 +20,10 @@ public final class PressureSolver: @unchecked Sendable {
     let correction: [(Int, Int, Double)]
     /// w = 1_fluid/√n_fluid.
     let w: [Double]
-    /// LU factors of the capacitance matrix K = I + C Uᵀ B⁻¹ U (row-major, size m = |S| + 2) and its pivots.
-    let lu: [Double]
-    let pivots: [Int]
+    /// M = K⁻¹ C with the capacitance matrix K = I + C Uᵀ B⁻¹ U (row-major, size m = |S| + 2): q = M Uᵀ B⁻¹ b.
+    let capacitance: [Double]
+    /// Positions in `changed` of the solid cells.
+    let solidPositions: [Int]
     var m: Int { changed.count + 2 }
 
     public convenience init(n: Int, obstacle: Obstacle?) {
@@ -76,7 +77,7 @@ public final class PressureSolver: @unchecked Sendable {
             g[changed.count * m + col] = zip(w, z).reduce(0) { $0 + $1.0 * $1.1 }
             g[(changed.count + 1) * m + col] = z.reduce(0, +) / Double(n)
         }
-        // K = I + C G with C = diag-block(E, 1, −1).
+        // K = I + C G with C = diag-block(E, 1, −1); M = K⁻¹ C.
         var k = [Double](repeating: 0, count: m * m)
         for (ra, rb, val) in correction { for col in 0..<m { k[ra * m + col] += val * g[rb * m + col] } }
         for col in 0..<m {
@@ -84,40 +85,89 @@ public final class PressureSolver: @unchecked Sendable {
             k[(changed.count + 1) * m + col] = -g[(changed.count + 1) * m + col]
         }
         for d in 0..<m { k[d * m + d] += 1 }
-        (lu, pivots) = luFactor(k, m: m)
+        let (lu, pivots) = luFactor(k, m: m)
+        var cm = [Double](repeating: 0, count: m * m)     // C, dense
+        for (ra, rb, val) in correction { cm[ra * m + rb] += val }
+        cm[changed.count * m + changed.count] = 1; cm[(changed.count + 1) * m + changed.count + 1] = -1
+        var result = [Double](repeating: 0, count: m * m), column = [Double](repeating: 0, count: m)
+        for col in 0..<m {
+            for r in 0..<m { column[r] = cm[r * m + col] }
+            if column.allSatisfy({ $0 == 0 }) { continue }
+            column.withUnsafeMutableBufferPointer { luSolve(lu, pivots, m: m, $0.baseAddress!) }
+            for r in 0..<m { result[r * m + col] = column[r] }
+        }
+        capacitance = result
+        solidPositions = changed.indices.filter { solid[changed[$0]] }
     }
 
     /// Scratch space of one caller (one per thread).
     public final class Workspace {
-        var y: [Double], scratch: [Double], small: [Double], rhs: [Double]
+        var bh: [Double], yh: [Double], g: [Double], q: [Double], column: [Double]
         public init(solver: PressureSolver) {
-            y = [Double](repeating: 0, count: solver.n * solver.n); scratch = y; rhs = y
-            small = [Double](repeating: 0, count: solver.m)
+            bh = [Double](repeating: 0, count: solver.n * solver.n); yh = bh
+            g = [Double](repeating: 0, count: solver.m); q = g
+            column = [Double](repeating: 0, count: solver.n)
         }
     }
 
     /// p = the fluid-mean-zero solution of L p = b (b must sum to 0 over fluid cells and be 0 on solid cells).
+    ///
+    /// Works in the x-mode space of `SpectralPoisson` throughout, so a solve costs two n³ products: b̂ = b Q;
+    /// ŷ = B⁻¹ b̂ mode by mode; g = Uᵀ y needs y only at the changed cells (a dot product each) and sums that
+    /// follow from the k = 0 column; q = M g; the right-hand side b − U q is updated in mode space (U's columns
+    /// are unit vectors, w and e, whose transforms are rows of Q and the k = 0 column); a second mode solve and
+    /// one inverse transform give p.
     public func solve(_ b: UnsafePointer<Double>, into p: UnsafeMutablePointer<Double>, workspace ws: Workspace) {
-        let nn = n * n, k = changed.count
-        ws.scratch.withUnsafeMutableBufferPointer { sp in
-        ws.y.withUnsafeMutableBufferPointer { yp in
-        ws.rhs.withUnsafeMutableBufferPointer { rp in
-        ws.small.withUnsafeMutableBufferPointer { qp in
-            let y = yp.baseAddress!, rhs = rp.baseAddress!, q = qp.baseAddress!
-            spectral.solve(b, into: y, scratch: sp.baseAddress!)
-            // t = C Uᵀ y
-            for a in 0..<(k + 2) { q[a] = 0 }
-            for (ra, rb, val) in correction { q[ra] += val * y[changed[rb]] }
-            var wy = 0.0, ey = 0.0
-            w.withUnsafeBufferPointer { wp in for c in 0..<nn { wy += wp[c] * y[c]; ey += y[c] } }
-            q[k] = wy; q[k + 1] = -ey / Double(n)
-            luSolve(lu, pivots, m: k + 2, q)
-            // rhs = b − U q
-            let qe = q[k + 1] / Double(n), qw = q[k]
-            w.withUnsafeBufferPointer { wp in for c in 0..<nn { rhs[c] = b[c] - qw * wp[c] - qe } }
-            for (a, c) in changed.enumerated() { rhs[c] -= q[a] }
-            spectral.solve(UnsafePointer(rhs), into: p, scratch: sp.baseAddress!)
-        } } } }
+        let n = self.n, k = changed.count, m = k + 2
+        let sqrtN = Double(n).squareRoot(), sqrtF = Double(masks.fluidCount).squareRoot()
+        ws.bh.withUnsafeMutableBufferPointer { bhp in
+        ws.yh.withUnsafeMutableBufferPointer { yhp in
+        ws.g.withUnsafeMutableBufferPointer { gp in
+        ws.q.withUnsafeMutableBufferPointer { qp in
+        ws.column.withUnsafeMutableBufferPointer { cp in
+        spectral.q.withUnsafeBufferPointer { qq in
+        capacitance.withUnsafeBufferPointer { mp in
+            let bh = bhp.baseAddress!, yh = yhp.baseAddress!, g = gp.baseAddress!, q = qp.baseAddress!, Q = qq.baseAddress!
+            spectral.forward(b, into: bh)
+            yh.update(from: bh, count: n * n)
+            spectral.solveTransformed(yh, column: cp.baseAddress!)
+            // g = [y at the changed cells, wᵀy, eᵀy]
+            for (a, c) in changed.enumerated() {
+                let row = yh + (c / n) * n, basis = Q + (c % n) * n
+                var acc = 0.0
+                for l in 0..<n { acc += row[l] * basis[l] }
+                g[a] = acc
+            }
+            var total = 0.0                       // Σ y = √n Σ_j ŷ[j, 0]
+            for j in 0..<n { total += yh[j * n] }
+            total *= sqrtN
+            var solidSum = 0.0
+            for a in solidPositions { solidSum += g[a] }
+            g[k] = (total - solidSum) / sqrtF
+            g[k + 1] = total / Double(n)
+            // q = M g
+            for r in 0..<m {
+                let row = mp.baseAddress! + r * m
+                var acc = 0.0
+                for c in 0..<m { acc += row[c] * g[c] }
+                q[r] = acc
+            }
+            // b̂ ← (b − U q)̂
+            for (a, c) in changed.enumerated() {
+                let row = bh + (c / n) * n, basis = Q + (c % n) * n, qa = q[a]
+                for l in 0..<n { row[l] -= qa * basis[l] }
+            }
+            let qw = q[k] / sqrtF
+            for a in solidPositions {            // w = (1 − 1_solid)/√n_fluid
+                let c = changed[a]
+                let row = bh + (c / n) * n, basis = Q + (c % n) * n
+                for l in 0..<n { row[l] += qw * basis[l] }
+            }
+            let shift = qw * sqrtN + q[k + 1] / sqrtN
+            for j in 0..<n { bh[j * n] -= shift }
+            spectral.solveTransformed(bh, column: cp.baseAddress!)
+            spectral.inverse(bh, into: p)
+        } } } } } } }
     }
 
     /// Array convenience (allocates a workspace).

@@ -11,6 +11,10 @@ final class PressureSolverTests: XCTestCase {
         let mean = p.reduce(0, +) / Double(n * n)
         for c in lp.indices { lp[c] += mean }                 // e eᵀ p = mean(p)·1 (e = 1/n)
         XCTAssertLessThan(relativeL2(lp, b), 1e-12)
+        // The fast path (x-transform by BLAS, Thomas along y) equals the doubly diagonalised plain-loop oracle.
+        XCTAssertLessThan(relativeL2(p, sp.solveReference(b)), 1e-12)
+        let big = SpectralPoisson(n: 32), r = (0..<(32 * 32)).map { cos(Double($0) * 0.31) }
+        XCTAssertLessThan(relativeL2(big.solve(r), big.solveReference(r)), 1e-12)
     }
 
     /// The capacitance (Woodbury) solver matches a dense LU solve of the pinned system, with and without obstacle.
