@@ -1,6 +1,6 @@
 /// Pressure projection with the obstacle (spec §a.4): damp the faces, take the divergence on fluid cells, make it
 /// compatible, solve the Poisson system and correct the open faces. Pressure is solved in Float64 whatever T is.
-final class Projector<T: BinaryFloatingPoint> {
+final class Projector<T: SmokeScalar> {
     let solver: PressureSolver
     let workspace: PressureSolver.Workspace
     let keepU: [T], keepV: [T], openU: [T], openV: [T]

@@ -68,7 +68,7 @@ public final class SmokeSimulator: @unchecked Sendable {
 }
 
 /// The time stepper in precision T (spec §a.3, §a.7).
-final class Engine<T: BinaryFloatingPoint> {
+final class Engine<T: SmokeScalar> {
     let setup: SmokeSetup
     let layout: MACLayout
     let projector: Projector<T>
