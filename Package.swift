@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "ExperimentKit", dependencies: ["NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport"),
         .target(name: "SmokeSim", dependencies: ["NPTensor", "CBLAS"], swiftSettings: fastMath),
-        .executableTarget(name: "smoke2d", dependencies: ["SmokeSim", "ExperimentKit", "NPPlot",
+        .executableTarget(name: "smoke2d", dependencies: ["SmokeSim", "ExperimentKit", "NPPlot", "NPTensor",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/smoke2d-cli",
                           swiftSettings: fastMath),
         .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",

@@ -8,7 +8,7 @@ struct Smoke2DCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smoke2d",
         abstract: "The 2-D smoke-plume experiment of 'Approximately Equivariant Neural Processes' (Sec. 5.2).",
-        subcommands: [Simulate.self, Generate.self, Stats.self])
+        subcommands: [Simulate.self, Generate.self, Stats.self, Figure5.self])
 
     static func main() {
         BLASKernelSelection.reexecIfNeeded()
