@@ -17,7 +17,8 @@ struct Figure5: ParsableCommand {
     func run() throws {
         let started = Date()
         let plan = SmokeDatasetPlan(scale: try SmokeDataScale.named(scale))
-        let dir = URL(fileURLWithPath: out ?? (scale == "quick" ? "figures" : "outputs/\(scale)/figures"))
+        let dirPath = out ?? (scale == "quick" ? "figures" : "outputs/\(scale)/figures")
+        let dir = URL(fileURLWithPath: dirPath)
         let examples = Figure5.chooseExamples(plan: plan)
         let sim = try SmokeSimulator(setup: plan.setup)
         let n = plan.setup.gridSize, scaleValue = plan.setup.smokeScale
@@ -65,13 +66,13 @@ struct Figure5: ParsableCommand {
             32 × 32 task patches.
             """
         try atomicWrite(Data("\(caption)\n".utf8), to: dir.appendingPathComponent("\(name).caption.txt"))
-        try Provenance(output: png.path, paperItem: "Figure 5", scale: plan.scale.name, seconds: Date().timeIntervalSince(started),
+        try Provenance(output: (dirPath as NSString).appendingPathComponent("\(name).png"), paperItem: "Figure 5", scale: plan.scale.name, seconds: Date().timeIntervalSince(started),
                        configuration: ["scaling": plan.scaling.rawValue, "examples": examples.map(String.init).joined(separator: ","),
                                        "dataVersion": SmokeDatasetPlan.version],
                        runs: [], data: [.init(name: "smoke data-set plan", version: SmokeDatasetPlan.version, checksum: nil,
                                               detail: "scale \(plan.scale.name), seed \(plan.scale.seed); the shown simulations are regenerated from their indices (bit-identical to the data set's)")])
             .write(nextTo: png)
-        print("wrote \(png.path) (and .pdf, .caption.txt, .provenance.json)")
+        print("wrote \((dirPath as NSString).appendingPathComponent("\(name).png")) (and .pdf, .caption.txt, .provenance.json)")
     }
 
     /// Per inflow position, the test-split indices with the smallest and largest radius × buoyancy. Scales whose
