@@ -14,14 +14,19 @@ struct Generate: ParsableCommand {
         """)
 
     @Option(help: "ci, quick or paper.") var scale: String = "quick"
+    @Option(help: "tutorial (the project's choice), wang or demo; other scalings go to data/smoke/<scale>-<scaling> by default.")
+    var scaling: String = "tutorial"
     @Option(help: "Data folder (default: data/smoke/<scale> under the current directory).") var out: String?
     @Option(help: "Parallel simulations (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "No per-shard progress lines.") var quiet = false
 
     func run() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        let plan = SmokeDatasetPlan(scale: try SmokeDataScale.named(scale))
-        let dir = URL(fileURLWithPath: out ?? "data/smoke/\(scale)")
+        guard let scalingValue = SmokeScaling(rawValue: scaling) else {
+            throw ValidationError("unknown --scaling '\(scaling)'; choose tutorial, wang or demo")
+        }
+        let plan = SmokeDatasetPlan(scale: try SmokeDataScale.named(scale), scaling: scalingValue)
+        let dir = URL(fileURLWithPath: out ?? "data/smoke/\(scale)" + (scalingValue == .tutorial ? "" : "-\(scaling)"))
         let quiet = self.quiet
         print("generating \(plan.scale.total) simulations (\(plan.scale.train)/\(plan.scale.validation)/\(plan.scale.test)) "
               + "in \(plan.scale.shardCount) shards at \(dir.path) with \(jobs) job(s)")
@@ -46,11 +51,11 @@ struct Stats: ParsableCommand {
         print("smoke data set \(dir.path): \(stats.simulations) simulations")
         print(String(format: "plume top y: median %.1f, 10 %% %.1f, 90 %% %.1f, range [%.1f, %.1f]", stats.plumeTop.median,
                      stats.plumeTop.q10, stats.plumeTop.q90, stats.plumeTop.min, stats.plumeTop.max))
-        print(String(format: "obstacle contact: %.1f %%; non-empty 32×32 patches: %.1f %%; max smoke %.3f; CFL median %.1f, max %.1f",
-                     100 * stats.contactRate, 100 * stats.nonEmptyPatchRate, stats.maxSmoke, stats.cfl.median, stats.cfl.max))
+        print(String(format: "obstacle contact: %.1f %% (within 1 cell of the surface), %.1f %% (bounding square + 2 cells); non-empty 32×32 patches: %.1f %%; max smoke %.3f; CFL median %.1f, max %.1f",
+                     100 * stats.contactRate, 100 * stats.neighbourhoodRate, 100 * stats.nonEmptyPatchRate, stats.maxSmoke, stats.cfl.median, stats.cfl.max))
         for g in stats.byInflow {
-            print(String(format: "  inflow x = %.0f: %d simulations, contact %.1f %%, plume-top median %.1f", g.inflowX, g.simulations,
-                         100 * g.contactRate, g.plumeTopMedian))
+            print(String(format: "  inflow x = %.0f: %d simulations, contact %.1f %% (square %.1f %%), plume-top median %.1f", g.inflowX,
+                         g.simulations, 100 * g.contactRate, 100 * g.neighbourhoodRate, g.plumeTopMedian))
         }
         print("\nspec §e level 3:")
         for c in stats.checks() {

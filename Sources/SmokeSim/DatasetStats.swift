@@ -6,7 +6,8 @@ import NPTensor
 /// Definitions (per simulation, final smoke s on the n × n cells):
 /// * plume top: the highest cell-centre y with s > 0.1 × max s;
 /// * obstacle contact: some cell with s > 0.1 × max s has its centre within one cell of the obstacle surface
-///   (|c − o| ≤ R + 1);
+///   (|c − o| ≤ R + 1); the spec does not define "reaches the obstacle", so a looser variant is reported too:
+///   such a cell inside the obstacle's bounding square widened by 2 cells (|x − oₓ|, |y − o_y| ≤ R + 2);
 /// * non-empty patch: a 32 × 32 window at a uniformly random position whose maximum of s / targetScale exceeds
 ///   0.05 (16 windows per simulation, drawn from stream `index` of `patchSeed`);
 /// * CFL: max |face velocity| × dt (cells per step).
@@ -16,11 +17,14 @@ public struct SmokeDatasetStats: Codable, Sendable, Equatable {
         public var inflowX: Double
         public var simulations: Int
         public var contactRate: Double
+        public var neighbourhoodRate: Double
         public var plumeTopMedian: Double
     }
     public var simulations: Int
     public var plumeTop: Quantiles
     public var contactRate: Double
+    /// The looser contact variant (bounding square widened by 2 cells).
+    public var neighbourhoodRate: Double
     public var nonEmptyPatchRate: Double
     public var maxSmoke: Double
     public var cfl: Quantiles
@@ -34,6 +38,7 @@ public struct SmokeDatasetStats: Codable, Sendable, Equatable {
         public var inflowX: Double
         public var plumeTop: Double
         public var contact: Bool
+        public var nearObstacle: Bool
         public var nonEmptyPatches: Int
         public var maxSmoke: Double
         public var maxSpeed: Double
@@ -43,12 +48,13 @@ public struct SmokeDatasetStats: Codable, Sendable, Equatable {
                               n: Int, obstacle: Obstacle?, targetScale: Double) -> Sample {
         let s = Array(smoke)
         let peak = Double(s.max() ?? 0), threshold = 0.1 * peak
-        var top = 0.0, contact = false
+        var top = 0.0, contact = false, near = false
         for j in 0..<n { for i in 0..<n where Double(s[j * n + i]) > threshold && peak > 0 {
             top = max(top, Double(j) + 0.5)
             if let o = obstacle {
                 let dx = Double(i) + 0.5 - o.centerX, dy = Double(j) + 0.5 - o.centerY
                 if (dx * dx + dy * dy).squareRoot() <= o.radius + 1 { contact = true }
+                if abs(dx) <= o.radius + 2 && abs(dy) <= o.radius + 2 { near = true }
             }
         } }
         var rng = RandomGenerator(seed: patchSeed, stream: UInt64(index))
@@ -61,7 +67,7 @@ public struct SmokeDatasetStats: Codable, Sendable, Equatable {
             if Double(m) / targetScale > 0.05 { nonEmpty += 1 }
         }
         let speed = Double(max(vx.map { abs($0) }.max() ?? 0, vy.map { abs($0) }.max() ?? 0))
-        return Sample(inflowX: parameters.inflowX, plumeTop: top, contact: contact, nonEmptyPatches: nonEmpty, maxSmoke: peak, maxSpeed: speed)
+        return Sample(inflowX: parameters.inflowX, plumeTop: top, contact: contact, nearObstacle: near, nonEmptyPatches: nonEmpty, maxSmoke: peak, maxSpeed: speed)
     }
 
     public init(samples: [Sample], dt: Double) {
@@ -77,6 +83,7 @@ public struct SmokeDatasetStats: Codable, Sendable, Equatable {
         simulations = samples.count
         plumeTop = quantiles(samples.map(\.plumeTop))
         contactRate = Double(samples.filter(\.contact).count) / Double(max(1, samples.count))
+        neighbourhoodRate = Double(samples.filter(\.nearObstacle).count) / Double(max(1, samples.count))
         nonEmptyPatchRate = Double(samples.map(\.nonEmptyPatches).reduce(0, +)) / Double(max(1, samples.count * Self.patchesPerSimulation))
         maxSmoke = samples.map(\.maxSmoke).max() ?? 0
         cfl = quantiles(samples.map { $0.maxSpeed * dt })
@@ -84,6 +91,7 @@ public struct SmokeDatasetStats: Codable, Sendable, Equatable {
             let group = samples.filter { $0.inflowX == x }
             return ByInflow(inflowX: x, simulations: group.count,
                             contactRate: Double(group.filter(\.contact).count) / Double(group.count),
+                            neighbourhoodRate: Double(group.filter(\.nearObstacle).count) / Double(group.count),
                             plumeTopMedian: quantiles(group.map(\.plumeTop)).median)
         }
     }
