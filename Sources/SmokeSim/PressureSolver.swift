@@ -13,6 +13,7 @@ import Foundation
 public final class PressureSolver: @unchecked Sendable {
     public let n: Int
     public let masks: ObstacleMasks
+    let solid: [Bool]
     let spectral: SpectralPoisson
     /// Cells whose rows of L differ from L₀.
     let changed: [Int]
@@ -32,7 +33,7 @@ public final class PressureSolver: @unchecked Sendable {
 
     public init(masks: ObstacleMasks) {
         let n = masks.layout.n
-        self.n = n; self.masks = masks
+        self.n = n; self.masks = masks; self.solid = masks.solid
         spectral = SpectralPoisson(n: n)
         let solid = masks.solid
         func neighbours(_ c: Int) -> [Int] {
@@ -182,7 +183,7 @@ public final class PressureSolver: @unchecked Sendable {
     /// out = L p (the singular operator, without the w wᵀ term).
     public func apply(_ p: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
         let n = self.n
-        masks.solid.withUnsafeBufferPointer { solid in
+        self.solid.withUnsafeBufferPointer { solid in
             for j in 0..<n { for i in 0..<n {
                 let c = j * n + i
                 if solid[c] { out[c] = p[c]; continue }

@@ -4,6 +4,8 @@ final class Projector<T: SmokeScalar> {
     let solver: PressureSolver
     let workspace: PressureSolver.Workspace
     let keepU: [T], keepV: [T], openU: [T], openV: [T]
+    /// The solid-cell mask (a copy: reading it through `solver.masks` copied the whole struct every step).
+    let solid: [Bool]
     var rhs: [Double]
     /// The last pressure (fluid mean 0).
     var pressure: [Double]
@@ -16,6 +18,7 @@ final class Projector<T: SmokeScalar> {
         let m = solver.masks
         keepU = m.keepU.map { T($0) }; keepV = m.keepV.map { T($0) }
         openU = m.openU.map { T($0) }; openV = m.openV.map { T($0) }
+        solid = m.solid
         rhs = [Double](repeating: 0, count: solver.n * solver.n)
         pressure = rhs; check = rhs
     }
@@ -29,7 +32,7 @@ final class Projector<T: SmokeScalar> {
         keepV.withUnsafeBufferPointer { k in for idx in 0..<layout.vCount { v[idx] *= k[idx] } }
         let fluidCount = Double(solver.masks.fluidCount)
         var residual = 0.0
-        solver.masks.solid.withUnsafeBufferPointer { solid in
+        self.solid.withUnsafeBufferPointer { solid in
         rhs.withUnsafeMutableBufferPointer { bp in
         pressure.withUnsafeMutableBufferPointer { pp in
         check.withUnsafeMutableBufferPointer { cp in

@@ -101,7 +101,7 @@ final class Engine<T: SmokeScalar> {
         let n = setup.gridSize, dt = T(setup.dt)
         let force = T(p.buoyancy * (setup.forceTimesDt ? setup.dt : 1))
         var maxResidual = 0.0
-        for step in 1...max(1, setup.steps) where setup.steps > 0 {
+        for step in stride(from: 1, through: setup.steps, by: 1) {
             s.withUnsafeBufferPointer { sp in u.withUnsafeBufferPointer { up in v.withUnsafeBufferPointer { vp in
                 hat.withUnsafeMutableBufferPointer { hp in sNew.withUnsafeMutableBufferPointer { np in inflow.withUnsafeBufferPointer { qp in
                     advectSmoke(n: n, dt: dt, s: sp.baseAddress!, u: up.baseAddress!, v: vp.baseAddress!, inflow: qp.baseAddress!,
