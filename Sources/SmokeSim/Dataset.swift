@@ -65,9 +65,9 @@ public enum SmokeDatasetGenerator {
         let store = ShardStore(directory: directory, plan: plan)
         removeStaleTemporaries(in: directory.appendingPathComponent("shards"))
         let start = Date()
-        var todo: [Int] = [], reused: [Int] = []
+        var todo: [Int] = [], reused: [Int] = [], records: [Int: ShardRecord] = [:]
         for shard in 0..<plan.scale.shardCount {
-            do { _ = try store.verify(shard); reused.append(shard) } catch let e as SmokeError {
+            do { records[shard] = try store.verify(shard); reused.append(shard) } catch let e as SmokeError {
                 if case .corruptData(let why) = e, FileManager.default.fileExists(atPath: store.recordURL(shard).path) {
                     log("\(why) — regenerating")
                 }
@@ -90,9 +90,9 @@ public enum SmokeDatasetGenerator {
                            Date().timeIntervalSince(t0), d, total))
             }
         }
-        // Every shard now verifies (a second check of the new ones catches a disk that lies).
-        let records = try (0..<plan.scale.shardCount).map { try store.verify($0) }
-        let manifest = SmokeManifest(plan: plan, shards: records)
+        // The new shards are read back and checked once more (this catches a disk that lies).
+        for shard in todo { records[shard] = try store.verify(shard) }
+        let manifest = SmokeManifest(plan: plan, shards: (0..<plan.scale.shardCount).map { records[$0]! })
         try atomicWrite(try jsonEncoder().encode(manifest), to: directory.appendingPathComponent("manifest.json"))
         return Report(generated: todo, reused: reused, seconds: Date().timeIntervalSince(start), manifest: manifest)
     }
