@@ -28,7 +28,7 @@ public struct SmokeDataScale: Codable, Sendable, Equatable {
 
     public static func named(_ name: String) throws -> SmokeDataScale {
         guard let s = all.first(where: { $0.name == name }) else {
-            throw SmokeError.invalidParameters("unknown scale '\(name)'; choose \(all.map(\.name).joined(separator: ", "))")
+            throw SmokeError.invalidArgument("unknown scale '\(name)'; choose \(all.map(\.name).joined(separator: ", "))")
         }
         return s
     }
@@ -50,7 +50,7 @@ public struct SmokeDataScale: Codable, Sendable, Equatable {
 
     public func validate() throws {
         for size in [train, validation, test] where size <= 0 || size % shardSize != 0 {
-            throw SmokeError.invalidParameters("scale \(name): split size \(size) is not a positive multiple of the shard size \(shardSize)")
+            throw SmokeError.invalidArgument("scale \(name): split size \(size) is not a positive multiple of the shard size \(shardSize)")
         }
     }
 }

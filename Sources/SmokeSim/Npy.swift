@@ -73,7 +73,7 @@ public func atomicWrite(_ data: Data, to url: URL) throws {
     let dir = url.deletingLastPathComponent()
     do {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(temporaryCounter.next())")
         try data.write(to: tmp)
         if rename(tmp.path, url.path) != 0 {
             try? FileManager.default.removeItem(at: tmp)
@@ -83,3 +83,11 @@ public func atomicWrite(_ data: Data, to url: URL) throws {
         throw SmokeError.io("cannot write \(url.path): \(error.localizedDescription)")
     }
 }
+
+/// Distinguishes the temporary files of concurrent writes within one process (the process id separates processes).
+final class TemporaryCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}
+let temporaryCounter = TemporaryCounter()

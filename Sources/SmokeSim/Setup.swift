@@ -100,6 +100,7 @@ public struct PlumeParameters: Codable, Sendable, Equatable {
 public enum SmokeError: Error, CustomStringConvertible, Equatable {
     case invalidSetup(String)
     case invalidParameters(String)
+    case invalidArgument(String)
     case notFinite(step: Int)
     case solverInaccurate(relativeResidual: Double)
     case io(String)
@@ -109,6 +110,7 @@ public enum SmokeError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalidSetup(let s): "invalid simulation setup: \(s)"
         case .invalidParameters(let s): "invalid plume parameters: \(s)"
+        case .invalidArgument(let s): s
         case .notFinite(let step): "the simulation produced a non-finite value at step \(step)"
         case .solverInaccurate(let r): "pressure solve missed its tolerance: relative residual \(r) > 1e-6"
         case .io(let s): s

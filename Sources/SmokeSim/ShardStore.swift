@@ -104,7 +104,7 @@ public struct ShardStore: Sendable {
 
     /// Loads one field of a shard after checking size and checksum against its record: [S × shape] float32.
     public func load(_ shard: Int, field: String) throws -> Npy.Array {
-        guard ShardStore.fields.contains(field) else { throw SmokeError.invalidParameters("unknown field '\(field)'; choose smoke, vx or vy") }
+        guard ShardStore.fields.contains(field) else { throw SmokeError.invalidArgument("unknown field '\(field)'; choose smoke, vx or vy") }
         let record: ShardRecord
         do { record = try verify(shard, checksums: false) } catch SmokeError.corruptData(let why) {
             throw SmokeError.corruptData("\(why); run `smoke2d generate` again to regenerate it")

@@ -31,6 +31,19 @@ final class SymmetryPrecisionTests: XCTestCase {
         XCTAssertGreaterThan(relativeL2(m.smoke, left.smoke), 0.1)
     }
 
+    /// The paper's case: 128² grid, obstacle (64, 100) r 10, 35 steps; x₀ = 30 against 98 and x₀ = 64 alone.
+    func testMirrorSymmetryOnPaperGrid() throws {
+        let sim = try SmokeSimulator(setup: SmokeSetup(scaling: .tutorial))
+        let left = try sim.run(PlumeParameters(radius: 14, inflowX: 30, buoyancy: 0.4), precision: .float64).final
+        let right = try sim.run(PlumeParameters(radius: 14, inflowX: 98, buoyancy: 0.4), precision: .float64).final
+        let m = mirrored(left)
+        XCTAssertLessThan(relativeL2(m.smoke, right.smoke), 1e-3)
+        XCTAssertLessThan(relativeL2(m.vx, right.vx), 1e-3)
+        let centre = try sim.run(PlumeParameters(radius: 22, inflowX: 64, buoyancy: 0.45), precision: .float64).final
+        XCTAssertLessThan(relativeL2(mirrored(centre).smoke, centre.smoke), 1e-3)
+        XCTAssertLessThan(relativeL2(mirrored(centre).vy, centre.vy), 1e-3)
+    }
+
     /// Float32 and Float64 runs agree to relative L2 ≤ 1e-2 on the smoke (spec §e level 2) on the paper's grid.
     func testFloat32AgreesWithFloat64() throws {
         let sim = try SmokeSimulator(setup: SmokeSetup(scaling: .tutorial))
