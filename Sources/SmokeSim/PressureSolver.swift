@@ -8,8 +8,9 @@ import Foundation
 /// Method (exact, set up once per grid and obstacle): L + w wᵀ differs from the obstacle-free
 /// B = L₀ + e eᵀ (solved by `SpectralPoisson`) by a low-rank term U C Uᵀ, where U holds the unit vectors of the
 /// cells S whose rows change (solid cells and their fluid neighbours), w and e. The Sherman–Morrison–Woodbury
-/// identity then gives p = B⁻¹(b − U q) with (I + C Uᵀ B⁻¹ U) q = C Uᵀ B⁻¹ b: two spectral solves and one small
-/// dense solve (size |S| + 2 ≈ 390 for the paper's obstacle) per step. The dense matrix is LU-factored once.
+/// identity then gives p = B⁻¹(b − U q) with (I + C Uᵀ B⁻¹ U) q = C Uᵀ B⁻¹ b. The set-up computes Uᵀ B⁻¹ U by
+/// |S| + 2 spectral solves and stores M = (I + C Uᵀ B⁻¹ U)⁻¹ C (size |S| + 2 = 392 for the paper's obstacle);
+/// a step costs two spectral solves, which share their transforms (see `solve`), and one product with M.
 public final class PressureSolver: @unchecked Sendable {
     public let n: Int
     public let masks: ObstacleMasks

@@ -57,7 +57,8 @@ public final class SmokeSimulator: @unchecked Sendable {
         }
     }
 
-    /// Only the final smoke as Float32 (the data set's fast path; no conversions through Double).
+    /// The final smoke and interior face velocities as Float32, layout of `SmokeFields` (the data set's fast path:
+    /// no conversions through Double, no pressure copy).
     public func runSmokeVelocity32(_ parameters: PlumeParameters) throws -> (smoke: [Float], vx: [Float], vy: [Float]) {
         try parameters.validate()
         if engine32 == nil { engine32 = Engine<Float>(setup: setup, solver: solver) }
