@@ -41,7 +41,12 @@ let package = Package(
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/gibbs1d-cli"),
         .target(name: "ExperimentKit", dependencies: ["AtomicFile", "NPTraining", "NPModels", "NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport", dependencies: ["AtomicFile"]),
-        .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff"], path: "Tools/bench",
+        .target(name: "SmokeSim", dependencies: ["AtomicFile", "NPTensor", "CBLAS"], swiftSettings: fastMath),
+        .target(name: "Smoke2D", dependencies: ["AtomicFile", "SmokeSim", "ExperimentKit", "NPPlot", "NPTensor"], path: "Experiments/Smoke2D"),
+        .executableTarget(name: "smoke2d", dependencies: ["Smoke2D", "SmokeSim", "ExperimentKit",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/smoke2d-cli",
+                          swiftSettings: fastMath),
+        .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
                           swiftSettings: fastMath),
         .executableTarget(name: "plot-gallery", dependencies: ["NPPlot", "NPReport"], path: "Tools/gallery"),
         .target(name: "NPTestSupport", dependencies: ["NPModels", "NPAutodiff", "NPTensor"], path: "Tests/NPTestSupport"),
@@ -55,5 +60,6 @@ let package = Package(
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
         .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
+        .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
     ]
 )

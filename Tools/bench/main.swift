@@ -138,3 +138,5 @@ if wants("models") {
     }
     print()
 }
+
+if wants("smoke") { runSmokeBench() }
