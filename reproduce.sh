@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Experiments whose CLI exists, in the order they run.
-EXPERIMENTS=(gibbs1d)
+EXPERIMENTS=(gibbs1d smoke2d)
 ITEMS=scripts/paper-items.tsv
 
 usage() {

@@ -34,8 +34,8 @@ public final class Tape {
     /// Back-propagates from a scalar `loss` (seed gradient 1), then clears the tape.
     /// Gradients accumulate into every variable with `requiresGrad`, including parameters.
     public func backward(from loss: Variable) {
-        precondition(loss.value.count == 1, "backward needs a scalar loss, got shape \(loss.shape)")
-        precondition(recording, "backward on a tape that was not recording")
+        require(loss.value.count == 1, "backward needs a scalar loss, got shape \(loss.shape)")
+        require(recording, "backward on a tape that was not recording")
         loss.withGrad { $0[0] += 1 }
         for i in stride(from: pullbacks.count - 1, through: 0, by: -1) { pullbacks[i]() }
         nodes.removeAll(keepingCapacity: true)

@@ -141,3 +141,5 @@ if wants("models") {
     }
     print()
 }
+
+if wants("smoke") { runSmokeBench() }

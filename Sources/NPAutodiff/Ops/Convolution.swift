@@ -7,12 +7,12 @@ extension Tape {
     /// `ConvGeometry.prefersIm2Col` says it is faster (2-D shapes), im2col + GEMM (`convForwardIm2Col` / …).
     public func conv(_ x: Variable, _ w: Variable, groups: Int = 1) -> Variable {
         let spatialRank = x.shape.count - 2
-        precondition(spatialRank == 1 || spatialRank == 2, "conv input must be [m, l, c] or [m, h, w, c], got \(x.shape)")
-        precondition(w.shape.count == spatialRank + 2, "conv weight \(w.shape) does not match input \(x.shape)")
+        require(spatialRank == 1 || spatialRank == 2, "conv input must be [m, l, c] or [m, h, w, c], got \(x.shape)")
+        require(w.shape.count == spatialRank + 2, "conv weight \(w.shape) does not match input \(x.shape)")
         let geometry = ConvGeometry(batch: x.shape[0], spatial: Array(x.shape[1...spatialRank]),
                                     kernel: Array(w.shape.prefix(spatialRank)), cin: x.shape.last!,
                                     cout: w.shape.last!, groups: groups)
-        precondition(w.shape[spatialRank] == geometry.cinPerGroup,
+        require(w.shape[spatialRank] == geometry.cinPerGroup,
                      "conv weight \(w.shape) expects \(w.shape[spatialRank]) input channels per group, input has \(geometry.cinPerGroup)")
         if geometry.prefersIm2Col { return im2colConv(x, w, geometry) }
         let (out, padded) = convForward(x.value.scalars, w.value.scalars, geometry)

@@ -43,7 +43,7 @@ public struct MultiHeadAttention {
         var logits = tape.matmul(q, k, transposeB: true)   // [m, H, nq, nk], unscaled
         var softmaxScale = scale
         if let logitMLP {
-            guard let xq, let xk else { preconditionFailure("TE attention needs query and key positions") }
+            guard let xq, let xk else { fatalError("TE attention needs query and key positions") }
             let dx = xq.shape[2]
             // Pairwise differences x_q − x_k as a constant [m, nq, nk, dx].
             var diff = [Float](repeating: 0, count: m * nq * nk * dx)
@@ -56,7 +56,7 @@ public struct MultiHeadAttention {
             softmaxScale = 1
         }
         if let keyMask {   // −10³⁰ before the softmax: exp underflows to exactly 0 for padded keys
-            precondition(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)")
+            require(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)")
             logits = tape.add(logits, tape.constant(Tensor(shape: [m, 1, 1, nk], scalars: keyMask.scalars.map { $0 == 0 ? -1e30 : 0 })))
         }
         let attn = tape.softmax(logits, axis: -1, scale: softmaxScale)

@@ -37,7 +37,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
 
     public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
                 inputDimension: Int? = nil, outputDimension: Int? = nil) {
-        precondition(domain.lower.count == (inputDimension ?? 1), "a \(domain.lower.count)-D fixed-input domain for dx = \(inputDimension ?? 1)")
+        require(domain.lower.count == (inputDimension ?? 1), "a \(domain.lower.count)-D fixed-input domain for dx = \(inputDimension ?? 1)")
         self.kind = kind; self.preset = preset; self.fixedInputCount = fixedInputCount; self.domain = domain
         self.fourierRange = fourierRange; self.inputDimension = inputDimension; self.outputDimension = outputDimension
     }
