@@ -28,8 +28,8 @@ func forEachTap(_ g: ConvGeometry, image b: Int, _ body: (_ point: Int, _ tap: I
 
 /// Forward convolution by im2col + GEMM: the output `[m, s…, cout]`.
 public func convForwardIm2Col(_ x: [Float], _ w: [Float], _ g: ConvGeometry) -> [Float] {
-    precondition(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
-    precondition(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
+    require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
+    require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
     let (cin, cout, cg, og, taps) = (g.cin, g.cout, g.cinPerGroup, g.coutPerGroup, g.taps)
     let points = g.spatial.reduce(1, *), depth = taps * cg
     var out = [Float](repeating: 0, count: g.outputShape.reduce(1, *))

@@ -1,4 +1,5 @@
 import Foundation
+import NPTensor
 
 /// The dihedral group D_N of the plane (order 2N): the rotations by multiples of 2π/N, each with and without the
 /// reflection of axis 0, acting on offsets (t₀, t₁) along the grid's two axes. Element i = 2r + s is R^r · F^s
@@ -20,7 +21,7 @@ public struct DihedralGroup: Sendable, Equatable {
     public static let d8 = DihedralGroup(rotations: 8)
 
     public init(rotations n: Int) {
-        precondition(n == 4 || n == 8, "the lattice group CNN supports D4 and D8, got N = \(n)")
+        require(n == 4 || n == 8, "the lattice group CNN supports D4 and D8, got N = \(n)")
         func multiply(_ a: [Double], _ b: [Double]) -> [Double] {
             [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]]
         }
@@ -33,7 +34,7 @@ public struct DihedralGroup: Sendable, Equatable {
         }
         func index(_ m: [Double]) -> Int {
             guard let i = ms.firstIndex(where: { zip($0, m).allSatisfy { abs($0 - $1) < 1e-9 } }) else {
-                preconditionFailure("\(m) is not an element of D\(n)")
+                fatalError("\(m) is not an element of D\(n)")
             }
             return i
         }
@@ -67,7 +68,7 @@ public struct DihedralGroup: Sendable, Equatable {
     /// (source tap, weight) pairs to sum. One pair of weight 1 for a lattice element; the bilinear interpolation of
     /// ψ at the off-lattice point g⁻¹ t otherwise. Taps outside `supportedTaps` read and are read as zero.
     public func kernelResampling(element g: Int, kernel k: Int) -> [[(tap: Int, weight: Double)]] {
-        precondition(k % 2 == 1, "rotating a kernel on the lattice needs an odd size, got \(k)")
+        require(k % 2 == 1, "rotating a kernel on the lattice needs an odd size, got \(k)")
         let p = k / 2, m = matrices[inverse(g)], supported = supportedTaps(kernel: k)
         func source(_ a: Int, _ b: Int) -> Int? {
             guard abs(a) <= p && abs(b) <= p else { return nil }

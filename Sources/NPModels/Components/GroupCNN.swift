@@ -28,7 +28,7 @@ public struct GroupConv {
 
     public init(_ scope: ParameterScope, kind: Kind, group: DihedralGroup = .d4, kernel k: Int, inputs: Int, outputs: Int,
                 rng: inout RandomGenerator) {
-        precondition(k % 2 == 1, "group convolutions need an odd kernel, got \(k)")
+        require(k % 2 == 1, "group convolutions need an odd kernel, got \(k)")
         let n = group.order
         let rows = kind == .lifting ? k * k : k * k * n
         // Kaiming normal with the fan-out of the equivalent ordinary convolution (|G| · outputs channels).
@@ -57,7 +57,7 @@ public struct GroupConv {
     /// `expandedWeight` for a filter `w` of this layer's layout ([k·k, cin, f] lifting, [k·k·|G|, fin, f] regular).
     public static func expand(_ tape: Tape, _ w: Variable, kind: Kind, group: DihedralGroup = .d4, kernel k: Int) -> Variable {
         let n = group.order
-        precondition(w.shape.count == 3 && w.shape[0] == (kind == .lifting ? k * k : k * k * n), "group filter \(w.shape) for kernel \(k)")
+        require(w.shape.count == 3 && w.shape[0] == (kind == .lifting ? k * k : k * k * n), "group filter \(w.shape) for kernel \(k)")
         let versions = (0..<n).map { g in tape.combineRows(w, terms: rowTerms(kind, group, element: g, kernel: k)) }
         let cin = kind == .lifting ? w.shape[1] : w.shape[1] * n
         return tape.reshape(tape.concat(versions, axis: -1), [k, k, cin, w.shape[2] * n])
@@ -65,7 +65,7 @@ public struct GroupConv {
 
     /// x [m, s₁, s₂, inputChannels] → [m, s₁, s₂, outputChannels].
     public func callAsFunction(_ tape: Tape, _ x: Variable) -> Variable {
-        precondition(x.shape.count == 4 && x.shape[3] == inputChannels, "group convolution expects [m, s₁, s₂, \(inputChannels)], got \(x.shape)")
+        require(x.shape.count == 4 && x.shape[3] == inputChannels, "group convolution expects [m, s₁, s₂, \(inputChannels)], got \(x.shape)")
         let b = tape.concat([Variable](repeating: bias, count: group.order), axis: 0)
         return tape.add(tape.conv(x, expandedWeight(tape)), b)
     }
@@ -99,7 +99,7 @@ public struct GroupCNN: GridBackbone {
     public var fixedInputDropout: Double? { nil }
 
     public init(_ scope: ParameterScope, config: Config, rng: inout RandomGenerator) {
-        precondition(config.layers >= 1 && config.fields >= 1, "a group CNN needs at least one layer and one field: \(config)")
+        require(config.layers >= 1 && config.fields >= 1, "a group CNN needs at least one layer and one field: \(config)")
         self.config = config
         let group = DihedralGroup(rotations: config.rotations)
         convs = (0..<config.layers).map { i in
@@ -110,8 +110,8 @@ public struct GroupCNN: GridBackbone {
     }
 
     public func callAsFunction(_ tape: Tape, _ z: Variable, grid: Grid, switch sw: FixedInputSwitch) -> Variable {
-        precondition(grid.dimension == 2, "the group CNN is 2-D, given a \(grid.dimension)-D grid")
-        precondition(grid.pointsPerUnit[0] == grid.pointsPerUnit[1] && grid.step[0] == grid.step[1],
+        require(grid.dimension == 2, "the group CNN is 2-D, given a \(grid.dimension)-D grid")
+        require(grid.pointsPerUnit[0] == grid.pointsPerUnit[1] && grid.step[0] == grid.step[1],
                      "rotating kernels on the grid needs equal spacing on both axes, got \(grid.pointsPerUnit)")
         var h = grid.spatial(tape, z)
         for (i, conv) in convs.enumerated() {

@@ -15,7 +15,7 @@ public struct PixelLattice: Codable, Sendable, Equatable {
     public var offset: [Double]
 
     public init(pointsPerUnit: [Float], offset: [Double]) {
-        precondition(pointsPerUnit.count == offset.count && pointsPerUnit.allSatisfy { $0 > 0 },
+        require(pointsPerUnit.count == offset.count && pointsPerUnit.allSatisfy { $0 > 0 },
                      "a pixel lattice needs one positive density and one offset per dimension")
         self.pointsPerUnit = pointsPerUnit; self.offset = offset
     }
@@ -39,13 +39,13 @@ public struct PixelLattice: Codable, Sendable, Equatable {
     /// must lie on the lattice (within 1 % of a pixel, to absorb the Float32 rounding of positions). Masked points
     /// are not looked at and get pixel 0.
     public func pixels(_ x: Tensor, mask: Tensor? = nil) -> [Int] {
-        precondition(x.rank == 3 && x.shape[2] == dimension, "a \(dimension)-D pixel lattice given inputs of shape \(x.shape)")
+        require(x.rank == 3 && x.shape[2] == dimension, "a \(dimension)-D pixel lattice given inputs of shape \(x.shape)")
         return x.scalars.indices.map { i in
             let d = i % dimension
             if let mask, mask.scalars[i / dimension] == 0 { return 0 }
             let u = Double(x.scalars[i]) * Double(pointsPerUnit[d]) - offset[d]
             let k = u.rounded()
-            precondition(abs(u - k) < 1e-2, "point \(x.scalars[i]) (dimension \(d)) is off the pixel lattice by \(abs(u - k)) pixels")
+            require(abs(u - k) < 1e-2, "point \(x.scalars[i]) (dimension \(d)) is off the pixel lattice by \(abs(u - k)) pixels")
             return Int(k)
         }
     }
@@ -79,13 +79,13 @@ func pixelGrid(_ lattice: PixelLattice, context: ContextSet, targets xt: Tensor,
 /// (0 for masked points).
 func pixelGridIndices(_ lattice: PixelLattice, _ x: Tensor, mask: Tensor? = nil, grid: Grid) -> [Int] {
     let dx = lattice.dimension, (m, n) = (x.shape[0], x.shape[1])
-    precondition(grid.taskShifts?.count == m && grid.step.allSatisfy { $0 == 1 }, "not an unpooled pixel grid of \(m) tasks")
+    require(grid.taskShifts?.count == m && grid.step.allSatisfy { $0 == 1 }, "not an unpooled pixel grid of \(m) tasks")
     let k = lattice.pixels(x, mask: mask), strides = stridesOf(grid.shape)
     return (0..<(m * n)).map { p in
         if let mask, mask.scalars[p] == 0 { return 0 }
         return (0..<dx).reduce(0) { flat, d in
             let j = Int((Double(k[p * dx + d]) + lattice.offset[d] - grid.start[d] - grid.taskShifts![p / n][d]).rounded())
-            precondition(j >= 0 && j < grid.shape[d], "point outside its task's pixel grid (index \(j) of \(grid.shape[d]))")
+            require(j >= 0 && j < grid.shape[d], "point outside its task's pixel grid (index \(j) of \(grid.shape[d]))")
             return flat + j * strides[d]
         }
     }

@@ -54,7 +54,7 @@ public struct UNet: GridBackbone {
     /// `relaxed`: the fixed-input settings of relaxed convolutions (their count is replaced by each convolution's
     /// input channels); nil: ordinary convolutions.
     public init(_ scope: ParameterScope, config: Config, relaxed: FixedInputsConfig? = nil, rng: inout RandomGenerator) {
-        precondition(config.levels >= 0 && config.channels >= 1 && config.kernel >= 1, "U-Net config \(config) is not valid")
+        require(config.levels >= 0 && config.channels >= 1 && config.kernel >= 1, "U-Net config \(config) is not valid")
         self.config = config
         relaxation = relaxed
         blocks = config.convolutionChannels.enumerated().map { i, io in
@@ -88,9 +88,9 @@ public struct UNet: GridBackbone {
     }
 
     public func callAsFunction(_ tape: Tape, _ z: Variable, grid: Grid, switch sw: FixedInputSwitch) -> Variable {
-        precondition(grid.dimension == 2, "the U-Net is 2-D, given a \(grid.dimension)-D grid")
-        precondition(grid.shape.allSatisfy { $0 % gridMultiple == 0 }, "grid \(grid.shape) is not a multiple of \(gridMultiple)")
-        precondition(z.shape == [z.shape[0], grid.count, channels], "U-Net of \(channels) channels given \(z.shape) on \(grid.shape)")
+        require(grid.dimension == 2, "the U-Net is 2-D, given a \(grid.dimension)-D grid")
+        require(grid.shape.allSatisfy { $0 % gridMultiple == 0 }, "grid \(grid.shape) is not a multiple of \(gridMultiple)")
+        require(z.shape == [z.shape[0], grid.count, channels], "U-Net of \(channels) channels given \(z.shape) on \(grid.shape)")
         let levels = config.levels
         var grids = [grid]
         for _ in 0..<levels { grids.append(grids.last!.pooled(by: 2)) }

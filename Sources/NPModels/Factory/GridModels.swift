@@ -12,7 +12,7 @@ extension ModelSpec {
     /// `lattice` nil: off-grid data on the SetConv path (one isotropic lengthscale for the EquivCNPs).
     public static func grid2D(_ kind: ModelKind, sizes: GridCNNPreset, lattice: PixelLattice?, domain: DomainBox,
                               fixedInputCount: Int? = nil, outputDimension: Int? = nil, standardDeviationHead: Bool = false) -> ModelSpec {
-        precondition(domain.lower.count == 2, "2-D models need a 2-D fixed-input domain")
+        require(domain.lower.count == 2, "2-D models need a 2-D fixed-input domain")
         var spec = ModelSpec(kind: kind, preset: .quick, fixedInputCount: fixedInputCount, domain: domain, fourierRange: 1,
                              inputDimension: 2, outputDimension: outputDimension)
         spec.gridCNN = sizes
@@ -31,7 +31,7 @@ extension ModelSpec {
 
     func buildGridConvolutional(_ recipe: ModelRecipe.ConvRecipe, fixed: Bool, sizes: GridCNNPreset,
                                 rng: inout RandomGenerator) -> NeuralProcess {
-        precondition(dx == 2, "the U-Net and group-CNN models are 2-D; this spec has dx = \(dx)")
+        require(dx == 2, "the U-Net and group-CNN models are 2-D; this spec has dx = \(dx)")
         let store = ParameterStore(), root = store.root
         let c = sizes.channels(for: recipe), b = resolvedFixedInputCount
         let dropout: Double
@@ -40,7 +40,7 @@ extension ModelSpec {
 
         let encoder: GridEncoder, decoder: GridDecoder
         if let lattice = pixelLattice {
-            precondition(lattice.dimension == 2, "a \(lattice.dimension)-D pixel lattice for a 2-D model")
+            require(lattice.dimension == 2, "a \(lattice.dimension)-D pixel lattice for a 2-D model")
             encoder = OnGridEncoder(root.child("encoder"), lattice: lattice, outputDimension: dy, channels: c, rng: &rng)
             decoder = OnGridDecoder(lattice: lattice)
         } else {
