@@ -76,6 +76,18 @@ import Testing
         #expect(!oneD.contains("gridCNN") && !oneD.contains("pixelLattice") && !oneD.contains("scaleParameterisation"))
     }
 
+    /// The relaxed U-Net's deeper levels get their fixed inputs at the pooled grid's positions: per task, the
+    /// centre of each 2 × 2 block of its own pixels.
+    @Test func pooledPixelGridKeepsEachTasksPlace() {
+        let grid = Grid(pointsPerUnit: [4, 4], start: [-15.5, -15.5], step: [1, 1], shape: [4, 6], taskShifts: [[0, 0], [7, -3]])
+        let fine = grid.positions(tasks: 2).scalars, coarse = grid.pooled(by: 2).positions(tasks: 2).scalars
+        for b in 0..<2 { for i in 0..<2 { for j in 0..<3 { for d in 0..<2 {
+            let corners = [(0, 0), (0, 1), (1, 0), (1, 1)].map { fine[(b * 24 + (2 * i + $0.0) * 6 + 2 * j + $0.1) * 2 + d] }
+            #expect(abs(coarse[(b * 6 + i * 3 + j) * 2 + d] - corners.reduce(0, +) / 4) < 1e-6)
+        } } } }
+        #expect(fine[24 * 2] == Float(-15.5 + 7) / 4 && fine[24 * 2 + 1] == Float(-15.5 - 3) / 4)
+    }
+
     // MARK: U-Net
 
     @Test func uNetHasThePapersNineConvolutions() {
