@@ -19,8 +19,8 @@ func benchmarkGridModelSteps() {
     let chosen = ModelKind.allCases.filter { sections.contains($0.rawValue) }
     let kinds: [ModelKind] = chosen.isEmpty ? [.convCNPT, .convCNPTApprox, .relaxedConvCNP, .equivCNPE, .equivCNPEApprox] : chosen
     print("## 2-D convolutional models: one training step, 16 tasks (median of 3 after 1 warm-up; \(workerCount) thread(s))\n")
-    row(["preset", "data", "model", "parameters", "ms / step", "conv GFLOP / step", "conv GFLOP/s", "peak RSS MB"])
-    row(["---", "---", "---", "---", "---", "---", "---", "---"])
+    row(["preset", "data", "model", "parameters", "ms / step", "CPU ms / step", "conv GFLOP / step", "conv GFLOP/s", "peak RSS MB"])
+    row(["---", "---", "---", "---", "---", "---", "---", "---", "---"])
     let lattice = PixelLattice.standardisedFrame(size: [128, 128])
     for var preset in presets.isEmpty ? [GridCNNPreset.quick] : presets {
         if sections.contains("d4") { preset.groupCNN.rotations = 4; preset.name += " (D4)" }
@@ -37,6 +37,7 @@ func benchmarkGridModelSteps() {
                 let flops = 3 * convolutionFLOPs(kind, preset, tasks: 16, points: grid.count)
                 let heavy = flops > 1e12   // the paper-size D8 group CNN: one timed step
                 let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
+                let cpuBefore = processCPUSeconds()
                 let times = time(warmup: heavy ? 0 : 1, runs: heavy ? 1 : 3) {
                     let tape = Tape()
                     let loss = model.loss(tape, batch, fixedInputs: model.trainingSwitch(tasks: 16, using: &rng))
@@ -44,9 +45,10 @@ func benchmarkGridModelSteps() {
                     GradientClipping.value(0.5).apply(to: model.parameters)
                     opt.update()
                 }
+                let cpuMs = (processCPUSeconds() - cpuBefore) / Double(heavy ? 1 : 4) * 1e3   // warm-up included
                 let ms = median(times) * 1e3
                 row([preset.name, gridded ? "32×32 patches" : "150 stations (grid \(grid.shape))", kind.displayName,
-                     "\(model.parameters.scalarCount)", f(ms, 0), f(flops / 1e9, 1), f(flops / 1e9 / (ms / 1e3), 1), f(peakResidentMB(), 0)])
+                     "\(model.parameters.scalarCount)", f(ms, 0), f(cpuMs, 0), f(flops / 1e9, 1), f(flops / 1e9 / (ms / 1e3), 1), f(peakResidentMB(), 0)])
             }
         }
     }
@@ -67,6 +69,15 @@ func convolutionFLOPs(_ kind: ModelKind, _ preset: GridCNNPreset, tasks m: Int, 
     return zip(u.convolutionChannels, levels).reduce(0.0) { sum, pair in
         sum + 2 * Double(m * (points >> (2 * pair.1)) * taps * pair.0.inputs * pair.0.outputs)
     }
+}
+
+/// User + system CPU seconds of the process so far: on a shared machine, CPU time per step is what a 1-thread
+/// step costs on an idle core (wall time also counts the time other processes held the core).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 func peakResidentMB() -> Double {
