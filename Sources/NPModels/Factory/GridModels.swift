@@ -9,7 +9,9 @@ extension ModelSpec {
     /// A 2-D convolutional model's specification with the smoke column's settings (spec §5.1): fixed-input
     /// dropout 0.5 for every model, positions fed to the fixed-input MLP as they are (they are standardised,
     /// spec A7), σ = softplus(raw) for the smoke experiment's head when `standardDeviationHead`.
-    /// `lattice` nil: off-grid data on the SetConv path (one isotropic lengthscale for the EquivCNPs).
+    /// `lattice` nil: off-grid data on the SetConv path (one isotropic lengthscale for the EquivCNPs). `domain`:
+    /// fixed inputs are zero outside it (smoke states no zeroing: pass a box that encloses the frame). The 1-D
+    /// fields `preset` and `fourierRange` are set to fixed values the CNN models do not read.
     public static func grid2D(_ kind: ModelKind, sizes: GridCNNPreset, lattice: PixelLattice?, domain: DomainBox,
                               fixedInputCount: Int? = nil, outputDimension: Int? = nil, standardDeviationHead: Bool = false) -> ModelSpec {
         require(domain.lower.count == 2, "2-D models need a 2-D fixed-input domain")
