@@ -155,6 +155,12 @@ import Testing
         #expect(worstEquivarianceError(approx, b, over: group, .off).error < SymmetryTolerance.exact)
         #expect(worstEquivarianceError(approx, b, over: group, .on).error > SymmetryTolerance.broken)
         #expect(worstEquivarianceError(Self.model(.convCNPT, gridded: gridded), b, over: group).error > SymmetryTolerance.broken)
+        // The D4 group CNN (GroupCNN.Config.rotations = 4) is exact for the same 8 elements.
+        var sizes = GridCNNPreset.ci
+        sizes.groupCNN.rotations = 4
+        var rng = RandomGenerator(seed: 4)
+        let d4 = ModelSpec.grid2D(.equivCNPE, sizes: sizes, lattice: gridded ? Self.lattice : nil, domain: Self.frameBox).build(rng: &rng)
+        #expect(worstEquivarianceError(d4, b, over: group).error < SymmetryTolerance.exact)
     }
 
     /// D8's other 8 elements (odd multiples of 45°) move the SetConv grid off its lattice and read kernels
