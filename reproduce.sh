@@ -37,7 +37,8 @@ items() { grep -v '^#' "$ITEMS"; }
 known_target() { [ "$1" = gallery ] || [ "$1" = report ] || items | cut -f3 | grep -qxF "$1"; }
 is_experiment() { local e; for e in "${EXPERIMENTS[@]}"; do [ "$e" = "$1" ] && return 0; done; return 1; }
 # Experiments (with a CLI) that make target $1.
-makers() { items | awk -F'\t' -v t="$1" '$3 == t { print $2 }' | sort -u | while read -r e; do is_experiment "$e" && echo "$e"; done; true; }
+# (Rows whose last column names a pending issue are not built yet.)
+makers() { items | awk -F'\t' -v t="$1" '$3 == t && $4 == "-" { print $2 }' | sort -u | while read -r e; do is_experiment "$e" && echo "$e"; done; true; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -88,7 +89,7 @@ if [ $LIST = 1 ]; then
   done
   printf '%-28s %-12s %-14s %-16s %s\n' "paper item" experiment target state "needs / file"
   while IFS=$'\t' read -r item exp target pending; do
-    if ! is_experiment "$exp"; then state="not implemented"; detail="$pending"
+    if ! is_experiment "$exp" || [ "$pending" != "-" ]; then state="not implemented"; detail="$pending"
     elif [ -z "${TABLE[$exp]:-}" ]; then state="unknown"; detail="build $exp first"
     else
       line=$(awk -F'\t' -v t="$target" '$1 == t' <<<"${TABLE[$exp]}")
