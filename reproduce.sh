@@ -15,7 +15,7 @@ usage() {
 usage: ./reproduce.sh [options] [target ...]
 
   target ...        outputs to build (default: all that exist): table1 … table9, figure1 … figure6, ground-truth,
-                    gallery, all; only what they need is trained
+                    claims, gallery, report (report/reproduction-<scale>.pdf), all; only what they need is trained
   --scale S         ci, quick (default) or paper; quick writes figures/ and tables/, other scales outputs/<scale>/
   --jobs N          first train the missing runs N at a time, each with its share of the cores
   --force           move the scale's cached results aside (renamed, not deleted) and recompute them
@@ -34,10 +34,11 @@ SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1
 TARGETS=()
 # item<TAB>experiment<TAB>target<TAB>pending, without comments.
 items() { grep -v '^#' "$ITEMS"; }
-known_target() { [ "$1" = gallery ] || items | cut -f3 | grep -qxF "$1"; }
+known_target() { [ "$1" = gallery ] || [ "$1" = report ] || items | cut -f3 | grep -qxF "$1"; }
 is_experiment() { local e; for e in "${EXPERIMENTS[@]}"; do [ "$e" = "$1" ] && return 0; done; return 1; }
 # Experiments (with a CLI) that make target $1.
-makers() { items | awk -F'\t' -v t="$1" '$3 == t { print $2 }' | sort -u | while read -r e; do is_experiment "$e" && echo "$e"; done; true; }
+# (Rows whose last column names a pending issue are not built yet.)
+makers() { items | awk -F'\t' -v t="$1" '$3 == t && $4 == "-" { print $2 }' | sort -u | while read -r e; do is_experiment "$e" && echo "$e"; done; true; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -63,10 +64,10 @@ case "$SCALE" in ci|quick|paper) ;; *) die "unknown scale '$SCALE'; choose ci, q
 
 # Expand the target list: nothing or `all` means every target some built experiment makes, and the gallery.
 if [ ${#TARGETS[@]} -eq 0 ] || printf '%s\n' "${TARGETS[@]}" | grep -qx all; then
-  TARGETS=($(items | cut -f3 | awk '!seen[$0]++' | while read -r t; do [ -n "$(makers "$t")" ] && echo "$t"; done) gallery)
+  TARGETS=($(items | cut -f3 | awk '!seen[$0]++' | while read -r t; do [ -n "$(makers "$t")" ] && echo "$t"; done) gallery report)
 fi
 for t in "${TARGETS[@]}"; do
-  if [ "$t" != gallery ] && [ -z "$(makers "$t")" ]; then
+  if [ "$t" != gallery ] && [ "$t" != report ] && [ -z "$(makers "$t")" ]; then
     die "$t is not built by this reproduction yet ($(items | awk -F'\t' -v t="$t" '$3 == t { print $4 }' | sort -u | tr '\n' ' '))"
   fi
 done
@@ -88,7 +89,7 @@ if [ $LIST = 1 ]; then
   done
   printf '%-28s %-12s %-14s %-16s %s\n' "paper item" experiment target state "needs / file"
   while IFS=$'\t' read -r item exp target pending; do
-    if ! is_experiment "$exp"; then state="not implemented"; detail="$pending"
+    if ! is_experiment "$exp" || [ "$pending" != "-" ]; then state="not implemented"; detail="$pending"
     elif [ -z "${TABLE[$exp]:-}" ]; then state="unknown"; detail="build $exp first"
     else
       line=$(awk -F'\t' -v t="$target" '$1 == t' <<<"${TABLE[$exp]}")
@@ -132,9 +133,11 @@ if [ $TEST = 1 ]; then
     [ $DRY = 1 ] || files+=($("$(bin "$e")" targets "${flags[@]}" | cut -f5 | tr ',' ' '))
   done
   run "$(bin plot-gallery)" "$scratch/gallery" >/dev/null
+  run "$(bin np-report)" pdf --scale ci --results "$scratch/results" --outputs "$scratch/out" --out "$scratch/report"
   [ $DRY = 1 ] && exit 0
   status=0
   ./scripts/check-outputs.sh "$scratch/gallery" "${files[@]}" || status=$?
+  ./scripts/check-report.sh "$scratch/report/reproduction-ci.pdf" ${#EXPERIMENTS[@]} || status=$?
   exit $status
 fi
 
@@ -173,7 +176,10 @@ fi
 # 5. The outputs.
 for t in "${TARGETS[@]}"; do
   if [ "$t" = gallery ]; then run "$(bin plot-gallery)" docs/gallery >/dev/null; continue; fi
+  if [ "$t" = report ]; then run "$(bin np-report)" pdf --scale "$SCALE"; continue; fi
   for e in $(makers "$t"); do run "$(bin "$e")" build "$t" --scale "$SCALE"; done
+  # The README's claim tables are the quick scale's verdicts, regenerated with them.
+  if [ "$t" = claims ] && [ "$SCALE" = quick ]; then run "$(bin np-report)" readme; fi
 done
 [ $DRY = 1 ] && exit 0
 elapsed=$(( $(date +%s) - start ))

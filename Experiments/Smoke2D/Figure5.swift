@@ -51,7 +51,7 @@ extension SmokeExperiment {
         let png = dir.appendingPathComponent("\(name).png")
         let caption = """
             Figure 5 (reproduction). Final smoke density (divided by rate × steps = \(Int(scaleValue.rounded()))) of six simulations \
-            of the '\(plan.scale.name)' data-set plan (indices \(examples.map(String.init).joined(separator: ", ")); seed \(plan.scale.seed)): \
+            of the data-set plan at scale '\(plan.scale.name)' (indices \(examples.map(String.init).joined(separator: ", ")); seed \(plan.scale.seed)): \
             for each inflow position x₀ ∈ {30, 64, 110}, the test-split simulation with the smallest (top) and the largest \
             (bottom) radius × buoyancy. 128 × 128 closed box, tutorial scaling (0.6 smoke per step on a hard disk, Δv = B·s, \
             dt 0.5, 35 steps). White circle: the obstacle (centre (64, 100), radius 10), which only the pressure projection \

@@ -39,3 +39,14 @@ public final class SmokeExperiment: PaperExperiment {
     /// No training runs yet (the models come with issue 13).
     public func runStatus() throws -> [(key: String, done: Bool, command: String)] { [] }
 }
+
+extension SmokeExperiment {
+    public var reportTitle: String { "Smoke plumes (paper Sec. 5.2): the simulated data set" }
+
+    public var reportNotes: [String] {
+        [
+            "The paper's PhiFlow simulations are not public; this package simulates them in Swift following PhiFlow's scheme (128 × 128 closed box, MacCormack smoke advection, semi-Lagrangian velocity advection, buoyancy, exact pressure projection around a fixed obstacle at (64, 100) of radius 10, 35 steps of dt 0.5, the tutorial's scaling). The simulator agrees with PhiFlow 3.4.0 to float32 rounding on five test cases (Docs/smoke-simulator.md).",
+            "Data-set plan at scale '\(plan.scale.name)': seed \(plan.scale.seed). The models, Table 1's smoke column and Figure 6 are not built yet.",
+        ]
+    }
+}
