@@ -9,7 +9,7 @@ extension Gibbs1DExperiment {
     /// The paper's claims about the 1-D experiment (spec §7.1 "Claims", Tables 1, 3, 4, 5), each with the comparison
     /// that tests it. Model comparisons are paired differences on the same test tasks.
     public static let claims: [Claim] = [
-        claim("t1-convcnp", "Table 1", "ConvCNP (T̃) beats ConvCNP (T) in distribution (paper: −0.38 vs −0.43 nats, approx.)",
+        claim("t1-convcnp", "Table 1", "ConvCNP (T̃) beats ConvCNP (T) in distribution",
               "ConvCNP (T̃) − ConvCNP (T), ID log-likelihood, paired", .greater),
         claim("t1-equivcnp", "Table 1", "EquivCNP (Ẽ) beats EquivCNP (E) in distribution",
               "EquivCNP (Ẽ) − EquivCNP (E), ID log-likelihood, paired", .greater),
