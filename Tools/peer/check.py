@@ -1,0 +1,105 @@
+"""Cross-framework check: our trained models against their PyTorch twin on the batch peer-export wrote.
+
+    python Tools/peer/check.py RUN_DIR... [--batches DIR]
+    python Tools/peer/check.py --all SCALE_DIR [--batches DIR]
+
+For each run: loads config.json + checkpoint.safetensors into the twin, reads
+<DIR>/<run name>/peer-batch.safetensors (DIR defaults to outputs/peer; write it with
+`.build/release/peer-export --all SCALE_DIR`), and compares predictive means and standard deviations for the
+in- and out-of-distribution batch with fixed inputs on and forced off. Relative difference of a tensor:
+max |ours − twin| / max |ours| (see Docs/peer-check.md for why this normalisation). Fails (exit 1) if any
+exceeds --tolerance (1e-4).
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.numpy import load_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peer_files import SPLITS, run_dirs  # noqa: E402
+from twin import load_run  # noqa: E402
+from twin.models import DISPLAY_NAMES  # noqa: E402
+from twin.layers import gaussian_nll  # noqa: E402
+
+
+def relative_difference(ours, twin):
+    """max |ours − twin| / max |ours| over the tensor (0 when both are all zeros)."""
+    scale = float(np.max(np.abs(ours)))
+    diff = float(np.max(np.abs(ours.astype(np.float64) - twin.astype(np.float64))))
+    return diff / scale if scale > 0 else diff
+
+
+def elementwise_relative(ours, twin, floor=1e-3):
+    """max |ours − twin| / max(|ours|, floor · max|ours|): the worst single point (reported, not gated)."""
+    o, t = ours.astype(np.float64), twin.astype(np.float64)
+    denom = np.maximum(np.abs(o), floor * np.max(np.abs(o)))
+    return float(np.max(np.abs(o - t) / np.where(denom > 0, denom, 1)))
+
+
+def check_run(run_dir, batch_path):
+    spec, model = load_run(run_dir)
+    batch = load_file(str(batch_path))
+    row = {"run": Path(run_dir).name, "model": DISPLAY_NAMES[spec.kind], "B": spec.resolved_fixed_input_count}
+    worst_point = 0.0
+    with torch.no_grad():
+        for split in SPLITS:
+            xc, yc, xt, yt = (torch.from_numpy(batch[f"{split}.{n}"]) for n in ("xc", "yc", "xt", "yt"))
+            for switch in ("on", "off"):
+                mean, variance = model(xc, yc, xt, fixed_inputs=switch)
+                std = torch.sqrt(variance)
+                loss = gaussian_nll(mean, variance, yt)
+                for name, twin in (("mean", mean), ("std", std)):
+                    ours = batch[f"{split}.{name}_{switch}"]
+                    row[f"{split} {name} {switch}"] = relative_difference(ours, twin.numpy())
+                    worst_point = max(worst_point, elementwise_relative(ours, twin.numpy()))
+                ours_loss = float(batch[f"{split}.loss_{switch}"][0])
+                row[f"{split} loss {switch}"] = abs(ours_loss - float(loss)) / max(abs(ours_loss), 1e-12)
+    row["worst point"] = worst_point
+    return row
+
+
+COLUMNS = [f"{s} {q} {w}" for s in SPLITS for w in ("on", "off") for q in ("mean", "std")]
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("runs", nargs="*", help="run folders")
+    p.add_argument("--all", metavar="SCALE_DIR", help="every run under SCALE_DIR (or SCALE_DIR/runs)")
+    p.add_argument("--batches", default="outputs/peer", help="folder with <run>/peer-batch.safetensors")
+    p.add_argument("--tolerance", type=float, default=1e-4)
+    p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    runs = [Path(r) for r in a.runs] + (run_dirs(a.all) if a.all else [])
+    if not runs:
+        p.error("give run folders or --all SCALE_DIR")
+    rows, failures = [], []
+    for run in runs:
+        batch = Path(a.batches) / run.name / "peer-batch.safetensors"
+        if not batch.is_file():
+            failures.append(f"{run.name}: {batch} is missing; run `.build/release/peer-export {run}` first")
+            continue
+        row = check_run(run, batch)
+        rows.append(row)
+        worst = max(row[c] for c in COLUMNS)
+        if worst > a.tolerance:
+            failures.append(f"{run.name}: max relative difference {worst:.2e} > {a.tolerance:.0e}")
+    header = ["run", "model", "B"] + COLUMNS + ["loss (max)", "worst point"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for r in rows:
+        loss = max(r[f"{s} loss {w}"] for s in SPLITS for w in ("on", "off"))
+        cells = [r["run"], r["model"], str(r["B"])] + [f"{r[c]:.1e}" for c in COLUMNS] + [f"{loss:.1e}", f"{r['worst point']:.1e}"]
+        print("| " + " | ".join(cells) + " |")
+    print()
+    for f in failures:
+        print("FAIL", f)
+    print(f"{len(rows) - sum(1 for f in failures if 'missing' not in f)} runs within {a.tolerance:.0e}, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
