@@ -8,7 +8,10 @@ For each run: loads config.json + checkpoint.safetensors into the twin, reads
 `.build/release/peer-export --all SCALE_DIR`), and compares predictive means and standard deviations for the
 in- and out-of-distribution batch with fixed inputs on and forced off. Relative difference of a tensor:
 max |ours − twin| / max |ours| (see Docs/peer-check.md for why this normalisation). Fails (exit 1) if any
-exceeds --tolerance (1e-4).
+mean or std difference exceeds --tolerance (1e-4). Also printed, not gated: the loss's relative difference, the
+worst single point (|ours − twin| / max(|ours|, 1e-3 · max|ours|)) of means and of stds, and how far our own
+in-distribution means with fixed inputs on and off are apart (nonzero: the off switch really changes something),
+and our means and stds against the twin run in float64 (how much of the difference is float32 rounding).
 """
 import argparse
 import sys
@@ -41,23 +44,29 @@ def elementwise_relative(ours, twin, floor=1e-3):
 
 def check_run(run_dir, batch_path):
     spec, model = load_run(run_dir)
+    model64 = load_run(run_dir)[1].double()
     batch = load_file(str(batch_path))
     row = {"run": Path(run_dir).name, "model": DISPLAY_NAMES[spec.kind], "B": spec.resolved_fixed_input_count}
-    worst_point = 0.0
+    worst_point = {"mean": 0.0, "std": 0.0}
     with torch.no_grad():
         for split in SPLITS:
             xc, yc, xt, yt = (torch.from_numpy(batch[f"{split}.{n}"]) for n in ("xc", "yc", "xt", "yt"))
             for switch in ("on", "off"):
                 mean, variance = model(xc, yc, xt, fixed_inputs=switch)
+                mean64, variance64 = model64(xc.double(), yc.double(), xt.double(), fixed_inputs=switch)
                 std = torch.sqrt(variance)
                 loss = gaussian_nll(mean, variance, yt)
                 for name, twin in (("mean", mean), ("std", std)):
                     ours = batch[f"{split}.{name}_{switch}"]
                     row[f"{split} {name} {switch}"] = relative_difference(ours, twin.numpy())
-                    worst_point = max(worst_point, elementwise_relative(ours, twin.numpy()))
+                    worst_point[name] = max(worst_point[name], elementwise_relative(ours, twin.numpy()))
+                    twin64 = mean64 if name == "mean" else torch.sqrt(variance64)
+                    row["vs float64"] = max(row.get("vs float64", 0.0), relative_difference(ours, twin64.numpy()))
                 ours_loss = float(batch[f"{split}.loss_{switch}"][0])
                 row[f"{split} loss {switch}"] = abs(ours_loss - float(loss)) / max(abs(ours_loss), 1e-12)
-    row["worst point"] = worst_point
+    row["worst point mean"], row["worst point std"] = worst_point["mean"], worst_point["std"]
+    # How much the switch changes OUR in-distribution prediction: shows that "off" is really tested.
+    row["ours on vs off"] = relative_difference(batch["id.mean_on"], batch["id.mean_off"])
     return row
 
 
@@ -87,12 +96,15 @@ def main(argv=None):
         worst = max(row[c] for c in COLUMNS)
         if worst > a.tolerance:
             failures.append(f"{run.name}: max relative difference {worst:.2e} > {a.tolerance:.0e}")
-    header = ["run", "model", "B"] + COLUMNS + ["loss (max)", "worst point"]
+    header = ["run", "model", "B"] + COLUMNS + ["loss", "worst point mean", "worst point std", "ours vs float64 twin",
+                                           "ours: id mean on vs off"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in rows:
         loss = max(r[f"{s} loss {w}"] for s in SPLITS for w in ("on", "off"))
-        cells = [r["run"], r["model"], str(r["B"])] + [f"{r[c]:.1e}" for c in COLUMNS] + [f"{loss:.1e}", f"{r['worst point']:.1e}"]
+        cells = [r["run"], r["model"], str(r["B"])] + [f"{r[c]:.1e}" for c in COLUMNS] + [f"{loss:.1e}", f"{r['worst point mean']:.1e}",
+                                                                      f"{r['worst point std']:.1e}", f"{r['vs float64']:.1e}",
+                                                                      f"{r['ours on vs off']:.1e}"]
         print("| " + " | ".join(cells) + " |")
     print()
     for f in failures:
