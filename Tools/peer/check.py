@@ -14,6 +14,7 @@ in-distribution means with fixed inputs on and off are apart (nonzero: the off s
 and our means and stds against the twin run in float64 (how much of the difference is float32 rounding).
 """
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import torch
 from safetensors.numpy import load_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peer_files import SPLITS, run_dirs  # noqa: E402
+from peer_files import SPLITS, expected_parameters, run_dirs  # noqa: E402
 from twin import load_run  # noqa: E402
 from twin.models import DISPLAY_NAMES  # noqa: E402
 from twin.layers import gaussian_nll  # noqa: E402
@@ -45,6 +46,12 @@ def elementwise_relative(ours, twin, floor=1e-3):
 def check_run(run_dir, batch_path):
     spec, model = load_run(run_dir)
     model64 = load_run(run_dir)[1].double()
+    config = json.loads((Path(run_dir) / "config.json").read_text())
+    documented = {k: tuple(v) for k, v in expected_parameters(config).items()}
+    built = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    if built != documented:
+        raise ValueError(f"{run_dir}: the twin's parameters differ from peer_files.expected_parameters: "
+                         f"{sorted(set(built.items()) ^ set(documented.items()), key=str)}")
     batch = load_file(str(batch_path))
     row = {"run": Path(run_dir).name, "model": DISPLAY_NAMES[spec.kind], "B": spec.resolved_fixed_input_count}
     worst_point = {"mean": 0.0, "std": 0.0}
