@@ -70,14 +70,19 @@ func parse(_ args: [String]) throws -> Options {
     return o
 }
 
-do {
-    let options = try parse(Array(CommandLine.arguments.dropFirst()))
-    for dir in options.runs {
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("peer-export: \(message)\n".utf8))
+    exit(1)
+}
+
+let options: Options
+do { options = try parse(Array(CommandLine.arguments.dropFirst())) } catch { fail("\(error)") }
+for dir in options.runs {
+    do {
         let run = try TrainedRun(directory: dir)
         let url = try PeerBatch.write(run, seed: options.seed, tasks: options.tasks, outputRoot: options.output)
         print("\(run.name): \(url.path)")
+    } catch {
+        fail("\(dir.path): \(error)")
     }
-} catch {
-    FileHandle.standardError.write(Data("peer-export: \(error)\n".utf8))
-    exit(1)
 }

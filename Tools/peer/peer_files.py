@@ -8,6 +8,7 @@ SPLITS = ("id", "ood")
 BATCH_INPUTS = ("xc", "yc", "xt", "yt")
 PREDICTIONS = ("mean_on", "std_on", "mean_off", "std_off")
 LOSSES = ("loss_on", "loss_off")
+OPTIMISER_PREFIX = "adamw."   # AdamW moments stored beside the parameters in a checkpoint
 
 
 def read_header(path):
