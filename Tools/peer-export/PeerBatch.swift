@@ -46,7 +46,7 @@ enum PeerExportError: Error, CustomStringConvertible {
 /// The fixed batch and our predictions that `Tools/peer/check.py` compares the PyTorch twin against.
 /// Tensor names and shapes are documented in Docs/peer-files.md.
 enum PeerBatch {
-    static let formatVersion = "1"
+    static let formatVersion = "2"
 
     /// Splits written: in distribution (the run's own data generator) and out of distribution (contexts
     /// centred in [13, 27], where every fixed input is zeroed by the domain box).
@@ -57,7 +57,8 @@ enum PeerBatch {
     }
 
     /// Tensors for one run: per split the batch (xc, yc, xt, yt) and, for fixed inputs on and forced off,
-    /// predictive mean, standard deviation and the training loss (minus the mean log-likelihood).
+    /// predictive mean, standard deviation and the training loss (minus the mean log-likelihood); for the
+    /// in-distribution batch with fixed inputs on, also the loss's gradient for every parameter.
     static func tensors(_ run: TrainedRun, seed: UInt64, tasks: Int) -> [String: Tensor] {
         var out: [String: Tensor] = [:]
         for split in splits(run.config) {
@@ -74,6 +75,11 @@ enum PeerBatch {
                 out["\(split.name).mean_\(label)"] = p.mean.value
                 out["\(split.name).std_\(label)"] = Tensor(shape: p.mean.shape, scalars: p.standardDeviation)
                 out["\(split.name).loss_\(label)"] = Tensor(shape: [1], scalars: [loss.value.scalars[0]])
+                if split.name == "id" && sw == .on {   // gradients of that loss, for the backward pass's check
+                    tape.backward(from: loss)
+                    for (name, p) in run.model.parameters.named { out["id.grad_on.\(name)"] = p.grad }
+                    run.model.parameters.zeroGrad()
+                }
             }
         }
         return out

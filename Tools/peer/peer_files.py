@@ -21,8 +21,11 @@ def read_header(path):
         return json.loads(f.read(n))
 
 
-def batch_shapes(header):
-    """Expected {name: shape} of a peer-batch file, from the shapes of its own xc and xt."""
+GRADIENT_PREFIX = "id.grad_on."   # + parameter name: gradient of id.loss_on
+
+
+def batch_shapes(header, config):
+    """Expected {name: shape} of a peer-batch file, from the shapes of its own xc and xt and the run's config."""
     shapes = {}
     for s in SPLITS:
         m, nc, dx = header[f"{s}.xc"]["shape"]
@@ -31,6 +34,7 @@ def batch_shapes(header):
         shapes.update({f"{s}.xc": [m, nc, dx], f"{s}.yc": [m, nc, dy], f"{s}.xt": [m, nt, dx], f"{s}.yt": [m, nt, dy]})
         shapes.update({f"{s}.{p}": [m, nt, dy] for p in PREDICTIONS})
         shapes.update({f"{s}.{p}": [1] for p in LOSSES})
+    shapes.update({GRADIENT_PREFIX + name: shape for name, shape in expected_parameters(config).items()})
     return shapes
 
 

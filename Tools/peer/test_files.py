@@ -23,7 +23,8 @@ import numpy as np
 from safetensors.numpy import load_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peer_files import (BATCH_INPUTS, LOSSES, OPTIMISER_PREFIX, PREDICTIONS, SPLITS, batch_shapes,  # noqa: E402
+from peer_files import (BATCH_INPUTS, GRADIENT_PREFIX, LOSSES, OPTIMISER_PREFIX, PREDICTIONS, SPLITS,  # noqa: E402
+                        batch_shapes,
                         expected_parameters, read_header, resolved_fixed_input_count, run_dirs)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,15 +76,28 @@ def gaussian_nll(mean, std, y):
     return float(np.mean(0.5 * np.log(2 * np.pi) + 0.5 * np.log(var) + (y - mean) ** 2 / (2 * var)))
 
 
+def check_head_bias_gradient(batch_path, b, floor=1e-6):
+    """The head's last bias moves every mean (entry 0) or every raw scale (entry 1) of the batch at once, so its
+    gradient follows from the stored predictions alone: with r = y − μ, v = std² = softplus(raw) + floor,
+    ∂loss/∂b₀ = −mean(r / v) and ∂loss/∂b₁ = mean((1/(2v) − r²/(2v²)) · sigmoid(raw)), sigmoid(raw) = 1 − e^(−(v − floor))."""
+    r = b["id.yt"].astype(np.float64) - b["id.mean_on"]
+    v = b["id.std_on"].astype(np.float64) ** 2
+    expected = [-np.mean(r / v), np.mean((0.5 / v - r * r / (2 * v * v)) * (1 - np.exp(-(v - floor))))]
+    stored = b[GRADIENT_PREFIX + "head.mlp.2.bias"].astype(np.float64)
+    scale = max(np.max(np.abs(stored)), 1e-6)
+    assert np.allclose(stored, expected, rtol=0, atol=1e-4 * scale), \
+        f"{batch_path}: head bias gradient {stored.tolist()}, expected {expected} from the stored predictions"
+
+
 def test_batch(run, batch_path):
     assert batch_path.is_file(), f"{batch_path} is missing"
     config = json.loads((run / "config.json").read_text())
     header = read_header(batch_path)
     md = header.get("__metadata__", {})
-    assert md.get("format") == "peer-batch" and md.get("version") == "1", f"{batch_path}: metadata {md}"
+    assert md.get("format") == "peer-batch" and md.get("version") == "2", f"{batch_path}: metadata {md}"
     assert md.get("run") == run.name and md.get("model") == config["model"]["kind"], f"{batch_path}: metadata {md}"
     assert md.get("splits") == ",".join(SPLITS), f"{batch_path}: splits {md.get('splits')}"
-    shapes = batch_shapes(header)
+    shapes = batch_shapes(header, config)
     names = {k for k in header if k != "__metadata__"}
     assert names == set(shapes), f"{batch_path}: names differ: {sorted(names ^ set(shapes))}"
     for name, shape in shapes.items():
@@ -102,6 +116,11 @@ def test_batch(run, batch_path):
         assert lo - half <= b[f"{s}.xt"].min() and b[f"{s}.xt"].max() <= hi + half, f"{batch_path}: {s} targets out of range"
         for n in list(BATCH_INPUTS) + list(PREDICTIONS) + list(LOSSES):
             assert np.all(np.isfinite(b[f"{s}.{n}"])), f"{batch_path}: {s}.{n} not finite"
+    gradients = {k: v for k, v in b.items() if k.startswith(GRADIENT_PREFIX)}
+    assert all(np.all(np.isfinite(g)) for g in gradients.values()), f"{batch_path}: non-finite gradient"
+    assert sum(float(np.abs(g).sum()) for g in gradients.values()) > 0, f"{batch_path}: every gradient is zero"
+    check_head_bias_gradient(batch_path, b)
+    for s in SPLITS:
         assert np.all(b[f"{s}.std_on"] > 0) and np.all(b[f"{s}.std_off"] > 0), f"{batch_path}: non-positive std"
         for w in ("on", "off"):
             nll = gaussian_nll(b[f"{s}.mean_{w}"], b[f"{s}.std_{w}"], b[f"{s}.yt"])
