@@ -9,17 +9,19 @@ is built from the committed quick-scale run of each kind (default fixed-input co
 Median of 7 timed steps after 1 warm-up, for both frameworks. For each model and thread count the PyTorch
 timing runs in this process (torch.set_num_threads) and then ours as a subprocess
 (`AENP_THREADS=t .build/release/npbench models quick KIND`), so both see the same machine state.
-Build ours first: `swift build -c release --product npbench`.
+Build ours first: `swift build -c release --product npbench`. PyTorch's OpenMP threads spin while they wait;
+on a machine shared with other work, `OMP_WAIT_POLICY=PASSIVE` (set before starting Python) makes them sleep
+instead (the header prints the policy in force).
 """
 import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import torch
@@ -80,10 +82,11 @@ def torch_step_ms(run_dir, threads, warmup=1, runs=7, seed=4):
 def ours_step_ms(npbench, kind, threads):
     env = dict(os.environ, AENP_THREADS=str(threads))
     out = subprocess.run([str(npbench), "models", "quick", kind], env=env, capture_output=True, text=True, check=True).stdout
-    name = re.escape(DISPLAY_NAMES[kind])
+    name = unicodedata.normalize("NFC", DISPLAY_NAMES[kind])
     for line in out.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 4 and cells[0] == "quick" and re.fullmatch(name, cells[1]):
+        if len(cells) >= 4 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[1]) == name:
+            ours_step_ms.blas = out.splitlines()[0] if out else ""
             return float(cells[3]), int(cells[2])
     raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in npbench output:\n{out}")
 
@@ -112,7 +115,8 @@ def main(argv=None):
     if missing:
         p.error(f"no run with the default fixed-input count under {a.runs_dir} for {', '.join(missing)}")
     print(f"# peer bench — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {cpu_model()}, "
-          f"torch {torch.__version__}, load average before {os.getloadavg()[0]:.2f}\n", flush=True)
+          f"torch {torch.__version__} ({torch.get_num_threads()} threads available, OMP_WAIT_POLICY="
+          f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}), load average before {os.getloadavg()[0]:.2f}\n", flush=True)
     results = {}
     for r in range(a.rounds):
         for kind in a.models:
@@ -132,7 +136,7 @@ def main(argv=None):
         for t in a.threads:
             pt, ours, n, load = results[(kind, t)]
             print(f"| {DISPLAY_NAMES[kind]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {load:.2f} |")
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}; ours: {getattr(ours_step_ms, 'blas', '')}")
 
 
 if __name__ == "__main__":

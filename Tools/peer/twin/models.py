@@ -12,9 +12,10 @@ from .tnp import TNP
 
 KINDS = ("tnp", "tnp-t", "tnp-t-approx", "convcnp-t", "convcnp-t-approx", "relaxedconvcnp-t-approx",
          "equivcnp-e", "equivcnp-e-approx")
-DISPLAY_NAMES = {"tnp": "TNP", "tnp-t": "TNP (T)", "tnp-t-approx": "TNP (T̃)", "convcnp-t": "ConvCNP (T)",
-                 "convcnp-t-approx": "ConvCNP (T̃)", "relaxedconvcnp-t-approx": "RelaxedConvCNP (T̃)",
-                 "equivcnp-e": "EquivCNP (E)", "equivcnp-e-approx": "EquivCNP (Ẽ)"}
+# The paper's names as the Swift `ModelKind.displayName` prints them: a combining tilde (U+0303) after T or E.
+DISPLAY_NAMES = {"tnp": "TNP", "tnp-t": "TNP (T)", "tnp-t-approx": "TNP (T\u0303)", "convcnp-t": "ConvCNP (T)",
+                 "convcnp-t-approx": "ConvCNP (T\u0303)", "relaxedconvcnp-t-approx": "RelaxedConvCNP (T\u0303)",
+                 "equivcnp-e": "EquivCNP (E)", "equivcnp-e-approx": "EquivCNP (E\u0303)"}
 OPTIMISER_PREFIX = "adamw."   # AdamW moments stored beside the parameters in a checkpoint
 
 
