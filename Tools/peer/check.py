@@ -8,7 +8,8 @@ For each run: loads config.json + checkpoint.safetensors into the twin, reads
 `.build/release/peer-export --all SCALE_DIR`), and compares predictive means and standard deviations for the
 in- and out-of-distribution batch with fixed inputs on and forced off. Relative difference of a tensor:
 max |ours − twin| / max |ours| (see Docs/peer-check.md for why this normalisation). Fails (exit 1) if any
-mean or std difference exceeds --tolerance (1e-4). Also printed, not gated: the loss's relative difference, the
+mean or std difference exceeds --tolerance (1e-4), or the loss gradient of any parameter (compared with PyTorch
+autograd, in distribution, fixed inputs on) differs by more than --gradient-tolerance (1e-3). Also printed, not gated: the loss's relative difference, the
 worst single point (|ours − twin| / max(|ours|, 1e-3 · max|ours|)) of means and of stds, and how far our own
 in-distribution means with fixed inputs on and off are apart (nonzero: the off switch really changes something),
 and our means and stds against the twin run in float64 (how much of the difference is float32 rounding).
