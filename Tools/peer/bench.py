@@ -8,7 +8,9 @@ one step = forward, Gaussian NLL, backward, gradient clipping by value at 0.5 (o
 is built from the committed quick-scale run of each kind (default fixed-input count) with its trained weights.
 Median of 7 timed steps after 1 warm-up, for both frameworks. For each model and thread count the PyTorch
 timing runs in this process (torch.set_num_threads) and then ours as a subprocess
-(`AENP_THREADS=t .build/release/npbench models quick KIND`), so both see the same machine state.
+(`AENP_THREADS=t .build/release/npbench models quick KIND`), so both see the same machine state. With
+--rounds N the whole sweep repeats N times and the table keeps each side's smallest median, with the range of
+the 1-minute load average seen when that row was measured.
 Build ours first: `swift build -c release --product npbench`. PyTorch's OpenMP threads spin while they wait;
 on a machine shared with other work, `OMP_WAIT_POLICY=PASSIVE` (set before starting Python) makes them sleep
 instead (the header prints the policy in force).
@@ -127,15 +129,21 @@ def main(argv=None):
                 if n_pt != n_ours:
                     raise RuntimeError(f"{kind}: twin has {n_pt} parameters, npbench's model {n_ours}")
                 prev = results.get((kind, t))
-                results[(kind, t)] = (min(pt, prev[0]) if prev else pt, min(ours, prev[1]) if prev else ours, n_pt, load)
+                if prev:
+                    pt, ours = min(pt, prev[0]), min(ours, prev[1])
+                    loads = (min(load, prev[3][0]), max(load, prev[3][1]))
+                else:
+                    loads = (load, load)
+                results[(kind, t)] = (pt, ours, n_pt, loads)
                 print(f"  round {r + 1}: {DISPLAY_NAMES[kind]}, {t} thread(s): PyTorch {pt:.1f} ms, ours {ours:.1f} ms "
                       f"(load {load:.2f})", file=sys.stderr, flush=True)
     print("| model | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | load avg (1 min) |")
     print("|---|---|---|---|---|---|---|")
     for kind in a.models:
         for t in a.threads:
-            pt, ours, n, load = results[(kind, t)]
-            print(f"| {DISPLAY_NAMES[kind]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {load:.2f} |")
+            pt, ours, n, (lo, hi) = results[(kind, t)]
+            load = f"{lo:.2f}" if lo == hi else f"{lo:.2f}–{hi:.2f}"
+            print(f"| {DISPLAY_NAMES[kind]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {load} |")
     print(f"\nload average after: {os.getloadavg()[0]:.2f}; ours: {getattr(ours_step_ms, 'blas', '')}")
 
 
