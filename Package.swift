@@ -48,7 +48,7 @@ let package = Package(
                           swiftSettings: fastMath),
         .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
                           swiftSettings: fastMath),
-        .executableTarget(name: "peer-export", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPNN", "NPAutodiff", "NPTensor"],
+        .executableTarget(name: "peer-export", dependencies: ["AtomicFile", "Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPNN", "NPAutodiff", "NPTensor"],
                           path: "Tools/peer-export"),
         .executableTarget(name: "plot-gallery", dependencies: ["NPPlot", "NPReport"], path: "Tools/gallery"),
         .target(name: "NPTestSupport", dependencies: ["NPModels", "NPAutodiff", "NPTensor"], path: "Tests/NPTestSupport"),

@@ -1,3 +1,4 @@
+import AtomicFile
 import Foundation
 import Gibbs1D
 import NPAutodiff
