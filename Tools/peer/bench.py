@@ -128,6 +128,8 @@ def main(argv=None):
                 ours, n_ours = ours_step_ms(a.npbench, kind, t)
                 if n_pt != n_ours:
                     raise RuntimeError(f"{kind}: twin has {n_pt} parameters, npbench's model {n_ours}")
+                print(f"  round {r + 1}: {DISPLAY_NAMES[kind]}, {t} thread(s): PyTorch {pt:.1f} ms, ours {ours:.1f} ms "
+                      f"(load {load:.2f})", file=sys.stderr, flush=True)
                 prev = results.get((kind, t))
                 if prev:
                     pt, ours = min(pt, prev[0]), min(ours, prev[1])
@@ -135,8 +137,6 @@ def main(argv=None):
                 else:
                     loads = (load, load)
                 results[(kind, t)] = (pt, ours, n_pt, loads)
-                print(f"  round {r + 1}: {DISPLAY_NAMES[kind]}, {t} thread(s): PyTorch {pt:.1f} ms, ours {ours:.1f} ms "
-                      f"(load {load:.2f})", file=sys.stderr, flush=True)
     print("| model | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | load avg (1 min) |")
     print("|---|---|---|---|---|---|---|")
     for kind in a.models:
