@@ -50,6 +50,8 @@ let package = Package(
                           swiftSettings: fastMath),
         .executableTarget(name: "np-report", dependencies: ["Gibbs1D", "Smoke2D", "SmokeSim", "ExperimentKit", "NPReport", "AtomicFile",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Tools/report"),
+        .executableTarget(name: "peer-export", dependencies: ["AtomicFile", "Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPNN", "NPAutodiff", "NPTensor"],
+                          path: "Tools/peer-export"),
         .executableTarget(name: "plot-gallery", dependencies: ["NPPlot", "NPReport"], path: "Tools/gallery"),
         .target(name: "NPTestSupport", dependencies: ["NPModels", "NPAutodiff", "NPTensor"], path: "Tests/NPTestSupport"),
         .testTarget(name: "NPTensorTests", dependencies: ["NPTensor", "NPTestSupport"]),

@@ -24,13 +24,15 @@ usage: ./reproduce.sh [options] [target ...]
   --emit-jobs       one self-contained shell command per training run (Slurm, GNU parallel, xargs -P)
   --test            the test command: unit tests, then every experiment at ci scale with every output checked
   --no-install      never call apt-get
+  --peer            the PyTorch twin: a virtualenv with torch from PyPI, our predictions against the twin's for every
+                    cached quick run, and the side-by-side step times (Tools/peer/README.md)
   -h, --help        this text
 USAGE
 }
 
 die() { echo "reproduce.sh: $*" >&2; exit 2; }
 
-SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1
+SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1; PEER=0
 TARGETS=()
 # item<TAB>experiment<TAB>target<TAB>pending, without comments.
 items() { grep -v '^#' "$ITEMS"; }
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
     --emit-jobs) EMIT=1; shift ;;
     --test) TEST=1; shift ;;
     --no-install) INSTALL=0; shift ;;
+    --peer) PEER=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     all) TARGETS+=(all); shift ;;
@@ -138,8 +141,13 @@ if [ $TEST = 1 ]; then
   status=0
   ./scripts/check-outputs.sh "$scratch/gallery" "${files[@]}" || status=$?
   ./scripts/check-report.sh "$scratch/report/reproduction-ci.pdf" ${#EXPERIMENTS[@]} || status=$?
+  # The files the PyTorch twin reads (names, shapes, dtypes), with numpy and safetensors only (no torch).
+  bash Tools/peer/setup.sh --minimal >/dev/null || status=$?
+  .venv-peer/bin/python Tools/peer/test_files.py || status=$?
   exit $status
 fi
+
+if [ $PEER = 1 ]; then run bash Tools/peer/run.sh; exit 0; fi
 
 # 3. Build.
 run swift build -c release

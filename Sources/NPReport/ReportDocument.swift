@@ -65,7 +65,7 @@ public struct ReportDocument: Sendable {
             t += "\\clearpage\n\\section{\(LaTeX.text(s.title))}\n\n"
             for p in s.paragraphs { t += LaTeX.text(p) + "\n\n" }
             if !s.claims.isEmpty {
-                t += "\\subsection*{Claims and verdicts}\n{\\small\n\\begin{longtable}{>{\\raggedright\\arraybackslash}p{0.33\\textwidth}>{\\raggedright\\arraybackslash}p{0.3\\textwidth}>{\\raggedright\\arraybackslash}p{0.17\\textwidth}>{\\raggedright\\arraybackslash}p{0.1\\textwidth}}\n\\toprule\nClaim & Test & Difference $\\pm$ s.e. ($z$) & Verdict \\\\\n\\midrule\n\\endhead\n"
+                t += "\\subsection*{Claims and verdicts}\n{\\small\n\\begin{longtable}{>{\\raggedright\\arraybackslash}p{0.31\\textwidth}>{\\raggedright\\arraybackslash}p{0.3\\textwidth}>{\\raggedright\\arraybackslash}p{0.17\\textwidth}>{\\raggedright\\arraybackslash}p{0.12\\textwidth}}\n\\toprule\nClaim & Test & Difference $\\pm$ s.e. ($z$) & Verdict \\\\\n\\midrule\n\\endhead\n"
                 for c in s.claims {
                     t += "\(LaTeX.text(c.claim)) & \(LaTeX.text(c.test)) & \(LaTeX.text(c.difference)) & \(LaTeX.text(c.verdict)) \\\\\n"
                 }

@@ -57,6 +57,7 @@ struct PDF: ParsableCommand {
     @Option(help: "Folder of the PDF.") var out = "report"
     @Option(help: "Cache of runs and metrics.") var results = "results"
     @Option(help: "Root of the experiments' figures/ and tables/ (default: . for quick, outputs/<scale> otherwise).") var outputs: String?
+    @Option(help: "Also keep the LaTeX source and log in this folder (to edit the report or read pdflatex's warnings).") var keep: String?
 
     func run() throws {
         let all = try experiments(scale: scale, results: results, outputs: outputs)
@@ -92,6 +93,11 @@ struct PDF: ParsableCommand {
         }
         let log = (try? String(contentsOf: scratch.appendingPathComponent("report.log"), encoding: .utf8)) ?? ""
         let overfull = log.components(separatedBy: "Overfull \\hbox").count - 1
+        if let keep {
+            for f in ["report.tex", "report.log"] {
+                try writeAtomically(try Data(contentsOf: scratch.appendingPathComponent(f)), to: URL(fileURLWithPath: keep).appendingPathComponent(f))
+            }
+        }
         let pdf = URL(fileURLWithPath: out).appendingPathComponent("reproduction-\(scale).pdf")
         try writeAtomically(try Data(contentsOf: scratch.appendingPathComponent("report.pdf")), to: pdf)
         print("np-report: wrote \(pdf.path) (\(sections.count) experiment sections, \(overfull) overfull lines)")
