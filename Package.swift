@@ -17,7 +17,9 @@ let package = Package(
         .library(name: "NPReport", targets: ["NPReport"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Pinned to one version: Package.resolved is not committed (this machine type serves packages from local
+        // copies whose commit ids differ from GitHub's, so a resolved file would not transfer), so the pin lives here.
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -39,8 +41,17 @@ let package = Package(
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/gibbs1d-cli"),
         .target(name: "ExperimentKit", dependencies: ["AtomicFile", "NPTraining", "NPModels", "NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport", dependencies: ["AtomicFile"]),
-        .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff"], path: "Tools/bench",
+        .target(name: "SmokeSim", dependencies: ["AtomicFile", "NPTensor", "CBLAS"], swiftSettings: fastMath),
+        .target(name: "Smoke2D", dependencies: ["AtomicFile", "SmokeSim", "ExperimentKit", "NPPlot", "NPTensor"], path: "Experiments/Smoke2D"),
+        .executableTarget(name: "smoke2d", dependencies: ["Smoke2D", "SmokeSim", "ExperimentKit",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/smoke2d-cli",
                           swiftSettings: fastMath),
+        .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
+                          swiftSettings: fastMath),
+        .executableTarget(name: "np-report", dependencies: ["Gibbs1D", "Smoke2D", "SmokeSim", "ExperimentKit", "NPReport", "AtomicFile",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Tools/report"),
+        .executableTarget(name: "peer-export", dependencies: ["AtomicFile", "Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPNN", "NPAutodiff", "NPTensor"],
+                          path: "Tools/peer-export"),
         .executableTarget(name: "plot-gallery", dependencies: ["NPPlot", "NPReport"], path: "Tools/gallery"),
         .target(name: "NPTestSupport", dependencies: ["NPModels", "NPAutodiff", "NPTensor"], path: "Tests/NPTestSupport"),
         .testTarget(name: "NPTensorTests", dependencies: ["NPTensor", "NPTestSupport"]),
@@ -49,9 +60,10 @@ let package = Package(
         .testTarget(name: "NPModelsTests", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPDataTests", dependencies: ["NPData", "NPTensor"]),
         .testTarget(name: "NPTrainingTests", dependencies: ["NPTraining", "NPModels", "NPData", "NPNN", "NPTensor", "NPTestSupport"]),
-        .testTarget(name: "Gibbs1DTests", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPTraining"]),
+        .testTarget(name: "Gibbs1DTests", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPTraining", "NPReport", "NPTensor"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
         .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
+        .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
     ]
 )

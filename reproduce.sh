@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Experiments whose CLI exists, in the order they run.
-EXPERIMENTS=(gibbs1d)
+EXPERIMENTS=(gibbs1d smoke2d)
 ITEMS=scripts/paper-items.tsv
 
 usage() {
@@ -15,7 +15,7 @@ usage() {
 usage: ./reproduce.sh [options] [target ...]
 
   target ...        outputs to build (default: all that exist): table1 … table9, figure1 … figure6, ground-truth,
-                    gallery, all; only what they need is trained
+                    claims, gallery, report (report/reproduction-<scale>.pdf), all; only what they need is trained
   --scale S         ci, quick (default) or paper; quick writes figures/ and tables/, other scales outputs/<scale>/
   --jobs N          first train the missing runs N at a time, each with its share of the cores
   --force           move the scale's cached results aside (renamed, not deleted) and recompute them
@@ -24,20 +24,23 @@ usage: ./reproduce.sh [options] [target ...]
   --emit-jobs       one self-contained shell command per training run (Slurm, GNU parallel, xargs -P)
   --test            the test command: unit tests, then every experiment at ci scale with every output checked
   --no-install      never call apt-get
+  --peer            the PyTorch twin: a virtualenv with torch from PyPI, our predictions against the twin's for every
+                    cached quick run, and the side-by-side step times (Tools/peer/README.md)
   -h, --help        this text
 USAGE
 }
 
 die() { echo "reproduce.sh: $*" >&2; exit 2; }
 
-SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1
+SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1; PEER=0
 TARGETS=()
 # item<TAB>experiment<TAB>target<TAB>pending, without comments.
 items() { grep -v '^#' "$ITEMS"; }
-known_target() { [ "$1" = gallery ] || items | cut -f3 | grep -qxF "$1"; }
+known_target() { [ "$1" = gallery ] || [ "$1" = report ] || items | cut -f3 | grep -qxF "$1"; }
 is_experiment() { local e; for e in "${EXPERIMENTS[@]}"; do [ "$e" = "$1" ] && return 0; done; return 1; }
 # Experiments (with a CLI) that make target $1.
-makers() { items | awk -F'\t' -v t="$1" '$3 == t { print $2 }' | sort -u | while read -r e; do is_experiment "$e" && echo "$e"; done; true; }
+# (Rows whose last column names a pending issue are not built yet.)
+makers() { items | awk -F'\t' -v t="$1" '$3 == t && $4 == "-" { print $2 }' | sort -u | while read -r e; do is_experiment "$e" && echo "$e"; done; true; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
     --emit-jobs) EMIT=1; shift ;;
     --test) TEST=1; shift ;;
     --no-install) INSTALL=0; shift ;;
+    --peer) PEER=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     all) TARGETS+=(all); shift ;;
@@ -63,10 +67,10 @@ case "$SCALE" in ci|quick|paper) ;; *) die "unknown scale '$SCALE'; choose ci, q
 
 # Expand the target list: nothing or `all` means every target some built experiment makes, and the gallery.
 if [ ${#TARGETS[@]} -eq 0 ] || printf '%s\n' "${TARGETS[@]}" | grep -qx all; then
-  TARGETS=($(items | cut -f3 | awk '!seen[$0]++' | while read -r t; do [ -n "$(makers "$t")" ] && echo "$t"; done) gallery)
+  TARGETS=($(items | cut -f3 | awk '!seen[$0]++' | while read -r t; do [ -n "$(makers "$t")" ] && echo "$t"; done) gallery report)
 fi
 for t in "${TARGETS[@]}"; do
-  if [ "$t" != gallery ] && [ -z "$(makers "$t")" ]; then
+  if [ "$t" != gallery ] && [ "$t" != report ] && [ -z "$(makers "$t")" ]; then
     die "$t is not built by this reproduction yet ($(items | awk -F'\t' -v t="$t" '$3 == t { print $4 }' | sort -u | tr '\n' ' '))"
   fi
 done
@@ -88,7 +92,7 @@ if [ $LIST = 1 ]; then
   done
   printf '%-28s %-12s %-14s %-16s %s\n' "paper item" experiment target state "needs / file"
   while IFS=$'\t' read -r item exp target pending; do
-    if ! is_experiment "$exp"; then state="not implemented"; detail="$pending"
+    if ! is_experiment "$exp" || [ "$pending" != "-" ]; then state="not implemented"; detail="$pending"
     elif [ -z "${TABLE[$exp]:-}" ]; then state="unknown"; detail="build $exp first"
     else
       line=$(awk -F'\t' -v t="$target" '$1 == t' <<<"${TABLE[$exp]}")
@@ -132,11 +136,18 @@ if [ $TEST = 1 ]; then
     [ $DRY = 1 ] || files+=($("$(bin "$e")" targets "${flags[@]}" | cut -f5 | tr ',' ' '))
   done
   run "$(bin plot-gallery)" "$scratch/gallery" >/dev/null
+  run "$(bin np-report)" pdf --scale ci --results "$scratch/results" --outputs "$scratch/out" --out "$scratch/report"
   [ $DRY = 1 ] && exit 0
   status=0
   ./scripts/check-outputs.sh "$scratch/gallery" "${files[@]}" || status=$?
+  ./scripts/check-report.sh "$scratch/report/reproduction-ci.pdf" ${#EXPERIMENTS[@]} || status=$?
+  # The files the PyTorch twin reads (names, shapes, dtypes), with numpy and safetensors only (no torch).
+  bash Tools/peer/setup.sh --minimal >/dev/null || status=$?
+  .venv-peer/bin/python Tools/peer/test_files.py || status=$?
   exit $status
 fi
+
+if [ $PEER = 1 ]; then run bash Tools/peer/run.sh; exit 0; fi
 
 # 3. Build.
 run swift build -c release
@@ -173,7 +184,10 @@ fi
 # 5. The outputs.
 for t in "${TARGETS[@]}"; do
   if [ "$t" = gallery ]; then run "$(bin plot-gallery)" docs/gallery >/dev/null; continue; fi
+  if [ "$t" = report ]; then run "$(bin np-report)" pdf --scale "$SCALE"; continue; fi
   for e in $(makers "$t"); do run "$(bin "$e")" build "$t" --scale "$SCALE"; done
+  # The README's claim tables are the quick scale's verdicts, regenerated with them.
+  if [ "$t" = claims ] && [ "$SCALE" = quick ]; then run "$(bin np-report)" readme; fi
 done
 [ $DRY = 1 ] && exit 0
 elapsed=$(( $(date +%s) - start ))

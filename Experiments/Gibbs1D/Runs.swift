@@ -25,8 +25,21 @@ public struct RunConfig: RunConfiguration {
     public var label: String { takesFixedInputCount ? "\(model.kind.rawValue)-B\(fixedInputCount)" : model.kind.rawValue }
 }
 
+/// Every test task's own average log-likelihood, in the fixed order of the experiment's test sets, so that two
+/// runs can be compared task by task (paired differences).
+public struct PerTaskLogLikelihoods: Codable, Sendable {
+    public var inDistribution: [Double]
+    public var outOfDistribution: [Double]
+    public var contextSet: [Double]
+    /// Approximately equivariant models: in distribution with the fixed inputs zeroed.
+    public var inDistributionEquivariantComponent: [Double]?
+}
+
 /// Metrics of one trained run (spec §8), written as `eval/<key>.json`.
 public struct RunMetrics: Codable, Sendable {
+    /// Version 2 added `perTask`; files of an older version are recomputed from the trained weights.
+    public static let currentVersion = 2
+    public var version: Int?
     public var key: String
     public var model: ModelKind
     public var fixedInputs: Int
@@ -38,6 +51,7 @@ public struct RunMetrics: Codable, Sendable {
     /// For approximately equivariant models: the same metrics with the fixed inputs zeroed, and Δ_equiv.
     public var inDistributionEquivariantComponent: Estimate?
     public var deviation: Evaluation.Deviation?
+    public var perTask: PerTaskLogLikelihoods?
 }
 
 extension Gibbs1DExperiment {
@@ -59,22 +73,34 @@ extension Gibbs1DExperiment {
         }
     }
 
+    /// Whether cached metrics are of the current version and of this scale's test sets (else they are recomputed).
+    func isCurrent(_ m: RunMetrics) -> Bool {
+        m.version == RunMetrics.currentVersion && m.perTask?.inDistribution.count == testSet(.inDistribution).count * 16
+    }
+
     /// Metrics of a run, computing (and training) what is missing.
     public func metrics(_ config: RunConfig) throws -> RunMetrics {
-        try store.cachedMetrics(config, RunMetrics.self) {
+        try store.cachedMetrics(config, RunMetrics.self, isCurrent: isCurrent) {
             let key = try key(config)
             let model = try trainedModel(config)
             say("evaluating \(config.label) on \(scale.testTasks) in- and out-of-distribution test tasks")
             let id = testSet(.inDistribution), ood = testSet(.outOfDistribution)
             let approx = model.hasFixedInputs
+            let perTask = PerTaskLogLikelihoods(
+                inDistribution: Evaluation.perTaskLogLikelihood(model, id, .on),
+                outOfDistribution: Evaluation.perTaskLogLikelihood(model, ood, .on),
+                contextSet: Evaluation.perTaskLogLikelihood(model, id, .on, onContext: true),
+                inDistributionEquivariantComponent: approx ? Evaluation.perTaskLogLikelihood(model, id, .off) : nil)
             return RunMetrics(
+                version: RunMetrics.currentVersion,
                 key: key, model: config.model.kind, fixedInputs: config.fixedInputCount, steps: config.schedule.steps,
                 trainingSeconds: store.trainingLog(key).last?.seconds ?? 0,
-                inDistribution: Estimate(Evaluation.perTaskLogLikelihood(model, id, .on)),
-                outOfDistribution: Estimate(Evaluation.perTaskLogLikelihood(model, ood, .on)),
-                contextSet: Estimate(Evaluation.perTaskLogLikelihood(model, id, .on, onContext: true)),
-                inDistributionEquivariantComponent: approx ? Estimate(Evaluation.perTaskLogLikelihood(model, id, .off)) : nil,
-                deviation: approx ? Evaluation.equivarianceDeviation(model, id, p: 1) : nil)
+                inDistribution: Estimate(perTask.inDistribution),
+                outOfDistribution: Estimate(perTask.outOfDistribution),
+                contextSet: Estimate(perTask.contextSet),
+                inDistributionEquivariantComponent: perTask.inDistributionEquivariantComponent.map(Estimate.init),
+                deviation: approx ? Evaluation.equivarianceDeviation(model, id, p: 1) : nil,
+                perTask: perTask)
         }
     }
 

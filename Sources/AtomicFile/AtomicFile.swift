@@ -17,6 +17,19 @@ public enum AtomicWriteError: Error, CustomStringConvertible {
     }
 }
 
+/// Temporary files are named `.<name>.partial-<pid>-<n>`: the process id separates processes, the counter
+/// concurrent writes within one. A killed writer leaves such a file behind; `isLeftoverTemporary` recognises it.
+let temporarySuffix = ".partial-"
+
+public func isLeftoverTemporary(_ fileName: String) -> Bool { fileName.hasPrefix(".") && fileName.contains(temporarySuffix) }
+
+final class TemporaryCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}
+let temporaryCounter = TemporaryCounter()
+
 /// Writes `data` to `url` atomically, creating its directory if needed.
 public func writeAtomically(_ data: Data, to url: URL) throws {
     try writeAtomically(to: url) { tmp in try data.write(to: tmp) }
@@ -29,7 +42,7 @@ public func writeAtomically(to url: URL, _ body: (URL) throws -> Void) throws {
     do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
         throw AtomicWriteError.cannotCreateDirectory(dir.path, error.localizedDescription)
     }
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent)\(temporarySuffix)\(ProcessInfo.processInfo.processIdentifier)-\(temporaryCounter.next())")
     do {
         try body(tmp)
         guard rename(tmp.path, url.path) == 0 else {

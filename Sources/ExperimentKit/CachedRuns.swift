@@ -56,13 +56,24 @@ extension RunStore {
         return model
     }
 
-    /// A finished run's metrics from `eval/<key>.json`, or computed (and written) by `compute` when missing.
-    public func cachedMetrics<C: RunConfiguration, M: Codable>(_ config: C, _ type: M.Type, compute: () throws -> M) throws -> M {
+    /// A finished run's metrics from `eval/<key>.json`, or computed (and written) by `compute` when missing or when
+    /// `isCurrent` says the file is of an older metrics version (recomputed from the trained weights; no retraining).
+    public func cachedMetrics<C: RunConfiguration, M: Codable>(_ config: C, _ type: M.Type, isCurrent: (M) -> Bool = { _ in true },
+                                                               compute: () throws -> M) throws -> M {
         let key = try key(config)
         let url = evalURL(key)
-        if FileManager.default.fileExists(atPath: url.path), isDone(key) { return try readJSON(M.self, from: url) }
+        if FileManager.default.fileExists(atPath: url.path), isDone(key) {
+            let cached = try readJSON(M.self, from: url)
+            if isCurrent(cached) { return cached }
+        }
         let m = try compute()
         try writeJSON(m, to: url)
+        return m
+    }
+
+    /// A finished run's current metrics if they exist, without training or evaluating anything.
+    public func existingMetrics<C: RunConfiguration, M: Codable>(_ config: C, _ type: M.Type, isCurrent: (M) -> Bool = { _ in true }) -> M? {
+        guard let key = try? key(config), isDone(key), let m = try? readJSON(M.self, from: evalURL(key)), isCurrent(m) else { return nil }
         return m
     }
 

@@ -29,6 +29,10 @@ public protocol PaperExperiment: AnyObject {
     func build(_ target: String) throws
     /// One line per training run: its key and whether it has finished.
     func runStatus() throws -> [(key: String, done: Bool, command: String)]
+    /// The report's section title for this experiment.
+    var reportTitle: String { get }
+    /// The report's prose for this experiment: what was run, the budget, the known deviations.
+    var reportNotes: [String] { get }
 }
 
 extension PaperExperiment {

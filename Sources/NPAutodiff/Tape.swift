@@ -39,8 +39,8 @@ public final class Tape {
     /// own variables — keep gradients after `backward`. This halves the peak memory of a training step, which
     /// otherwise holds a gradient beside every activation at the end of the backward pass.
     public func backward(from loss: Variable) {
-        precondition(loss.value.count == 1, "backward needs a scalar loss, got shape \(loss.shape)")
-        precondition(recording, "backward on a tape that was not recording")
+        require(loss.value.count == 1, "backward needs a scalar loss, got shape \(loss.shape)")
+        require(recording, "backward on a tape that was not recording")
         loss.withGrad { $0[0] += 1 }
         for i in stride(from: pullbacks.count - 1, through: 0, by: -1) {
             pullbacks[i]()

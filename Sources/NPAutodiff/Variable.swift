@@ -35,7 +35,7 @@ public final class Variable: @unchecked Sendable {
 
     /// Adds `delta` (same element count) into the gradient.
     public func accumulateGrad(_ delta: [Float]) {
-        precondition(delta.count == value.count, "gradient of \(delta.count) values for a variable of shape \(shape)")
+        require(delta.count == value.count, "gradient of \(delta.count) values for a variable of shape \(shape)")
         if gradStorage.isEmpty { gradStorage = delta; return }
         gradStorage.withUnsafeMutableBufferPointer { g in
             delta.withUnsafeBufferPointer { d in for i in 0..<d.count { g[i] += d[i] } }
@@ -49,7 +49,7 @@ public final class Variable: @unchecked Sendable {
 
     /// Replaces the value (for optimisers and checkpoint loading); the shape must not change.
     public func assign(_ newValue: Tensor) {
-        precondition(newValue.shape == value.shape, "assigning shape \(newValue.shape) to a variable of shape \(value.shape)")
+        require(newValue.shape == value.shape, "assigning shape \(newValue.shape) to a variable of shape \(value.shape)")
         value = newValue
     }
 

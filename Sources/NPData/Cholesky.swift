@@ -14,7 +14,7 @@ public enum SPD {
     /// The lower Cholesky factor L with A = L Lᵀ (upper triangle zero), by LAPACK's `dpotrf` from OpenBLAS.
     /// `choleskyReference` is the plain loop the tests compare it with.
     public static func cholesky(_ a: [Double], n: Int) throws -> [Double] {
-        precondition(a.count == n * n, "cholesky: \(a.count) values for n = \(n)")
+        require(a.count == n * n, "cholesky: \(a.count) values for n = \(n)")
         if n == 0 { return [] }
         BLASRuntime.configure()
         // A row-major symmetric A read column-major is A again; the column-major upper factor U (A = UᵀU)
@@ -23,14 +23,14 @@ public enum SPD {
         var (uplo, nn, lda, info): (CChar, Int32, Int32, Int32) = (CChar(UInt8(ascii: "U")), Int32(n), Int32(n), 0)
         l.withUnsafeMutableBufferPointer { dpotrf_(&uplo, &nn, $0.baseAddress!, &lda, &info) }
         if info > 0 { throw NotPositiveDefinite(pivot: Int(info) - 1, value: .nan) }
-        precondition(info == 0, "dpotrf: invalid argument \(-info)")
+        require(info == 0, "dpotrf: invalid argument \(-info)")
         for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { l[i * n + j] = 0 } }
         return l
     }
 
     /// The lower Cholesky factor by the textbook loop (the oracle for `cholesky`).
     public static func choleskyReference(_ a: [Double], n: Int) throws -> [Double] {
-        precondition(a.count == n * n, "cholesky: \(a.count) values for n = \(n)")
+        require(a.count == n * n, "cholesky: \(a.count) values for n = \(n)")
         var l = [Double](repeating: 0, count: n * n)
         try l.withUnsafeMutableBufferPointer { L in
             try a.withUnsafeBufferPointer { A in

@@ -47,7 +47,7 @@ public struct GibbsGPSampler: Sendable {
         for i in 0..<n { k[i * n + i] += config.noiseStd * config.noiseStd + config.jitter }
         // y ~ N(0, K + σ²I): the GP draw plus independent noise, sampled jointly.
         let l: [Double]
-        do { l = try SPD.cholesky(k, n: n) } catch { preconditionFailure("Gibbs covariance not positive definite: \(error)") }
+        do { l = try SPD.cholesky(k, n: n) } catch { fatalError("Gibbs covariance not positive definite: \(error)") }
         let z = (0..<n).map { _ in rng.normal() }
         var y = [Double](repeating: 0, count: n)
         for i in 0..<n { var s = 0.0; for j in 0...i { s += l[i * n + j] * z[j] }; y[i] = s }
@@ -65,7 +65,7 @@ public struct GibbsGPSampler: Sendable {
     /// Stacks equally sized tasks into a `TaskBatch`.
     public static func batch(_ tasks: [GPTask]) -> TaskBatch {
         let m = tasks.count, nc = tasks[0].xc.count, nt = tasks[0].xt.count
-        precondition(tasks.allSatisfy { $0.xc.count == nc && $0.xt.count == nt }, "tasks of one batch must have equal sizes")
+        require(tasks.allSatisfy { $0.xc.count == nc && $0.xt.count == nt }, "tasks of one batch must have equal sizes")
         func t(_ f: (GPTask) -> [Double], _ n: Int) -> Tensor { Tensor(shape: [m, n, 1], scalars: tasks.flatMap { f($0).map { Float($0) } }) }
         return TaskBatch(xc: t(\.xc, nc), yc: t(\.yc, nc), xt: t(\.xt, nt), yt: t(\.yt, nt))
     }

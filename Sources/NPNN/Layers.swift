@@ -17,13 +17,13 @@ public struct Linear {
     public var outputs: Int { weight.shape[0] }
 
     public func callAsFunction(_ tape: Tape, _ x: Variable) -> Variable {
-        precondition(x.shape.last == inputs, "Linear expects last axis \(inputs), got \(x.shape)")
+        require(x.shape.last == inputs, "Linear expects last axis \(inputs), got \(x.shape)")
         return tape.dense(x, weight: weight, bias: bias, relu: false)
     }
 
     /// relu(x Wᵀ + b) in one fused op.
     public func relu(_ tape: Tape, _ x: Variable) -> Variable {
-        precondition(x.shape.last == inputs, "Linear expects last axis \(inputs), got \(x.shape)")
+        require(x.shape.last == inputs, "Linear expects last axis \(inputs), got \(x.shape)")
         return tape.dense(x, weight: weight, bias: bias, relu: true)
     }
 }
@@ -35,7 +35,7 @@ public struct MLP {
     /// `widths` = [input, hidden…, output]; e.g. two hidden layers of width 128: [d, 128, 128, out].
     public init(_ scope: ParameterScope, widths: [Int], initialiser: Initialiser = .kaimingUniformReLU,
                 rng: inout RandomGenerator) {
-        precondition(widths.count >= 2, "an MLP needs at least input and output widths")
+        require(widths.count >= 2, "an MLP needs at least input and output widths")
         layers = (0..<(widths.count - 1)).map { i in
             Linear(scope.child("\(i)"), inputs: widths[i], outputs: widths[i + 1], initialiser: initialiser, rng: &rng)
         }

@@ -13,7 +13,7 @@ public final class ParameterStore {
     /// Registers a new parameter; names must be unique.
     @discardableResult
     public func make(_ name: String, _ initial: Tensor) -> Variable {
-        precondition(index[name] == nil, "parameter \(name) registered twice")
+        require(index[name] == nil, "parameter \(name) registered twice")
         let v = Variable(initial, requiresGrad: true)
         index[name] = parameters.count
         names.append(name)

@@ -135,6 +135,24 @@ extension ResultsTable {
             case "₁": out += "$_1$"
             case "₂": out += "$_2$"
             case "²": out += "$^2$"
+            case "³": out += "$^3$"
+            case "₀": out += "$_0$"
+            case "⁻": out += "$^{-}$"
+            case "¹": out += "$^1$"
+            case "⁴": out += "$^4$"
+            case "⁵": out += "$^5$"
+            case "⁶": out += "$^6$"
+            case "≈": out += "$\\approx$"
+            case "∈": out += "$\\in$"
+            case "·": out += "$\\cdot$"
+            case "λ": out += "$\\lambda$"
+            case "π": out += "$\\pi$"
+            case "ρ": out += "$\\rho$"
+            case "θ": out += "$\\theta$"
+            case "∞": out += "$\\infty$"
+            case "√": out += "$\\surd$"
+            case "…": out += "\\ldots{}"
+            case "′": out += "$'$"
             case "<": out += "$<$"
             case ">": out += "$>$"
             default: out.append(ch)
@@ -143,7 +161,7 @@ extension ResultsTable {
         return out
     }
 
-    /// Escapes text and turns "X\u{303}" (combining tilde) into `$\tilde{\mathrm{X}}$`.
+    /// Escapes text and turns "X\u{303}" (combining tilde) into `$\tilde{\mathrm{X}}$` (public as `LaTeX.text`).
     static func latexText(_ s: String) -> String {
         var out = ""
         var pending: Character?
@@ -161,4 +179,10 @@ extension ResultsTable {
         if let p = pending { out += escape(String(p)) }
         return out
     }
+}
+
+/// LaTeX text from Unicode prose: special characters escaped, Greek letters and mathematical signs as math,
+/// "T\u{303}" as `$\tilde{\mathrm{T}}$`.
+public enum LaTeX {
+    public static func text(_ s: String) -> String { ResultsTable.latexText(s) }
 }

@@ -17,10 +17,10 @@ public struct ConvGeometry: Sendable, Equatable {
     public let groups: Int
 
     public init(batch: Int, spatial: [Int], kernel: [Int], cin: Int, cout: Int, groups: Int = 1) {
-        precondition(spatial.count == kernel.count && (1...2).contains(spatial.count),
+        require(spatial.count == kernel.count && (1...2).contains(spatial.count),
                      "convolution supports 1-D and 2-D grids, got spatial \(spatial) kernel \(kernel)")
-        precondition(kernel.allSatisfy { $0 >= 1 }, "kernel sizes must be positive: \(kernel)")
-        precondition(groups >= 1 && cin % groups == 0 && cout % groups == 0,
+        require(kernel.allSatisfy { $0 >= 1 }, "kernel sizes must be positive: \(kernel)")
+        require(groups >= 1 && cin % groups == 0 && cout % groups == 0,
                      "channels \(cin)→\(cout) are not divisible into \(groups) groups")
         self.batch = batch; self.spatial = spatial; self.kernel = kernel
         self.cin = cin; self.cout = cout; self.groups = groups
@@ -88,8 +88,8 @@ public struct ConvGeometry: Sendable, Equatable {
 
 /// Forward convolution. Returns the output `[m, s…, cout]` and the padded input (kept for the backward pass).
 public func convForward(_ x: [Float], _ w: [Float], _ g: ConvGeometry) -> (out: [Float], paddedInput: [Float]) {
-    precondition(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
-    precondition(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
+    require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
+    require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
     let (rows, cin, cout, cg, og) = (g.outputRows, g.cin, g.cout, g.cinPerGroup, g.coutPerGroup)
     var xp = [Float](repeating: 0, count: g.paddedRows * cin)
     x.withUnsafeBufferPointer { px in xp.withUnsafeMutableBufferPointer { g.pad(px.baseAddress!, channels: cin, into: $0.baseAddress!) } }

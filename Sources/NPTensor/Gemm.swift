@@ -29,7 +29,7 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Floa
 /// Array convenience over `gemm` for contiguous matrices: returns `op(A) · op(B)`.
 public func matmul(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int,
                    transA: Bool = false, transB: Bool = false) -> [Float] {
-    precondition(a.count == m * k && b.count == k * n, "matmul: sizes do not match m=\(m) n=\(n) k=\(k)")
+    require(a.count == m * k && b.count == k * n, "matmul: sizes do not match m=\(m) n=\(n) k=\(k)")
     var c = [Float](repeating: 0, count: m * n)
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: pa.baseAddress!, lda: transA ? m : k,

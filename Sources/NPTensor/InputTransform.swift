@@ -13,11 +13,11 @@ public struct InputTransform: Sendable, Equatable, CustomStringConvertible {
 
     public init(matrix: [Double], offset: [Double], name: String) {
         let d = offset.count
-        precondition(matrix.count == d * d, "a \(d)-D transform needs a \(d)×\(d) matrix, got \(matrix.count) entries")
+        require(matrix.count == d * d, "a \(d)-D transform needs a \(d)×\(d) matrix, got \(matrix.count) entries")
         // Q must be orthogonal: QᵀQ = I.
         for i in 0..<d { for j in 0..<d {
             let dot = (0..<d).reduce(0.0) { $0 + matrix[$1 * d + i] * matrix[$1 * d + j] }
-            precondition(abs(dot - (i == j ? 1 : 0)) < 1e-9, "the matrix of \(name) is not orthogonal")
+            require(abs(dot - (i == j ? 1 : 0)) < 1e-9, "the matrix of \(name) is not orthogonal")
         } }
         self.matrix = matrix; self.offset = offset; self.name = name
     }
@@ -38,7 +38,7 @@ public struct InputTransform: Sendable, Equatable, CustomStringConvertible {
 
     /// A rotation by `quarterTurns` · 90° in the plane of coordinates (0, 1); other coordinates unchanged.
     public static func rotation90(quarterTurns k: Int, dimension d: Int = 2) -> InputTransform {
-        precondition(d >= 2, "a rotation needs at least two input dimensions")
+        require(d >= 2, "a rotation needs at least two input dimensions")
         let (c, s): (Double, Double) = [(1, 0), (0, 1), (-1, 0), (0, -1)][((k % 4) + 4) % 4]
         var m = identity(dimension: d).matrix
         m[0] = c; m[1] = -s; m[d] = s; m[d + 1] = c
@@ -47,7 +47,7 @@ public struct InputTransform: Sendable, Equatable, CustomStringConvertible {
 
     /// The reflection that negates coordinate `axis`.
     public static func axisReflection(_ axis: Int, dimension d: Int) -> InputTransform {
-        precondition(axis >= 0 && axis < d, "axis \(axis) out of range for dimension \(d)")
+        require(axis >= 0 && axis < d, "axis \(axis) out of range for dimension \(d)")
         var m = identity(dimension: d).matrix
         m[axis * d + axis] = -1
         return InputTransform(matrix: m, offset: .init(repeating: 0, count: d), name: "reflection of axis \(axis)")
@@ -61,7 +61,7 @@ public struct InputTransform: Sendable, Equatable, CustomStringConvertible {
 
     /// `self ∘ other`: first `other`, then `self`.
     public func after(_ other: InputTransform) -> InputTransform {
-        precondition(other.dimension == dimension, "composing transforms of dimensions \(dimension) and \(other.dimension)")
+        require(other.dimension == dimension, "composing transforms of dimensions \(dimension) and \(other.dimension)")
         let d = dimension
         var m = [Double](repeating: 0, count: d * d)
         for i in 0..<d { for j in 0..<d { m[i * d + j] = (0..<d).reduce(0.0) { $0 + matrix[i * d + $1] * other.matrix[$1 * d + j] } } }
@@ -72,7 +72,7 @@ public struct InputTransform: Sendable, Equatable, CustomStringConvertible {
     /// Applies the map to every point of `x` `[…, dx]`, in Double.
     public func apply(_ x: Tensor) -> Tensor {
         let d = dimension
-        precondition(x.shape.last == d, "transform of dimension \(d) applied to inputs of shape \(x.shape)")
+        require(x.shape.last == d, "transform of dimension \(d) applied to inputs of shape \(x.shape)")
         var out = x
         for p in 0..<(x.count / d) {
             for i in 0..<d {

@@ -15,12 +15,12 @@ public struct TaskBatch: Sendable, Equatable {
     public var targetMask: Tensor?
 
     public init(xc: Tensor, yc: Tensor, xt: Tensor, yt: Tensor, contextMask: Tensor? = nil, targetMask: Tensor? = nil) {
-        precondition(xc.rank == 3 && yc.rank == 3 && xt.rank == 3 && yt.rank == 3, "task tensors must be [m, n, d]")
-        precondition(xc.shape[0] == yc.shape[0] && xc.shape[0] == xt.shape[0] && xt.shape[0] == yt.shape[0], "task counts differ")
-        precondition(xc.shape[1] == yc.shape[1] && xt.shape[1] == yt.shape[1], "point counts of x and y differ")
-        precondition(xc.shape[2] == xt.shape[2] && yc.shape[2] == yt.shape[2], "dimensions of context and target differ")
-        if let c = contextMask { precondition(c.shape == [xc.shape[0], xc.shape[1]], "context mask must be [m, nc], got \(c.shape)") }
-        if let t = targetMask { precondition(t.shape == [xt.shape[0], xt.shape[1]], "target mask must be [m, nt], got \(t.shape)") }
+        require(xc.rank == 3 && yc.rank == 3 && xt.rank == 3 && yt.rank == 3, "task tensors must be [m, n, d]")
+        require(xc.shape[0] == yc.shape[0] && xc.shape[0] == xt.shape[0] && xt.shape[0] == yt.shape[0], "task counts differ")
+        require(xc.shape[1] == yc.shape[1] && xt.shape[1] == yt.shape[1], "point counts of x and y differ")
+        require(xc.shape[2] == xt.shape[2] && yc.shape[2] == yt.shape[2], "dimensions of context and target differ")
+        if let c = contextMask { require(c.shape == [xc.shape[0], xc.shape[1]], "context mask must be [m, nc], got \(c.shape)") }
+        if let t = targetMask { require(t.shape == [xt.shape[0], xt.shape[1]], "target mask must be [m, nt], got \(t.shape)") }
         self.xc = xc; self.yc = yc; self.xt = xt; self.yt = yt
         self.contextMask = contextMask; self.targetMask = targetMask
     }
@@ -55,13 +55,13 @@ public struct TaskBatch: Sendable, Equatable {
 
     /// Every input shifted by `offset` (one value per input dimension).
     public func shifted(by offset: [Float]) -> TaskBatch {
-        precondition(offset.count == inputDimension, "shift has \(offset.count) components for dx = \(inputDimension)")
+        require(offset.count == inputDimension, "shift has \(offset.count) components for dx = \(inputDimension)")
         return transformed(by: .translation(offset))
     }
 
     /// The context points reordered by `permutation` (the same for every task).
     public func permutingContext(_ permutation: [Int]) -> TaskBatch {
-        precondition(permutation.sorted() == Array(0..<contextCount), "not a permutation of the context points")
+        require(permutation.sorted() == Array(0..<contextCount), "not a permutation of the context points")
         func perm(_ t: Tensor) -> Tensor {
             let (m, n) = (t.shape[0], t.shape[1])
             let d = t.rank == 3 ? t.shape[2] : 1

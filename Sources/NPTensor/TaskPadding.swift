@@ -5,10 +5,10 @@ public struct SingleTask: Sendable, Equatable {
     public var xt: Tensor
     public var yt: Tensor
     public init(xc: Tensor, yc: Tensor, xt: Tensor, yt: Tensor) {
-        precondition(xc.rank == 2 && yc.rank == 2 && xt.rank == 2 && yt.rank == 2, "a single task's tensors are [n, d]")
-        precondition(xc.shape[0] == yc.shape[0] && xt.shape[0] == yt.shape[0], "point counts of x and y differ")
-        precondition(xc.shape[0] >= 1 && xt.shape[0] >= 1, "a task needs at least one context and one target point")
-        precondition(xc.shape[1] == xt.shape[1] && yc.shape[1] == yt.shape[1], "dimensions of context and target differ")
+        require(xc.rank == 2 && yc.rank == 2 && xt.rank == 2 && yt.rank == 2, "a single task's tensors are [n, d]")
+        require(xc.shape[0] == yc.shape[0] && xt.shape[0] == yt.shape[0], "point counts of x and y differ")
+        require(xc.shape[0] >= 1 && xt.shape[0] >= 1, "a task needs at least one context and one target point")
+        require(xc.shape[1] == xt.shape[1] && yc.shape[1] == yt.shape[1], "dimensions of context and target differ")
         self.xc = xc; self.yc = yc; self.xt = xt; self.yt = yt
     }
 }
@@ -18,9 +18,9 @@ extension TaskBatch {
     /// its last real point, with masks marking the real points. Masks are omitted (nil) for a set whose
     /// counts are all equal, so a batch of equal-sized tasks is exactly an unpadded batch.
     public init(padding tasks: [SingleTask]) {
-        precondition(!tasks.isEmpty, "a batch needs at least one task")
+        require(!tasks.isEmpty, "a batch needs at least one task")
         let (dx, dy) = (tasks[0].xc.shape[1], tasks[0].yc.shape[1])
-        precondition(tasks.allSatisfy { $0.xc.shape[1] == dx && $0.yc.shape[1] == dy }, "tasks of one batch must share dx and dy")
+        require(tasks.allSatisfy { $0.xc.shape[1] == dx && $0.yc.shape[1] == dy }, "tasks of one batch must share dx and dy")
         let nc = tasks.map { $0.xc.shape[0] }.max()!, nt = tasks.map { $0.xt.shape[0] }.max()!
         func pad(_ t: Tensor, to n: Int) -> [Float] {
             let (k, d) = (t.shape[0], t.shape[1])
@@ -40,7 +40,7 @@ extension TaskBatch {
 
     /// Task `i` without its padding.
     public func task(_ i: Int) -> SingleTask {
-        precondition(i >= 0 && i < taskCount, "task \(i) of a batch of \(taskCount)")
+        require(i >= 0 && i < taskCount, "task \(i) of a batch of \(taskCount)")
         func real(_ t: Tensor, _ mask: Tensor?) -> Tensor {
             let (n, d) = (t.shape[1], t.shape[2])
             let keep = (0..<n).filter { mask == nil || mask!.scalars[i * n + $0] != 0 }

@@ -10,8 +10,8 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
     /// A tensor holding `scalars` in row-major order; `scalars.count` must equal the product of `shape`.
     public init(shape: [Int], scalars: [Float]) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
-        precondition(shape.reduce(1, *) == scalars.count,
+        require(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+        require(shape.reduce(1, *) == scalars.count,
                      "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
@@ -33,7 +33,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
     /// The single value of a tensor with one element.
     public var scalar: Float {
-        precondition(scalars.count == 1, "scalar of a tensor with shape \(shape)")
+        require(scalars.count == 1, "scalar of a tensor with shape \(shape)")
         return scalars[0]
     }
 
@@ -55,7 +55,7 @@ public func stridesOf(_ shape: [Int]) -> [Int] {
 /// Splits `shape` around `axis` into (product before, size of axis, product after).
 @inlinable
 public func splitAroundAxis(_ shape: [Int], _ axis: Int) -> (outer: Int, n: Int, inner: Int) {
-    precondition(axis >= 0 && axis < shape.count, "axis \(axis) out of range for shape \(shape)")
+    require(axis >= 0 && axis < shape.count, "axis \(axis) out of range for shape \(shape)")
     let outer = shape[..<axis].reduce(1, *)
     let inner = shape[(axis + 1)...].reduce(1, *)
     return (outer, shape[axis], inner)
@@ -65,7 +65,7 @@ public func splitAroundAxis(_ shape: [Int], _ axis: Int) -> (outer: Int, n: Int,
 @inlinable
 public func normaliseAxis(_ axis: Int, rank: Int) -> Int {
     let a = axis < 0 ? axis + rank : axis
-    precondition(a >= 0 && a < rank, "axis \(axis) out of range for rank \(rank)")
+    require(a >= 0 && a < rank, "axis \(axis) out of range for rank \(rank)")
     return a
 }
 

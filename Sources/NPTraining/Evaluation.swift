@@ -18,6 +18,19 @@ public struct Estimate: Codable, Sendable, Equatable {
     }
 }
 
+extension Estimate {
+    /// The mean of the paired differences aᵢ − bᵢ over the same tasks, with its paired standard error: the
+    /// comparison of two models (or a model and its equivariant component) that cancels the task-to-task spread
+    /// both share.
+    public init(pairedDifference a: [Double], minus b: [Double]) {
+        require(a.count == b.count, "paired values of \(a.count) and \(b.count) tasks")
+        self.init(zip(a, b).map { $0 - $1 })
+    }
+
+    /// Mean over standard error: how many standard errors the mean lies from zero (0 when the error is 0).
+    public var standardErrors: Double { standardError > 0 ? mean / standardError : 0 }
+}
+
 /// Metrics of spec §8, computed with a non-recording tape.
 public enum Evaluation {
     /// The flat indices of task `t`'s real target values (every output dimension) in a `[m, nt, dy]` array.

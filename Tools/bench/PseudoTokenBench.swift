@@ -14,20 +14,7 @@ import NPModels
 import NPNN
 import NPTensor
 
-/// Peak resident set size of this process so far, in MiB.
-func peakResidentMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024   // KiB on Linux
-}
-
-/// CPU seconds this process has used (all threads): on a shared machine a one-thread run's CPU time is a steadier
-/// measure of its work than wall-clock time.
-func processCPUSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
+// processCPUSeconds() and peakResidentMB() are GridModelSteps.swift's.
 
 /// Runs this executable with `arguments` and `AENP_THREADS = threads`; returns the numbers of its `RESULT` line.
 func runChild(_ arguments: [String], threads: Int) -> [Double]? {
@@ -87,7 +74,7 @@ func pairMLPChild(fused: Bool) {
         tape.backward(from: tape.sumAll(logits(tape)))
     })
     let cpu2 = processCPUSeconds()
-    print("RESULT \(forward * 1e3) \(step * 1e3) \(peakResidentMiB()) \((cpu1 - cpu0) / 4 * 1e3) \((cpu2 - cpu1) / 4 * 1e3)")
+    print("RESULT \(forward * 1e3) \(step * 1e3) \(peakResidentMB()) \((cpu1 - cpu0) / 4 * 1e3) \((cpu2 - cpu1) / 4 * 1e3)")
 }
 
 func pairMLPTable() {
@@ -129,7 +116,7 @@ func teTNPChild(preset: ModelPreset, fused: Bool) {
         opt.update()
         cpu += processCPUSeconds() - cpu0
     }
-    print("RESULT \(median(times) * 1e3) \(cpu / Double(runs + 1) * 1e3) \(peakResidentMiB())")
+    print("RESULT \(median(times) * 1e3) \(cpu / Double(runs + 1) * 1e3) \(peakResidentMB())")
 }
 
 func teTNPTable() {
@@ -180,7 +167,7 @@ func pseudoTokenModelChild(preset: ModelPreset, kind: ModelKind, workload: (task
         opt.update()
         cpu += processCPUSeconds() - cpu0
     }
-    print("RESULT \(median(times) * 1e3) \(model.parameters.scalarCount) \(peakResidentMiB()) \(cpu / Double(runs == 1 ? 1 : runs + 1) * 1e3)")
+    print("RESULT \(median(times) * 1e3) \(model.parameters.scalarCount) \(peakResidentMB()) \(cpu / Double(runs == 1 ? 1 : runs + 1) * 1e3)")
 }
 
 func pseudoTokenModelTable(presets: [ModelPreset]) {

@@ -75,6 +75,9 @@ if wants("conv") {
     print()
 }
 
+if sections.contains("conv2d") { benchmarkConv2DMethods() }   // only when named (slow at paper shapes)
+if sections.contains("grid-models") { benchmarkGridModelSteps() }
+
 if wants("mlp") {
     print("## MLP training step (3 × Linear 128→128, ReLU, MSE, batch 1024, Adam lr 1e-3; median of 200 after 20 warm-up)\n")
     var rng = RandomGenerator(seed: 3)
@@ -141,3 +144,5 @@ if wants("models") {
     }
     print()
 }
+
+if wants("smoke") { runSmokeBench() }

@@ -7,7 +7,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
     for i in 0..<r {
         let da = i < r - a.count ? 1 : a[i - (r - a.count)]
         let db = i < r - b.count ? 1 : b[i - (r - b.count)]
-        precondition(da == db || da == 1 || db == 1, "shapes \(a) and \(b) do not broadcast")
+        require(da == db || da == 1 || db == 1, "shapes \(a) and \(b) do not broadcast")
         out[i] = max(da, db)
     }
     return out

@@ -2,17 +2,19 @@ import NPTensor
 
 extension Tape {
     /// Stride-1 "same" convolution over a channels-last grid (1-D `[m, l, cin]` or 2-D `[m, h, w, cin]`)
-    /// with weight `[k(, k₂), cin/groups, cout]`; no bias (add one with `add`). Kernels: `convForward` /
-    /// `convBackward` in NPTensor, checked against `convReference`.
+    /// with weight `[k(, k₂), cin/groups, cout]`; no bias (add one with `add`). Kernels in NPTensor, both checked
+    /// against `convReference`: the shifted GEMM (`convForward` / `convBackward`) or, where
+    /// `ConvGeometry.prefersIm2Col` says it is faster (2-D shapes), im2col + GEMM (`convForwardIm2Col` / …).
     public func conv(_ x: Variable, _ w: Variable, groups: Int = 1) -> Variable {
         let spatialRank = x.shape.count - 2
-        precondition(spatialRank == 1 || spatialRank == 2, "conv input must be [m, l, c] or [m, h, w, c], got \(x.shape)")
-        precondition(w.shape.count == spatialRank + 2, "conv weight \(w.shape) does not match input \(x.shape)")
+        require(spatialRank == 1 || spatialRank == 2, "conv input must be [m, l, c] or [m, h, w, c], got \(x.shape)")
+        require(w.shape.count == spatialRank + 2, "conv weight \(w.shape) does not match input \(x.shape)")
         let geometry = ConvGeometry(batch: x.shape[0], spatial: Array(x.shape[1...spatialRank]),
                                     kernel: Array(w.shape.prefix(spatialRank)), cin: x.shape.last!,
                                     cout: w.shape.last!, groups: groups)
-        precondition(w.shape[spatialRank] == geometry.cinPerGroup,
+        require(w.shape[spatialRank] == geometry.cinPerGroup,
                      "conv weight \(w.shape) expects \(w.shape[spatialRank]) input channels per group, input has \(geometry.cinPerGroup)")
+        if geometry.prefersIm2Col { return im2colConv(x, w, geometry) }
         let (out, padded) = convForward(x.value.scalars, w.value.scalars, geometry)
         return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
             // convBackward adds into the gradient buffers directly (no temporaries, no second pass).
@@ -24,6 +26,23 @@ extension Tape {
                 x.withGrad { gx in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: gx, dw: nil) }
             case (false, true):
                 w.withGrad { gw in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: nil, dw: gw) }
+            case (false, false): break
+            }
+        }
+    }
+
+    /// The same convolution by im2col + GEMM (`ConvGeometry.prefersIm2Col` chooses).
+    func im2colConv(_ x: Variable, _ w: Variable, _ geometry: ConvGeometry) -> Variable {
+        let out = convForwardIm2Col(x.value.scalars, w.value.scalars, geometry)
+        return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
+            let dy = res.gradStorage
+            switch (x.requiresGrad, w.requiresGrad) {
+            case (true, true):
+                x.withGrad { gx in w.withGrad { gw in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: gx, dw: gw) } }
+            case (true, false):
+                x.withGrad { gx in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: gx, dw: nil) }
+            case (false, true):
+                w.withGrad { gw in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: nil, dw: gw) }
             case (false, false): break
             }
         }

@@ -12,8 +12,8 @@ extension Tape {
     /// Backward, with g' = g ⊙ [y > 0] (or g without ReLU): dx += g' W; dW += g'ᵀ x; db += Σ_rows g'.
     public func dense(_ x: Variable, weight w: Variable, bias b: Variable?, relu: Bool) -> Variable {
         let (nOut, nIn) = (w.shape[0], w.shape[1])
-        precondition(x.shape.last == nIn, "dense: input \(x.shape) does not match weight \(w.shape)")
-        precondition(b == nil || b!.shape == [nOut], "dense: bias must be [\(nOut)]")
+        require(x.shape.last == nIn, "dense: input \(x.shape) does not match weight \(w.shape)")
+        require(b == nil || b!.shape == [nOut], "dense: bias must be [\(nOut)]")
         let rows = x.value.count / max(nIn, 1)
         var y = uninitializedFloats(rows * nOut)   // gemm with beta = 0 writes every element
         x.value.scalars.withUnsafeBufferPointer { px in w.value.scalars.withUnsafeBufferPointer { pw in

@@ -6,7 +6,7 @@ extension Tape {
     /// so that equal points give exactly 0 (the SetConv's weights depend on it).
     public func pairwiseSquaredDistances(_ a: Variable, _ b: Variable) -> Variable {
         let r = a.shape.count
-        precondition((r == 2 || r == 3) && b.shape.count == r && a.shape.last == b.shape.last &&
+        require((r == 2 || r == 3) && b.shape.count == r && a.shape.last == b.shape.last &&
                      (r == 2 || a.shape[0] == b.shape[0]), "pairwise distances of \(a.shape) and \(b.shape)")
         let m = r == 3 ? a.shape[0] : 1
         let (n, k, d) = (a.shape[r - 2], b.shape[r - 2], a.shape[r - 1])

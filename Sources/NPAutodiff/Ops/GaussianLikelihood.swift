@@ -17,7 +17,7 @@ extension Tape {
     public func gaussianLogLikelihood(_ y: Variable, mean: Variable, raw: Variable,
                                       parameterisation: ScaleParameterisation = .varianceSoftplus,
                                       floor: Float = 0) -> Variable {
-        precondition(y.shape == mean.shape && y.shape == raw.shape,
+        require(y.shape == mean.shape && y.shape == raw.shape,
                      "likelihood shapes differ: y \(y.shape), mean \(mean.shape), raw \(raw.shape)")
         let n = y.value.count
         let halfLog2Pi = Float(0.5 * Foundation.log(2 * Double.pi))

@@ -8,7 +8,7 @@ extension Tape {
     /// dx = (d − mean(d) − x̂ · mean(d · x̂)) / √(var + eps); dgain = Σ g · x̂; dbias = Σ g.
     public func layerNorm(_ x: Variable, gain: Variable, bias: Variable, eps: Float = 1e-5) -> Variable {
         let d = x.shape.last!
-        precondition(gain.shape == [d] && bias.shape == [d], "layerNorm: gain/bias must be [\(d)]")
+        require(gain.shape == [d] && bias.shape == [d], "layerNorm: gain/bias must be [\(d)]")
         let rows = x.value.count / max(d, 1)
         var y = [Float](repeating: 0, count: x.value.count)
         var xhat = [Float](repeating: 0, count: x.value.count)

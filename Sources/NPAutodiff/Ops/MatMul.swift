@@ -10,7 +10,7 @@ extension Tape {
     ///
     /// Backward: dA += dC · op(B)ᵀ and dB += Aᵀ · dC (dB += dCᵀ · A when B is transposed).
     public func matmul(_ a: Variable, _ b: Variable, transposeB: Bool = false) -> Variable {
-        precondition(a.shape.count >= 2 || b.shape.count == 2, "matmul needs rank ≥ 2, got \(a.shape) and \(b.shape)")
+        require(a.shape.count >= 2 || b.shape.count == 2, "matmul needs rank ≥ 2, got \(a.shape) and \(b.shape)")
         if b.shape.count == 2 { return linearMatmul(a, b, transposeB) }
         return batchedMatmul(a, b, transposeB)
     }
@@ -18,7 +18,7 @@ extension Tape {
     private func linearMatmul(_ a: Variable, _ b: Variable, _ tB: Bool) -> Variable {
         let k = a.shape.last!
         let (bk, n) = tB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-        precondition(k == bk, "matmul: inner sizes differ, \(a.shape) · \(b.shape)\(tB ? "ᵀ" : "")")
+        require(k == bk, "matmul: inner sizes differ, \(a.shape) · \(b.shape)\(tB ? "ᵀ" : "")")
         let m = a.value.count / max(k, 1)
         let outShape = Array(a.shape.dropLast()) + [n]
         var c = [Float](repeating: 0, count: m * n)
@@ -56,11 +56,11 @@ extension Tape {
 
     private func batchedMatmul(_ a: Variable, _ b: Variable, _ tB: Bool) -> Variable {
         let r = a.shape.count
-        precondition(b.shape.count == r && Array(a.shape.prefix(r - 2)) == Array(b.shape.prefix(r - 2)),
+        require(b.shape.count == r && Array(a.shape.prefix(r - 2)) == Array(b.shape.prefix(r - 2)),
                      "batched matmul needs equal batch axes, got \(a.shape) and \(b.shape)")
         let (m, k) = (a.shape[r - 2], a.shape[r - 1])
         let (bk, n) = tB ? (b.shape[r - 1], b.shape[r - 2]) : (b.shape[r - 2], b.shape[r - 1])
-        precondition(k == bk, "batched matmul: inner sizes differ, \(a.shape) · \(b.shape)\(tB ? "ᵀ" : "")")
+        require(k == bk, "batched matmul: inner sizes differ, \(a.shape) · \(b.shape)\(tB ? "ᵀ" : "")")
         let batch = a.shape.prefix(r - 2).reduce(1, *)
         let outShape = Array(a.shape.prefix(r - 2)) + [m, n]
         let work = 2 * batch * m * n * k

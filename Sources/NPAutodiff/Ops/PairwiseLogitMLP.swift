@@ -82,22 +82,22 @@ private struct PairwiseLogitPlan: @unchecked Sendable {
 
     init(q: Variable, k: Variable, xq: Variable, xk: Variable, layers: [PairwiseMLPLayer], keyMask: Tensor?, dotScale: Float,
          pairsPerBlock: Int) {
-        precondition(q.shape.count == 4 && k.shape.count == 4 && q.shape[0] == k.shape[0] && q.shape[1] == k.shape[1] && q.shape[3] == k.shape[3],
+        require(q.shape.count == 4 && k.shape.count == 4 && q.shape[0] == k.shape[0] && q.shape[1] == k.shape[1] && q.shape[3] == k.shape[3],
                      "pairwise logit MLP: queries [m, H, nq, dh] and keys [m, H, nk, dh] expected, got \(q.shape) and \(k.shape)")
         (m, heads, nq, dh, nk) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3], k.shape[2])
-        precondition(xq.shape.count == 3 && xq.shape[0] == m && xq.shape[1] == nq, "query positions must be [m, nq, dx] = [\(m), \(nq), dx], got \(xq.shape)")
+        require(xq.shape.count == 3 && xq.shape[0] == m && xq.shape[1] == nq, "query positions must be [m, nq, dx] = [\(m), \(nq), dx], got \(xq.shape)")
         dx = xq.shape[2]
-        precondition(xk.shape == [m, nk, dx], "key positions must be [m, nk, dx] = [\(m), \(nk), \(dx)], got \(xk.shape)")
-        precondition(!layers.isEmpty, "the pairwise MLP needs at least one layer")
+        require(xk.shape == [m, nk, dx], "key positions must be [m, nk, dx] = [\(m), \(nk), \(dx)], got \(xk.shape)")
+        require(!layers.isEmpty, "the pairwise MLP needs at least one layer")
         var w = [dx + heads]
         for (i, l) in layers.enumerated() {
-            precondition(l.weight.shape.count == 2 && l.weight.shape[1] == w.last!, "layer \(i) weight \(l.weight.shape) does not take \(w.last!) inputs")
-            precondition(l.bias == nil || l.bias!.shape == [l.weight.shape[0]], "layer \(i) bias must be [\(l.weight.shape[0])]")
+            require(l.weight.shape.count == 2 && l.weight.shape[1] == w.last!, "layer \(i) weight \(l.weight.shape) does not take \(w.last!) inputs")
+            require(l.bias == nil || l.bias!.shape == [l.weight.shape[0]], "layer \(i) bias must be [\(l.weight.shape[0])]")
             w.append(l.weight.shape[0])
         }
-        precondition(w.last == heads, "the pairwise MLP must output one logit per head (\(heads)), outputs \(w.last!)")
-        if let keyMask { precondition(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)") }
-        precondition(pairsPerBlock >= 1, "pairsPerBlock must be positive")
+        require(w.last == heads, "the pairwise MLP must output one logit per head (\(heads)), outputs \(w.last!)")
+        if let keyMask { require(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)") }
+        require(pairsPerBlock >= 1, "pairsPerBlock must be positive")
         self.q = q; self.k = k; self.xq = xq; self.xk = xk; self.layers = layers; self.dotScale = dotScale
         widths = w
         maskOffset = keyMask.map { $0.scalars.map { $0 == 0 ? -1e30 : 0 } }

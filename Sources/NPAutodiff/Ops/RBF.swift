@@ -9,7 +9,7 @@ extension Tape {
     /// would produce denormals that slow every following product (peer-bench.md notes this cost in PyTorch).
     /// Gradients: ∂w/∂d² = −w / (2ℓ²); ∂w/∂logℓ = w · d² / ℓ².
     public func rbfWeights(_ d2: Variable, logLengthscale: Variable) -> Variable {
-        precondition(logLengthscale.value.count == 1, "rbfWeights takes one log-lengthscale, got \(logLengthscale.shape)")
+        require(logLengthscale.value.count == 1, "rbfWeights takes one log-lengthscale, got \(logLengthscale.shape)")
         let l = Foundation.exp(logLengthscale.value.scalars[0])
         let c = -1 / (2 * l * l)
         let ds = d2.value.scalars

@@ -4,7 +4,7 @@ extension Tape {
     /// 2×2 max-pooling with stride 2 over `[m, h, w, c]` (odd trailing rows/columns are dropped, as in
     /// PyTorch). The gradient goes to the first maximal element of each window.
     public func maxPool2x2(_ x: Variable) -> Variable {
-        precondition(x.shape.count == 4, "maxPool2x2 needs [m, h, w, c], got \(x.shape)")
+        require(x.shape.count == 4, "maxPool2x2 needs [m, h, w, c], got \(x.shape)")
         let (m, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (ho, wo) = (h / 2, w / 2)
         var out = [Float](repeating: 0, count: m * ho * wo * c)
@@ -30,7 +30,7 @@ extension Tape {
     /// Bilinear resampling of `[m, h, w, c]` to `[m, outH, outW, c]` with PyTorch's `align_corners=True`
     /// semantics: output index i reads input coordinate i · (h − 1) / (outH − 1) (0 when outH = 1).
     public func upsampleBilinear(_ x: Variable, height outH: Int, width outW: Int) -> Variable {
-        precondition(x.shape.count == 4, "upsampleBilinear needs [m, h, w, c], got \(x.shape)")
+        require(x.shape.count == 4, "upsampleBilinear needs [m, h, w, c], got \(x.shape)")
         let (m, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let rows = bilinearTaps(h, outH), cols = bilinearTaps(w, outW)
         // Calls body(output offset, the four input offsets, their four weights) for every output pixel.

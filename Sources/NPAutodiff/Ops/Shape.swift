@@ -8,7 +8,7 @@ extension Tape {
             let known = s.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
             s[i] = known == 0 ? 0 : x.value.count / known
         }
-        precondition(s.reduce(1, *) == x.value.count, "cannot reshape \(x.shape) to \(shape)")
+        require(s.reduce(1, *) == x.value.count, "cannot reshape \(x.shape) to \(shape)")
         return result(Tensor(shape: s, scalars: x.value.scalars), inputs: [x]) { out in
             x.accumulateGrad(out.gradStorage)
         }
@@ -17,7 +17,7 @@ extension Tape {
     /// Reorders the axes: output axis i is input axis `perm[i]`.
     public func permute(_ x: Variable, _ perm: [Int]) -> Variable {
         let r = x.shape.count
-        precondition(perm.sorted() == Array(0..<r), "permutation \(perm) is not one of the axes of rank \(r)")
+        require(perm.sorted() == Array(0..<r), "permutation \(perm) is not one of the axes of rank \(r)")
         let outShape = perm.map { x.shape[$0] }
         let inStrides = stridesOf(x.shape)
         let srcStrides = perm.map { inStrides[$0] }   // input stride along each output axis
@@ -33,16 +33,16 @@ extension Tape {
     /// Swaps the last two axes.
     public func transpose(_ x: Variable) -> Variable {
         let r = x.shape.count
-        precondition(r >= 2, "transpose needs rank ≥ 2")
+        require(r >= 2, "transpose needs rank ≥ 2")
         return permute(x, Array(0..<(r - 2)) + [r - 1, r - 2])
     }
 
     /// Joins variables along an axis; all other axes must agree.
     public func concat(_ xs: [Variable], axis: Int) -> Variable {
-        precondition(!xs.isEmpty, "concat of nothing")
+        require(!xs.isEmpty, "concat of nothing")
         let ax = normaliseAxis(axis, rank: xs[0].shape.count)
         for v in xs {
-            precondition(v.shape.count == xs[0].shape.count &&
+            require(v.shape.count == xs[0].shape.count &&
                          v.shape.enumerated().allSatisfy { $0.offset == ax || $0.element == xs[0].shape[$0.offset] },
                          "concat along \(ax): shapes \(xs.map(\.shape)) disagree")
         }
@@ -78,7 +78,7 @@ extension Tape {
     /// The sub-range `range` of axis `axis`.
     public func slice(_ x: Variable, axis: Int, _ range: Range<Int>) -> Variable {
         let ax = normaliseAxis(axis, rank: x.shape.count)
-        precondition(range.lowerBound >= 0 && range.upperBound <= x.shape[ax], "slice \(range) outside axis of size \(x.shape[ax])")
+        require(range.lowerBound >= 0 && range.upperBound <= x.shape[ax], "slice \(range) outside axis of size \(x.shape[ax])")
         let (outer, n, inner) = splitAroundAxis(x.shape, ax)
         let m = range.count
         var out = [Float](repeating: 0, count: outer * m * inner)
@@ -98,7 +98,7 @@ extension Tape {
     /// Splits an axis into consecutive pieces of the given sizes.
     public func split(_ x: Variable, axis: Int, sizes: [Int]) -> [Variable] {
         let ax = normaliseAxis(axis, rank: x.shape.count)
-        precondition(sizes.reduce(0, +) == x.shape[ax], "split sizes \(sizes) do not add up to \(x.shape[ax])")
+        require(sizes.reduce(0, +) == x.shape[ax], "split sizes \(sizes) do not add up to \(x.shape[ax])")
         var start = 0
         return sizes.map { n in defer { start += n }; return slice(x, axis: ax, start..<(start + n)) }
     }
@@ -107,7 +107,7 @@ extension Tape {
     public func gather(_ x: Variable, axis: Int, indices: [Int]) -> Variable {
         let ax = normaliseAxis(axis, rank: x.shape.count)
         let (outer, n, inner) = splitAroundAxis(x.shape, ax)
-        precondition(indices.allSatisfy { $0 >= 0 && $0 < n }, "gather index out of range 0..<\(n)")
+        require(indices.allSatisfy { $0 >= 0 && $0 < n }, "gather index out of range 0..<\(n)")
         let m = indices.count
         var out = [Float](repeating: 0, count: outer * m * inner)
         x.value.scalars.withUnsafeBufferPointer { px in out.withUnsafeMutableBufferPointer { po in

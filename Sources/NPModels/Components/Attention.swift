@@ -51,10 +51,10 @@ public struct MultiHeadAttention {
         let (m, nq, nk) = (queries.shape[0], queries.shape[1], keys.shape[1])
         let q = splitHeads(tape, wq(tape, queries)), k = splitHeads(tape, wk(tape, keys)), v = splitHeads(tape, wv(tape, keys))
         let scale = 1 / Float(headWidth).squareRoot()
-        if let keyMask { precondition(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)") }
+        if let keyMask { require(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)") }
         let attn: Variable
         if let logitMLP {
-            guard let xq, let xk else { preconditionFailure("TE attention needs query and key positions") }
+            guard let xq, let xk else { fatalError("TE attention needs query and key positions") }
             let layers = logitMLP.layers.map { PairwiseMLPLayer(weight: $0.weight, bias: $0.bias) }
             let logits = implementation == .fused
                 ? tape.pairwiseLogitMLP(queries: q, keys: k, dotScale: scale, queryPositions: xq, keyPositions: xk, layers: layers, keyMask: keyMask)

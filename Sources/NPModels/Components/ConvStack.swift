@@ -31,8 +31,8 @@ public struct ConvStack: GridBackbone {
     public init(_ scope: ParameterScope, layers n: Int, channels c: Int, kernel k: Int, kind: ConvKind, inputDimension dx: Int = 1,
                 rng: inout RandomGenerator) {
         if case .symmetric = kind {
-            precondition(k % 2 == 1, "symmetric convolutions need an odd kernel to stay centred")
-            precondition(dx == 1, "symmetric convolutions are the 1-D EquivCNP's; in \(dx)-D use a group CNN backbone")
+            require(k % 2 == 1, "symmetric convolutions need an odd kernel to stay centred")
+            require(dx == 1, "symmetric convolutions are the 1-D EquivCNP's; in \(dx)-D use a group CNN backbone")
         }
         self.kind = kind
         channels = c
@@ -57,7 +57,7 @@ public struct ConvStack: GridBackbone {
     }
 
     public func callAsFunction(_ tape: Tape, _ z: Variable, grid: Grid, switch sw: FixedInputSwitch) -> Variable {
-        precondition(grid.dimension == inputDimension, "a \(inputDimension)-D CNN on a \(grid.dimension)-D grid")
+        require(grid.dimension == inputDimension, "a \(inputDimension)-D CNN on a \(grid.dimension)-D grid")
         let positions = layers.contains { $0.relaxation != nil } ? grid.positions(tasks: z.shape[0]) : nil
         var h = grid.spatial(tape, z)
         for (i, layer) in layers.enumerated() {

@@ -25,7 +25,7 @@ public enum FixedInputSwitch: Sendable, Equatable {
         case .on: return Tensor(repeating: 1, shape: [m, 1, 1])
         case .off: return .zeros([m, 1, 1])
         case .perTask(let keep):
-            precondition(keep.count == m, "keep mask has \(keep.count) entries for \(m) tasks")
+            require(keep.count == m, "keep mask has \(keep.count) entries for \(m) tasks")
             return Tensor(shape: [m, 1, 1], scalars: keep.map { $0 ? 1 : 0 })
         }
     }
@@ -114,7 +114,7 @@ public struct FixedInputs {
 
     public init(_ scope: ParameterScope, config: FixedInputsConfig, inputDimension dx: Int, outputChannels c: Int,
                 rng: inout RandomGenerator) {
-        precondition(config.count >= 1, "B = 0 means no fixed inputs: build the model without them")
+        require(config.count >= 1, "B = 0 means no fixed inputs: build the model without them")
         self.config = config
         outputChannels = c
         mlp = MLP(scope.child("mlp"), widths: [config.features.width(dx: dx), config.hiddenWidth, config.hiddenWidth, config.count], rng: &rng)

@@ -22,26 +22,30 @@ public struct Grid: Sendable, Equatable {
     public let step: [Double]
     /// Points along each dimension.
     public let shape: [Int]
+    /// Gridded data: task b's grid is this grid moved by `taskShifts[b]` lattice units (each task its own patch
+    /// of the pixel lattice, one shape for the batch). nil: every task shares the grid.
+    public let taskShifts: [[Double]]?
 
-    public init(pointsPerUnit: [Float], start: [Double], step: [Double], shape: [Int]) {
-        precondition(pointsPerUnit.count == start.count && start.count == step.count && step.count == shape.count,
-                     "grid parameters of different dimensions")
-        precondition(shape.allSatisfy { $0 >= 1 }, "a grid needs at least one point per dimension, got \(shape)")
-        self.pointsPerUnit = pointsPerUnit; self.start = start; self.step = step; self.shape = shape
+    public init(pointsPerUnit: [Float], start: [Double], step: [Double], shape: [Int], taskShifts: [[Double]]? = nil) {
+        require(pointsPerUnit.count == start.count && start.count == step.count && step.count == shape.count,
+                "grid parameters of different dimensions")
+        require(shape.allSatisfy { $0 >= 1 }, "a grid needs at least one point per dimension, got \(shape)")
+        require(taskShifts?.allSatisfy { $0.count == shape.count } ?? true, "task shifts of a different dimension than the grid")
+        self.pointsPerUnit = pointsPerUnit; self.start = start; self.step = step; self.shape = shape; self.taskShifts = taskShifts
     }
 
     /// The grid covering every real point of `xs` (each `[m, n, dx]`, with optional `[m, n]` masks).
     public init(covering xs: [(points: Tensor, mask: Tensor?)], pointsPerUnit ppu: [Float], margin: Float, multipleOf: Int = 1) {
         let dx = ppu.count
-        precondition(multipleOf >= 1, "multipleOf must be positive")
+        require(multipleOf >= 1, "multipleOf must be positive")
         var lo = [Float](repeating: .infinity, count: dx), hi = [Float](repeating: -.infinity, count: dx)
         for (x, mask) in xs {
-            precondition(x.rank == 3 && x.shape[2] == dx, "grid of dimension \(dx) covering inputs of shape \(x.shape)")
+            require(x.rank == 3 && x.shape[2] == dx, "grid of dimension \(dx) covering inputs of shape \(x.shape)")
             for p in 0..<(x.shape[0] * x.shape[1]) where mask == nil || mask!.scalars[p] != 0 {
                 for d in 0..<dx { lo[d] = min(lo[d], x.scalars[p * dx + d]); hi[d] = max(hi[d], x.scalars[p * dx + d]) }
             }
         }
-        precondition(lo.allSatisfy(\.isFinite) && hi.allSatisfy(\.isFinite), "a grid needs at least one finite real input")
+        require(lo.allSatisfy(\.isFinite) && hi.allSatisfy(\.isFinite), "a grid needs at least one finite real input")
         var start = [Double](), shape = [Int]()
         for d in 0..<dx {
             // Round in Double so that lattice-aligned shifts give exactly shifted grid indices.
@@ -58,27 +62,36 @@ public struct Grid: Sendable, Equatable {
     /// Total number of points, ∏ sᵢ.
     public var count: Int { shape.reduce(1, *) }
 
-    /// The position of point j along dimension d.
+    /// The position of point j along dimension d (of the grid before any task shift).
     public func coordinate(_ j: Int, dimension d: Int) -> Float {
         Float((start[d] + Double(j) * step[d]) / Double(pointsPerUnit[d]))
     }
 
-    /// Every point's position, broadcast to every task: [m, G, dx], last dimension fastest.
+    /// Every point's position for every task (moved by the task's shift, if any): [m, G, dx], last dimension fastest.
     public func positions(tasks m: Int) -> Tensor {
         let dx = dimension, g = count
         let strides = stridesOf(shape)
         var one = [Float](repeating: 0, count: g * dx)
-        for p in 0..<g { for d in 0..<dx { one[p * dx + d] = coordinate((p / strides[d]) % shape[d], dimension: d) } }
-        return Tensor(shape: [m, g, dx], scalars: Array((0..<m).map { _ in one }.joined()))
+        guard let taskShifts else {
+            for p in 0..<g { for d in 0..<dx { one[p * dx + d] = coordinate((p / strides[d]) % shape[d], dimension: d) } }
+            return Tensor(shape: [m, g, dx], scalars: Array((0..<m).map { _ in one }.joined()))
+        }
+        require(taskShifts.count == m, "a grid with \(taskShifts.count) task shifts asked for \(m) tasks")
+        var all = [Float](repeating: 0, count: m * g * dx)
+        for b in 0..<m { for p in 0..<g { for d in 0..<dx {
+            let j = Double((p / strides[d]) % shape[d])
+            all[(b * g + p) * dx + d] = Float((start[d] + taskShifts[b][d] + j * step[d]) / Double(pointsPerUnit[d]))
+        } } }
+        return Tensor(shape: [m, g, dx], scalars: all)
     }
 
     /// The grid a `factor`-fold pooling produces: each new point at the centre of the `factor`^dx block it
     /// summarises. Every size must be divisible by `factor`.
     public func pooled(by factor: Int) -> Grid {
-        precondition(shape.allSatisfy { $0 % factor == 0 }, "grid \(shape) cannot be pooled by \(factor)")
+        require(shape.allSatisfy { $0 % factor == 0 }, "grid \(shape) cannot be pooled by \(factor)")
         return Grid(pointsPerUnit: pointsPerUnit,
                     start: zip(start, step).map { $0 + Double(factor - 1) / 2 * $1 },
-                    step: step.map { $0 * Double(factor) }, shape: shape.map { $0 / factor })
+                    step: step.map { $0 * Double(factor) }, shape: shape.map { $0 / factor }, taskShifts: taskShifts)
     }
 
     /// The channels-last spatial shape of a flat `[m, G, c]` grid: `[m, s₁, …, s_dx, c]`.
@@ -86,13 +99,13 @@ public struct Grid: Sendable, Equatable {
 
     /// `[m, G, c]` → `[m, s₁, …, s_dx, c]` (a reshape: the flat layout is already row-major over the grid).
     public func spatial(_ tape: Tape, _ z: Variable) -> Variable {
-        precondition(z.shape.count == 3 && z.shape[1] == count, "flat grid values must be [m, \(count), c], got \(z.shape)")
+        require(z.shape.count == 3 && z.shape[1] == count, "flat grid values must be [m, \(count), c], got \(z.shape)")
         return tape.reshape(z, spatialShape(tasks: z.shape[0], channels: z.shape[2]))
     }
 
     /// `[m, s₁, …, s_dx, c]` → `[m, G, c]`.
     public func flat(_ tape: Tape, _ z: Variable) -> Variable {
-        precondition(Array(z.shape.dropFirst().dropLast()) == shape, "spatial grid values must be [m, \(shape), c], got \(z.shape)")
+        require(Array(z.shape.dropFirst().dropLast()) == shape, "spatial grid values must be [m, \(shape), c], got \(z.shape)")
         return tape.reshape(z, [z.shape[0], count, z.shape.last!])
     }
 }

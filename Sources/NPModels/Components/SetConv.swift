@@ -21,7 +21,7 @@ func gaussianWeights(_ tape: Tape, _ a: Tensor, _ b: Tensor, logLengthscales: Va
     if dx == 1 || logLengthscales.shape[0] == 1 {
         return tape.rbfWeights(tape.pairwiseSquaredDistances(tape.constant(a), tape.constant(b)), logLengthscale: logLengthscales)
     }
-    precondition(logLengthscales.shape[0] == dx, "\(logLengthscales.shape[0]) lengthscales for \(dx) input dimensions")
+    require(logLengthscales.shape[0] == dx, "\(logLengthscales.shape[0]) lengthscales for \(dx) input dimensions")
     func column(_ t: Tensor, _ d: Int) -> Tensor {
         Tensor(shape: [t.shape[0], t.shape[1], 1], scalars: (0..<(t.shape[0] * t.shape[1])).map { t.scalars[$0 * dx + d] })
     }

@@ -1,3 +1,4 @@
+import NPAutodiff
 import NPTensor
 
 /// Everything needed to build one model: kind, sizes, data dimensions and the experiment's fixed-input settings.
@@ -30,10 +31,16 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var kernelShape: KernelShape?
     /// M, the number of pseudo-tokens of the pseudo-token TNPs (nil: D_z, which is the paper's 128 at paper size).
     public var pseudoTokenCount: Int?
+    /// 2-D CNN sizes (U-Net, group CNN; `GridCNNPreset`). nil: the `ConvStack` models of `preset.convCNP`.
+    public var gridCNN: GridCNNPreset?
+    /// Gridded data: the pixel lattice of the on-grid encoder and decoder. nil: off-grid SetConv.
+    public var pixelLattice: PixelLattice?
+    /// What the head's raw scale means (nil: σ² = softplus(raw); the smoke experiment uses σ = softplus(raw)).
+    public var scaleParameterisation: ScaleParameterisation?
 
     public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
                 inputDimension: Int? = nil, outputDimension: Int? = nil) {
-        precondition(domain.lower.count == (inputDimension ?? 1), "a \(domain.lower.count)-D fixed-input domain for dx = \(inputDimension ?? 1)")
+        require(domain.lower.count == (inputDimension ?? 1), "a \(domain.lower.count)-D fixed-input domain for dx = \(inputDimension ?? 1)")
         self.kind = kind; self.preset = preset; self.fixedInputCount = fixedInputCount; self.domain = domain
         self.fourierRange = fourierRange; self.inputDimension = inputDimension; self.outputDimension = outputDimension
     }
@@ -52,8 +59,8 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         switch kind.recipe {
         case .transformer(_, true): return fixedInputCount ?? 4
         case .pseudoTokenTransformer(_, true): return fixedInputCount ?? preset.tnp.width
-        case .convolutional(.relaxed, _): return preset.convCNP.channels
-        case .convolutional(_, true): return fixedInputCount ?? preset.convCNP.channels
+        case .convolutional(.relaxed, _): return convolutionalChannels
+        case .convolutional(_, true): return fixedInputCount ?? convolutionalChannels
         default: return 0
         }
     }
@@ -78,6 +85,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     }
 
     func buildConvolutional(_ recipe: ModelRecipe.ConvRecipe, fixed: Bool, rng: inout RandomGenerator) -> NeuralProcess {
+        if let gridCNN { return buildGridConvolutional(recipe, fixed: fixed, sizes: gridCNN, rng: &rng) }
         let c = preset.convCNP.channels, b = resolvedFixedInputCount
         let dropout = recipe == .symmetric ? dropoutEquivCNP : dropoutConvCNP
         let positional = FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: recipe == .relaxed ? dropoutRelaxed : dropout,

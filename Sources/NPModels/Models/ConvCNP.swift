@@ -38,9 +38,9 @@ public final class ConvCNP: NeuralProcess {
     /// built under).
     public init(parameters: ParameterStore, encoder: GridEncoder, fixedInputs: FixedInputs?, backbone: GridBackbone,
                 decoder: GridDecoder, head: GaussianHead, inputDimension: Int) {
-        precondition(fixedInputs == nil || fixedInputs!.outputChannels == encoder.channels,
+        require(fixedInputs == nil || fixedInputs!.outputChannels == encoder.channels,
                      "fixed inputs of \(fixedInputs!.outputChannels) channels added to an encoding of \(encoder.channels)")
-        precondition(backbone.channels == encoder.channels, "backbone of \(backbone.channels) channels after an encoder of \(encoder.channels)")
+        require(backbone.channels == encoder.channels, "backbone of \(backbone.channels) channels after an encoder of \(encoder.channels)")
         self.parameters = parameters; self.encoder = encoder; self.fixedInputs = fixedInputs
         self.backbone = backbone; self.decoder = decoder; self.head = head; self.inputDimension = inputDimension
     }
@@ -68,7 +68,7 @@ public final class ConvCNP: NeuralProcess {
     public var fixedInputDropout: Double? { fixedInputs?.config.dropoutProbability ?? backbone.fixedInputDropout }
 
     public func predict(_ tape: Tape, context: ContextSet, xt: Tensor, fixedInputs sw: FixedInputSwitch) -> Prediction {
-        precondition(context.x.shape[2] == inputDimension && xt.shape[2] == inputDimension,
+        require(context.x.shape[2] == inputDimension && xt.shape[2] == inputDimension,
                      "a \(inputDimension)-D model given inputs of dimension \(context.x.shape[2]) (context) and \(xt.shape[2]) (targets)")
         let grid = encoder.grid(context: context, targets: xt, multipleOf: backbone.gridMultiple)
         let positions = grid.positions(tasks: context.x.shape[0])

@@ -41,10 +41,11 @@ public final class PseudoTokenTNP: NeuralProcess {
     public var logitImplementation: MultiHeadAttention.LogitImplementation = .fused
 
     public init(config: TNP.Config, pseudoTokens count: Int, translationEquivariant te: Bool, fixedInputs fixed: FixedInputsConfig?,
-                inputDimension dx: Int, outputDimension dy: Int = 1, rng: inout RandomGenerator) {
-        precondition(count >= 1, "a pseudo-token TNP needs at least one pseudo-token")
-        precondition(fixed == nil || te, "fixed inputs sit at pseudo-locations, which only the PT-TNP (T) has")
-        precondition(fixed.map { $0.features == .raw } ?? true, "the PT-TNP (T̃)'s fixed inputs are an MLP of the raw pseudo-locations")
+                inputDimension dx: Int, outputDimension dy: Int = 1, scaleParameterisation: ScaleParameterisation = .varianceSoftplus,
+                rng: inout RandomGenerator) {
+        require(count >= 1, "a pseudo-token TNP needs at least one pseudo-token")
+        require(fixed == nil || te, "fixed inputs sit at pseudo-locations, which only the PT-TNP (T) has")
+        require(fixed.map { $0.features == .raw } ?? true, "the PT-TNP (T̃)'s fixed inputs are an MLP of the raw pseudo-locations")
         let store = ParameterStore()
         parameters = store
         translationEquivariant = te
@@ -61,7 +62,7 @@ public final class PseudoTokenTNP: NeuralProcess {
         layers = (0..<config.layers).map { i in
             (block("layer\(i).context_to_pseudo"), block("layer\(i).pseudo_to_context"), block("layer\(i).pseudo_to_targets"))
         }
-        head = GaussianHead(store.root.child("head"), inputs: d, hidden: d, outputDimension: dy, rng: &rng)
+        head = GaussianHead(store.root.child("head"), inputs: d, hidden: d, outputDimension: dy, parameterisation: scaleParameterisation, rng: &rng)
     }
 
     public var fixedInputDropout: Double? { fixedInputs?.config.dropoutProbability }
@@ -76,7 +77,7 @@ public final class PseudoTokenTNP: NeuralProcess {
                 for c in 0..<dx { sum[c] += Double(xc.scalars[(b * nc + i) * dx + c]) }
                 n += 1
             }
-            precondition(n > 0, "task \(b) has no real context point: the pseudo-locations follow the context mean")
+            require(n > 0, "task \(b) has no real context point: the pseudo-locations follow the context mean")
             for c in 0..<dx { out[b * dx + c] = Float(sum[c] / n) }
         }
         return Tensor(shape: [m, 1, dx], scalars: out)
@@ -90,7 +91,7 @@ public final class PseudoTokenTNP: NeuralProcess {
     public func predict(_ tape: Tape, context: ContextSet, xt: Tensor, fixedInputs sw: FixedInputSwitch) -> Prediction {
         let (xc, yc, mask) = (context.x, context.y, context.mask)
         let (m, dx, dy) = (xc.shape[0], xc.shape[2], yc.shape[2])
-        precondition(dx == inputDimension && xt.shape[2] == dx && dy == outputDimension,
+        require(dx == inputDimension && xt.shape[2] == dx && dy == outputDimension,
                      "a PT-TNP for dx = \(inputDimension), dy = \(outputDimension) given dx = \(dx) (context), \(xt.shape[2]) (targets), dy = \(dy)")
         var zc = tokens.context(tape, x: xc, y: yc)
         var zt = tokens.targets(tape, x: xt, outputDimension: dy)
@@ -114,7 +115,7 @@ extension FixedInputs {
     /// t(v) ⊙ inDomain(v) ⊙ keep for positions that are variables (learned pseudo-locations, [m, n, dx]), so that
     /// the positions get gradients through the MLP. Raw position features only.
     public func callAsFunction(_ tape: Tape, locations v: Variable, switch sw: FixedInputSwitch) -> Variable {
-        precondition(config.features == .raw, "fixed inputs of variable positions take raw position features")
+        require(config.features == .raw, "fixed inputs of variable positions take raw position features")
         let input = config.inputScale == 1 ? v : tape.affine(v, scale: 1 / config.inputScale)
         var t = mlp(tape, input)
         if let projection { t = projection(tape, t) }

@@ -38,7 +38,7 @@ public final class TNP: NeuralProcess {
 
     public init(config: Config, translationEquivariant te: Bool, fixedInputs fixed: FixedInputsConfig?,
                 inputDimension dx: Int = 1, outputDimension dy: Int = 1, rng: inout RandomGenerator) {
-        precondition(fixed == nil || te, "fixed inputs are added to the TE-TNP only")
+        require(fixed == nil || te, "fixed inputs are added to the TE-TNP only")
         let store = ParameterStore()
         parameters = store
         translationEquivariant = te
@@ -58,7 +58,7 @@ public final class TNP: NeuralProcess {
     public func predict(_ tape: Tape, context: ContextSet, xt: Tensor, fixedInputs sw: FixedInputSwitch) -> Prediction {
         let (xc, yc, mask) = (context.x, context.y, context.mask)
         let (dx, dy) = (xc.shape[2], yc.shape[2])
-        precondition(dx == inputDimension && xt.shape[2] == dx && dy == outputDimension,
+        require(dx == inputDimension && xt.shape[2] == dx && dy == outputDimension,
                      "a TNP for dx = \(inputDimension), dy = \(outputDimension) given dx = \(dx) (context), \(xt.shape[2]) (targets), dy = \(dy)")
         var zc = tokens.context(tape, x: xc, y: yc)
         var zt = tokens.targets(tape, x: xt, outputDimension: dy)

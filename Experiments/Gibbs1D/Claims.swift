@@ -1,0 +1,114 @@
+import ExperimentKit
+import Foundation
+import NPData
+import NPModels
+import NPReport
+import NPTraining
+
+extension Gibbs1DExperiment {
+    /// The paper's claims about the 1-D experiment (spec §7.1 "Claims", Tables 1, 3, 4, 5), each with the comparison
+    /// that tests it. Model comparisons are paired differences on the same test tasks.
+    public static let claims: [Claim] = [
+        claim("t1-convcnp", "Table 1", "ConvCNP (T̃) beats ConvCNP (T) in distribution",
+              "ConvCNP (T̃) − ConvCNP (T), ID log-likelihood, paired", .greater),
+        claim("t1-equivcnp", "Table 1", "EquivCNP (Ẽ) beats EquivCNP (E) in distribution",
+              "EquivCNP (Ẽ) − EquivCNP (E), ID log-likelihood, paired", .greater),
+        claim("t1-tnp", "Table 1", "TNP (T̃) beats TNP (T) in distribution",
+              "TNP (T̃) − TNP (T), ID log-likelihood, paired", .greater),
+        claim("t1-relaxed", "Table 1", "RelaxedConvCNP (T̃) beats ConvCNP (T) in distribution",
+              "RelaxedConvCNP (T̃) − ConvCNP (T), ID log-likelihood, paired", .greater),
+        claim("fi-convcnp", "Sec. 5.1", "The fixed inputs carry the gain: ConvCNP (T̃) beats its own equivariant component",
+              "ConvCNP (T̃) − same model with fixed inputs zeroed, ID, paired", .greater),
+        claim("fi-equivcnp", "Sec. 5.1", "The fixed inputs carry the gain: EquivCNP (Ẽ) beats its own equivariant component",
+              "EquivCNP (Ẽ) − same model with fixed inputs zeroed, ID, paired", .greater),
+        claim("fi-tnp", "Sec. 5.1", "The fixed inputs carry the gain: TNP (T̃) beats its own equivariant component",
+              "TNP (T̃) − same model with fixed inputs zeroed, ID, paired", .greater),
+        claim("t1-recover-tnp", "Table 1", "Approximately equivariant models recover the non-equivariant TNP's in-distribution performance",
+              "TNP (T̃) − TNP, ID log-likelihood, paired (not worse)", .notWorse),
+        claim("t1-ood-convcnp", "Table 1", "ConvCNP (T̃) generalises out of distribution as well as ConvCNP (T)",
+              "ConvCNP (T̃) − ConvCNP (T), OOD log-likelihood, paired (not worse)", .notWorse),
+        claim("t1-ood-tnp", "Table 1", "TNP (T̃) generalises out of distribution as well as TNP (T)",
+              "TNP (T̃) − TNP (T), OOD log-likelihood, paired (not worse)", .notWorse),
+        claim("t1-ood-tnp-fails", "Table 1", "The non-equivariant TNP fails out of distribution",
+              "TNP (T) − TNP, OOD log-likelihood, paired", .greater),
+        claim("t5-first-convcnp", "Table 5", "The biggest gain comes from the first fixed input (ConvCNP (T̃))",
+              "ConvCNP (T̃) B = 1 − B = 0, ID, paired", .greater),
+        claim("t5-first-tnp", "Table 5", "The biggest gain comes from the first fixed input (TNP (T̃))",
+              "TNP (T̃) B = 1 − B = 0, ID, paired", .greater),
+        claim("t5-more-convcnp", "Table 5", "More fixed inputs never hurt (ConvCNP (T̃), B = 16 vs B = 1)",
+              "ConvCNP (T̃) B = 16 − B = 1, ID, paired (not worse)", .notWorse),
+        claim("t3-ground-truth", "Table 3", "Ground-truth context-set log-likelihood 0.2806 ± 0.0005",
+              "exact predictor, kernel as released, minus the paper's value (combined standard errors)", .matches),
+    ]
+
+    static func claim(_ id: String, _ item: String, _ statement: String, _ test: String, _ kind: Claim.Kind) -> Claim {
+        Claim(id: id, experiment: "gibbs1d", paperItem: item, statement: statement, test: test, kind: kind)
+    }
+
+    /// Metrics of a finished run, without training or evaluating (nil when absent or of an older version).
+    func existingMetrics(_ config: RunConfig) -> RunMetrics? {
+        store.existingMetrics(config, RunMetrics.self, isCurrent: isCurrent)
+    }
+
+    /// Tests every claim on this scale's cached results; trains and evaluates nothing.
+    public func evaluateClaims() -> [EvaluatedClaim] {
+        func per(_ kind: ModelKind, b: Int? = nil) -> PerTaskLogLikelihoods? {
+            existingMetrics(b.map { ablationRun(kind, $0) } ?? runConfig(kind))?.perTask
+        }
+        func paired(_ a: [Double]?, _ b: [Double]?) -> (Estimate?, String) {
+            guard let a, let b else { return (nil, "runs missing") }
+            let ea = Estimate(a), eb = Estimate(b)
+            return (Estimate(pairedDifference: a, minus: b), String(format: "%.3f vs %.3f over %d tasks", ea.mean, eb.mean, a.count))
+        }
+        return Self.claims.map { c in
+            let result: (Estimate?, String)
+            switch c.id {
+            case "t1-convcnp": result = paired(per(.convCNPTApprox)?.inDistribution, per(.convCNPT)?.inDistribution)
+            case "t1-equivcnp": result = paired(per(.equivCNPEApprox)?.inDistribution, per(.equivCNPE)?.inDistribution)
+            case "t1-tnp": result = paired(per(.tnpTApprox)?.inDistribution, per(.tnpT)?.inDistribution)
+            case "t1-relaxed": result = paired(per(.relaxedConvCNP)?.inDistribution, per(.convCNPT)?.inDistribution)
+            case "fi-convcnp": result = paired(per(.convCNPTApprox)?.inDistribution, per(.convCNPTApprox)?.inDistributionEquivariantComponent)
+            case "fi-equivcnp": result = paired(per(.equivCNPEApprox)?.inDistribution, per(.equivCNPEApprox)?.inDistributionEquivariantComponent)
+            case "fi-tnp": result = paired(per(.tnpTApprox)?.inDistribution, per(.tnpTApprox)?.inDistributionEquivariantComponent)
+            case "t1-recover-tnp": result = paired(per(.tnpTApprox)?.inDistribution, per(.tnp)?.inDistribution)
+            case "t1-ood-convcnp": result = paired(per(.convCNPTApprox)?.outOfDistribution, per(.convCNPT)?.outOfDistribution)
+            case "t1-ood-tnp": result = paired(per(.tnpTApprox)?.outOfDistribution, per(.tnpT)?.outOfDistribution)
+            case "t1-ood-tnp-fails": result = paired(per(.tnpT)?.outOfDistribution, per(.tnp)?.outOfDistribution)
+            case "t5-first-convcnp": result = paired(per(.convCNPTApprox, b: 1)?.inDistribution, per(.convCNPTApprox, b: 0)?.inDistribution)
+            case "t5-first-tnp": result = paired(per(.tnpTApprox, b: 1)?.inDistribution, per(.tnpTApprox, b: 0)?.inDistribution)
+            case "t5-more-convcnp": result = paired(per(.convCNPTApprox, b: 16)?.inDistribution, per(.convCNPTApprox, b: 1)?.inDistribution)
+            case "t3-ground-truth":
+                if let gt = try? readJSON(GroundTruthMetrics.self, from: groundTruthURL), let r = gt.contextSet[GibbsKernel.asReleased.rawValue] {
+                    let se = (r.standardError * r.standardError + GroundTruthMetrics.paperContextError * GroundTruthMetrics.paperContextError).squareRoot()
+                    var d = Estimate([]); d.mean = r.mean - GroundTruthMetrics.paperContextValue; d.standardError = se; d.count = r.count
+                    result = (d, String(format: "%.4f ± %.4f (%d tasks) vs 0.2806 ± 0.0005", r.mean, r.standardError, r.count))
+                } else { result = (nil, "ground truth not computed") }
+            default: fatalError("claim \(c.id) has no test")
+            }
+            return EvaluatedClaim(c, scale: scale.name, difference: result.0, detail: result.1)
+        }
+    }
+
+    /// The claims table: every claim, its test, the difference ± paired standard error, and the verdict.
+    @discardableResult
+    public func claimsTable() throws -> URL {
+        let started = Date()
+        let evaluated = evaluateClaims()
+        let rows = evaluated.map { e -> TableRow in
+            TableRow("\(e.claim.paperItem): \(e.claim.statement)", [
+                .text(e.claim.test),
+                e.difference.map { .estimate(mean: $0.mean, standardError: $0.standardError) } ?? .missing,
+                e.difference.map { .value($0.standardErrors) } ?? .missing,
+                .text(e.verdict.rawValue),
+            ])
+        }
+        let table = try ResultsTable(
+            caption: "The paper's claims about the 1-D experiment, each tested on this reproduction's results: the difference that tests it (paired over the same test tasks where models are compared), its standard error, the difference in standard errors (z), and the verdict. A claim is supported only when the difference lies at least \(Int(Verdict.threshold)) standard errors from zero in the claimed direction (for “not worse” claims: when it is not \(Int(Verdict.threshold)) standard errors below zero); seed-to-seed variation is not included.",
+            label: "tab:gibbs1d-claims", rowHeader: "Claim",
+            columns: [TableColumn("Test", preference: .none), TableColumn("Difference", preference: .none),
+                      TableColumn("z", preference: .none), TableColumn("Verdict", preference: .none)],
+            groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
+        try writeJSON(evaluated, to: tablesDirectory.appendingPathComponent("claims-gibbs1d.verdicts.json"))
+        return try write(table, name: "claims-gibbs1d", item: "Claims (1-D)", runs: [], started: started)
+    }
+}

@@ -1,0 +1,72 @@
+import ExperimentKit
+import Foundation
+@testable import Gibbs1D
+import NPModels
+import NPReport
+import NPTensor
+import NPTraining
+import Testing
+
+/// Claims are data; verdicts come from paired differences; the README block and the report are generated from
+/// the verdicts, so a changed result changes both.
+@Suite(.serialized) struct ClaimsTests {
+    @Test func verdictRules() {
+        func e(_ mean: Double, _ se: Double) -> Estimate { var x = Estimate([]); x.mean = mean; x.standardError = se; x.count = 100; return x }
+        #expect(Verdict.of(.greater, e(0.031, 0.01)) == .supported)
+        #expect(Verdict.of(.greater, e(0.029, 0.01)) == .notResolved)
+        #expect(Verdict.of(.greater, e(-0.05, 0.01)) == .contradicted)
+        #expect(Verdict.of(.notWorse, e(-0.02, 0.01)) == .supported)
+        #expect(Verdict.of(.notWorse, e(-0.04, 0.01)) == .contradicted)
+        #expect(Verdict.of(.matches, e(0.0001, 0.0006)) == .supported)
+        #expect(Verdict.of(.greater, nil) == .notMeasured)
+        // Paired: a constant offset on top of a large task-to-task spread is resolved exactly.
+        let a = (0..<50).map { Double($0) }, b = a.map { $0 - 0.1 }
+        let d = Estimate(pairedDifference: a, minus: b)
+        #expect(abs(d.mean - 0.1) < 1e-12 && d.standardError < 1e-12)
+    }
+
+    /// Writes finished-run metrics with the given per-task ID log-likelihoods for one model.
+    func fake(_ e: Gibbs1DExperiment, _ kind: ModelKind, id: [Double]) throws {
+        let c = e.runConfig(kind)
+        let key = try e.key(c)
+        let per = PerTaskLogLikelihoods(inDistribution: id, outOfDistribution: id, contextSet: id,
+                                        inDistributionEquivariantComponent: kind.isApproximatelyEquivariant ? id.map { $0 - 0.01 } : nil)
+        let m = RunMetrics(version: RunMetrics.currentVersion, key: key, model: kind, fixedInputs: c.fixedInputCount, steps: 1, trainingSeconds: 0,
+                           inDistribution: Estimate(id), outOfDistribution: Estimate(id), contextSet: Estimate(id),
+                           inDistributionEquivariantComponent: nil, deviation: nil, perTask: per)
+        try writeJSON(m, to: e.store.evalURL(key))
+        try e.store.markDone(key)
+    }
+
+    @Test func aChangedResultChangesTheVerdictInTheReadmeAndTheReport() throws {
+        let (e, _) = PipelineTests.experiment()
+        let n = e.testSet(.inDistribution).count * 16
+        var rng = RandomGenerator(seed: 3)
+        let base = (0..<n).map { _ in rng.normal() }
+        try fake(e, .convCNPT, id: base)
+        try fake(e, .convCNPTApprox, id: base.map { $0 + 0.05 })   // better on every task
+        func verdict() -> EvaluatedClaim { e.evaluateClaims().first { $0.claim.id == "t1-convcnp" }! }
+        #expect(verdict().verdict == .supported)
+        let readme = "intro\n\(ClaimsDocument.startMarker("gibbs1d"))\nold text\n\(ClaimsDocument.endMarker("gibbs1d"))\nrest\n"
+        let first = try ClaimsDocument.splice(readme, experiment: "gibbs1d", content: ClaimsDocument.markdown([verdict()]))
+        #expect(first.contains("**supported**") && !first.contains("old text") && first.hasSuffix("rest\n"))
+
+        try fake(e, .convCNPTApprox, id: base.map { $0 - 0.05 })   // now worse on every task
+        #expect(verdict().verdict == .contradicted)
+        let second = try ClaimsDocument.splice(first, experiment: "gibbs1d", content: ClaimsDocument.markdown([verdict()]))
+        #expect(second.contains("contradicted") && !second.contains("**supported**"))
+        let doc = ReportDocument(title: "t", summary: [], sections: [ReportDocument.Section(
+            title: "s", paragraphs: [], tables: [], figures: [],
+            claims: [ReportDocument.ClaimRow(claim: verdict().claim.statement, test: verdict().claim.test, difference: "x", verdict: verdict().verdict.rawValue)],
+            provenance: [])])
+        #expect(doc.latex().contains("contradicted"))
+        // Runs that do not exist are "not measured", never guessed.
+        #expect(e.evaluateClaims().first { $0.claim.id == "t1-tnp" }!.verdict == .notMeasured)
+    }
+
+    @Test func everyClaimHasATest() {
+        let (e, _) = PipelineTests.experiment()
+        #expect(e.evaluateClaims().count == Gibbs1DExperiment.claims.count)
+        #expect(Set(Gibbs1DExperiment.claims.map(\.id)).count == Gibbs1DExperiment.claims.count)
+    }
+}

@@ -1,0 +1,176 @@
+"""CI test of the files the PyTorch twin reads; needs only numpy and safetensors (no torch).
+
+    python Tools/peer/test_files.py [--runs results/gibbs1d/quick] [--batches DIR] [--peer-export PATH]
+
+Checks every committed run's checkpoint.safetensors (parameter names and shapes as documented in
+Docs/peer-files.md and derived from config.json, float32, AdamW moments beside each parameter, finite values,
+the file's byte layout) and a peer-batch.safetensors per run (names, shapes, dtypes, metadata, and numbers:
+positive stds, the fixed-input switch a no-op where it must be, the stored loss equal to the Gaussian NLL of
+the stored predictions). Without --batches it writes the batches into a temporary folder with peer-export
+(default .build/release/peer-export; build it with `swift build -c release --product peer-export`).
+Prints `N passed, M failed` and exits non-zero on any failure.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peer_files import (BATCH_INPUTS, GRADIENT_PREFIX, LOSSES, OPTIMISER_PREFIX, PREDICTIONS, SPLITS,  # noqa: E402
+                        batch_shapes,
+                        expected_parameters, read_header, resolved_fixed_input_count, run_dirs)
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKPOINT_METADATA = ("step", "adamw.step", "data_rng", "dropout_rng", "log")
+
+
+def check_layout(path, header):
+    """Tensors are contiguous, in offset order, and fill the file exactly after the header."""
+    entries = sorted((v["data_offsets"], k) for k, v in header.items() if k != "__metadata__")
+    end = 0
+    for (start, stop), name in entries:
+        assert start == end, f"{path}: {name} starts at {start}, expected {end}"
+        n = int(np.prod(header[name]["shape"])) if header[name]["shape"] else 1
+        assert stop - start == 4 * n, f"{path}: {name} holds {stop - start} bytes for {n} float32 values"
+        end = stop
+    with open(path, "rb") as f:
+        header_len = int.from_bytes(f.read(8), "little")
+    assert os.path.getsize(path) == 8 + header_len + end, f"{path}: file size does not match its header"
+
+
+def test_checkpoint(run):
+    config = json.loads((run / "config.json").read_text())
+    path = run / "checkpoint.safetensors"
+    header = read_header(path)
+    metadata = header.get("__metadata__", {})
+    for key in CHECKPOINT_METADATA:
+        assert key in metadata, f"{path}: metadata lacks {key!r}"
+    assert int(metadata["step"]) == config["schedule"]["steps"], f"{path}: step {metadata['step']} != schedule"
+    expected = expected_parameters(config)
+    names = {k for k in header if k != "__metadata__"}
+    params = {k for k in names if not k.startswith(OPTIMISER_PREFIX)}
+    assert params == set(expected), (f"{path}: parameters differ from the documented ones: missing "
+                                     f"{sorted(set(expected) - params)}, unexpected {sorted(params - set(expected))}")
+    moments = {f"{OPTIMISER_PREFIX}{m}.{k}" for m in ("m", "v") for k in expected}
+    assert names - params == moments, f"{path}: AdamW moments do not match the parameters"
+    for name in names:
+        shape = expected[name.split(".", 2)[2] if name.startswith(OPTIMISER_PREFIX) else name]
+        assert header[name]["shape"] == shape, f"{path}: {name} has shape {header[name]['shape']}, documented {shape}"
+        assert header[name]["dtype"] == "F32", f"{path}: {name} is {header[name]['dtype']}, expected F32"
+    check_layout(path, header)
+    values = load_file(str(path))
+    bad = [k for k, v in values.items() if not np.all(np.isfinite(v))]
+    assert not bad, f"{path}: non-finite values in {bad}"
+    assert np.all(values["adamw.v." + next(iter(expected))] >= 0), f"{path}: negative second moment"
+
+
+def gaussian_nll(mean, std, y):
+    var = std.astype(np.float64) ** 2
+    return float(np.mean(0.5 * np.log(2 * np.pi) + 0.5 * np.log(var) + (y - mean) ** 2 / (2 * var)))
+
+
+def check_head_bias_gradient(batch_path, b, floor=1e-6):
+    """The head's last bias moves every mean (entry 0) or every raw scale (entry 1) of the batch at once, so its
+    gradient follows from the stored predictions alone: with r = y − μ, v = std² = softplus(raw) + floor,
+    ∂loss/∂b₀ = −mean(r / v) and ∂loss/∂b₁ = mean((1/(2v) − r²/(2v²)) · sigmoid(raw)), sigmoid(raw) = 1 − e^(−(v − floor))."""
+    r = b["id.yt"].astype(np.float64) - b["id.mean_on"]
+    v = b["id.std_on"].astype(np.float64) ** 2
+    expected = [-np.mean(r / v), np.mean((0.5 / v - r * r / (2 * v * v)) * (1 - np.exp(-(v - floor))))]
+    stored = b[GRADIENT_PREFIX + "head.mlp.2.bias"].astype(np.float64)
+    scale = max(np.max(np.abs(stored)), 1e-6)
+    assert np.allclose(stored, expected, rtol=0, atol=1e-4 * scale), \
+        f"{batch_path}: head bias gradient {stored.tolist()}, expected {expected} from the stored predictions"
+
+
+def test_batch(run, batch_path):
+    assert batch_path.is_file(), f"{batch_path} is missing"
+    config = json.loads((run / "config.json").read_text())
+    header = read_header(batch_path)
+    md = header.get("__metadata__", {})
+    assert md.get("format") == "peer-batch" and md.get("version") == "2", f"{batch_path}: metadata {md}"
+    assert md.get("run") == run.name and md.get("model") == config["model"]["kind"], f"{batch_path}: metadata {md}"
+    assert md.get("splits") == ",".join(SPLITS), f"{batch_path}: splits {md.get('splits')}"
+    shapes = batch_shapes(header, config)
+    names = {k for k in header if k != "__metadata__"}
+    assert names == set(shapes), f"{batch_path}: names differ: {sorted(names ^ set(shapes))}"
+    for name, shape in shapes.items():
+        assert header[name]["shape"] == shape, f"{batch_path}: {name} shape {header[name]['shape']}, expected {shape}"
+        assert header[name]["dtype"] == "F32", f"{batch_path}: {name} is {header[name]['dtype']}"
+    check_layout(batch_path, header)
+    b = load_file(str(batch_path))
+    data = config["data"]
+    approximate = resolved_fixed_input_count(config["model"]) > 0
+    for s in SPLITS:
+        m, nc, _ = b[f"{s}.xc"].shape
+        assert m == int(md["tasks"]) and b[f"{s}.xt"].shape[1] == data["targetCount"], f"{batch_path}: {s} sizes"
+        assert data["contextCount"][0] <= nc <= data["contextCount"][1], f"{batch_path}: {s} has {nc} context points"
+        lo, hi = (-7, 7) if s == "id" else (13, 27)   # centre ranges of the two splits
+        half = data["targetHalfWidth"]
+        assert lo - half <= b[f"{s}.xt"].min() and b[f"{s}.xt"].max() <= hi + half, f"{batch_path}: {s} targets out of range"
+        for n in list(BATCH_INPUTS) + list(PREDICTIONS) + list(LOSSES):
+            assert np.all(np.isfinite(b[f"{s}.{n}"])), f"{batch_path}: {s}.{n} not finite"
+    gradients = {k: v for k, v in b.items() if k.startswith(GRADIENT_PREFIX)}
+    assert all(np.all(np.isfinite(g)) for g in gradients.values()), f"{batch_path}: non-finite gradient"
+    assert sum(float(np.abs(g).sum()) for g in gradients.values()) > 0, f"{batch_path}: every gradient is zero"
+    check_head_bias_gradient(batch_path, b)
+    for s in SPLITS:
+        assert np.all(b[f"{s}.std_on"] > 0) and np.all(b[f"{s}.std_off"] > 0), f"{batch_path}: non-positive std"
+        for w in ("on", "off"):
+            nll = gaussian_nll(b[f"{s}.mean_{w}"], b[f"{s}.std_{w}"], b[f"{s}.yt"])
+            stored = float(b[f"{s}.loss_{w}"][0])
+            assert abs(nll - stored) <= 1e-4 * max(1.0, abs(stored)), f"{batch_path}: {s} loss {stored} vs NLL {nll}"
+        # Fixed inputs are zero outside (−7, 7): out of distribution the switch changes nothing; so for models
+        # without fixed inputs anywhere. In distribution it must change an approximately equivariant model.
+        same = np.array_equal(b[f"{s}.mean_on"], b[f"{s}.mean_off"]) and np.array_equal(b[f"{s}.std_on"], b[f"{s}.std_off"])
+        if s == "ood" or not approximate:
+            assert same, f"{batch_path}: {s} predictions differ between fixed inputs on and off"
+        else:
+            assert not same, f"{batch_path}: {s} fixed inputs on and off give identical predictions"
+
+
+def export_batches(runs_root, peer_export, out_dir):
+    if not Path(peer_export).is_file():
+        raise FileNotFoundError(f"{peer_export} not found: build it with `swift build -c release --product peer-export`, "
+                                "or pass --batches DIR with existing peer-batch files")
+    r = subprocess.run([str(peer_export), "--all", str(runs_root), "--output", str(out_dir)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert r.returncode == 0, f"peer-export exited {r.returncode}: {r.stderr.strip()}"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", default=str(ROOT / "results/gibbs1d/quick"), help="scale folder with committed runs")
+    p.add_argument("--batches", help="folder with <run>/peer-batch.safetensors (default: export into a temporary folder)")
+    p.add_argument("--peer-export", default=str(ROOT / ".build/release/peer-export"))
+    a = p.parse_args(argv)
+    runs = run_dirs(a.runs)
+    tests = [(f"checkpoint {r.name}", test_checkpoint, (r,)) for r in runs]
+    with tempfile.TemporaryDirectory() as tmp:
+        batches = Path(a.batches) if a.batches else Path(tmp)
+        if not a.batches:
+            tests.append(("peer-export writes every batch", export_batches, (a.runs, a.peer_export, batches)))
+        tests += [(f"peer-batch {r.name}", test_batch, (r, batches / r.name / "peer-batch.safetensors")) for r in runs]
+        passed = failed = 0
+        for name, fn, args in tests:
+            try:
+                fn(*args)
+                passed += 1
+                print(f"ok   {name}")
+            except Exception as e:  # report every failure, keep going
+                failed += 1
+                print(f"FAIL {name}: {e}")
+                if not isinstance(e, AssertionError):
+                    traceback.print_exc()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+// np-report: the reproduction report and the README's claim tables, both generated from the cached results.
+//
+//   np-report pdf [--scale quick] [--out report]   →  report/reproduction-<scale>.pdf (trains nothing)
+//   np-report readme [--readme README.md]          →  splices each experiment's claim verdicts (quick scale) into README
+import ArgumentParser
+import AtomicFile
+import ExperimentKit
+import Foundation
+import Gibbs1D
+import NPReport
+import Smoke2D
+import SmokeSim
+
+@main
+struct NPReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "np-report",
+        abstract: "The reproduction report (PDF) and the README's claim tables, generated from the cached results.",
+        subcommands: [PDF.self, Readme.self])
+}
+
+/// Every experiment at a scale, with the output root reproduce.sh uses.
+func experiments(scale: String, results: String, outputs: String? = nil) throws -> [PaperExperiment] {
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let root = outputs.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        ?? (scale == "quick" ? cwd : cwd.appendingPathComponent("outputs").appendingPathComponent(scale))
+    guard let g = Gibbs1DScale.named(scale) else { throw ValidationError("unknown scale '\(scale)'") }
+    let gibbs = Gibbs1DExperiment(scale: g, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd), outputRoot: root)
+    let smoke = SmokeExperiment(scale: try SmokeDataScale.named(scale), outputRoot: root)
+    return [gibbs, smoke]
+}
+
+func verdicts(_ e: PaperExperiment) -> [EvaluatedClaim]? {
+    let url = e.outputRoot.appendingPathComponent("tables/claims-\(e.experimentName).verdicts.json")
+    return try? readJSON([EvaluatedClaim].self, from: url)
+}
+
+struct Readme: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Replace each experiment's claims block in the README by its current verdicts (quick scale).")
+    @Option(help: "The README to update.") var readme = "README.md"
+    @Option(help: "Cache of runs and metrics.") var results = "results"
+    func run() throws {
+        let url = URL(fileURLWithPath: readme)
+        var text = try String(contentsOf: url, encoding: .utf8)
+        for e in try experiments(scale: "quick", results: results) {
+            guard let v = verdicts(e), text.contains(ClaimsDocument.startMarker(e.experimentName)) else { continue }
+            text = try ClaimsDocument.splice(text, experiment: e.experimentName, content: ClaimsDocument.markdown(v))
+            print("np-report: \(readme): claims of \(e.experimentName) updated (\(v.count) claims)")
+        }
+        try writeAtomically(Data(text.utf8), to: url)
+    }
+}
+
+struct PDF: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build report/reproduction-<scale>.pdf from the outputs that exist (trains nothing).")
+    @Option(help: "ci, quick or paper.") var scale = "quick"
+    @Option(help: "Folder of the PDF.") var out = "report"
+    @Option(help: "Cache of runs and metrics.") var results = "results"
+    @Option(help: "Root of the experiments' figures/ and tables/ (default: . for quick, outputs/<scale> otherwise).") var outputs: String?
+    @Option(help: "Also keep the LaTeX source and log in this folder (to edit the report or read pdflatex's warnings).") var keep: String?
+
+    func run() throws {
+        let all = try experiments(scale: scale, results: results, outputs: outputs)
+        let sections = all.map { section($0) }
+        let git = Provenance.gitState()
+        let machine = Provenance.currentMachine()
+        let doc = ReportDocument(
+            title: "Approximately Equivariant Neural Processes — reproduction report (scale '\(scale)')",
+            summary: [
+                "This report collects every table and figure this Swift reproduction of Ashman et al., “Approximately Equivariant Neural Processes” (NeurIPS 2024), has produced at scale '\(scale)', each next to the paper's claim it tests. Outputs not yet built are listed by ./reproduce.sh --list.",
+                "Commit \(git.commit)\(git.dirty ? " (with uncommitted changes)" : ""); machine: \(machine.cpu), \(machine.cores) cores, \(machine.blas). Generated \(ISO8601DateFormatter().string(from: Date())) by np-report from the cached results; nothing was trained to make it.",
+                "Verdicts: a claim is supported only when the difference that tests it lies at least \(Int(Verdict.threshold)) standard errors from zero in the claimed direction; model comparisons are paired over the same test tasks.",
+            ],
+            sections: sections)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("np-report-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let tex = scratch.appendingPathComponent("report.tex")
+        try Data(doc.latex().utf8).write(to: tex)
+        for _ in 0..<2 {   // twice: longtable column widths settle on the second run
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"]
+            p.currentDirectoryURL = scratch
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run(); p.waitUntilExit()
+            guard p.terminationStatus == 0 else {
+                let log = (try? String(contentsOf: scratch.appendingPathComponent("report.log"), encoding: .utf8)) ?? ""
+                let error = log.split(separator: "\n").filter { $0.hasPrefix("!") }.prefix(3).joined(separator: "\n")
+                throw ValidationError("pdflatex failed on the report: \(error)")
+            }
+        }
+        let log = (try? String(contentsOf: scratch.appendingPathComponent("report.log"), encoding: .utf8)) ?? ""
+        let overfull = log.components(separatedBy: "Overfull \\hbox").count - 1
+        if let keep {
+            for f in ["report.tex", "report.log"] {
+                try writeAtomically(try Data(contentsOf: scratch.appendingPathComponent(f)), to: URL(fileURLWithPath: keep).appendingPathComponent(f))
+            }
+        }
+        let pdf = URL(fileURLWithPath: out).appendingPathComponent("reproduction-\(scale).pdf")
+        try writeAtomically(try Data(contentsOf: scratch.appendingPathComponent("report.pdf")), to: pdf)
+        print("np-report: wrote \(pdf.path) (\(sections.count) experiment sections, \(overfull) overfull lines)")
+    }
+
+    func section(_ e: PaperExperiment) -> ReportDocument.Section {
+        func full(_ f: String) -> String { f.hasPrefix("/") ? f : e.outputRoot.appendingPathComponent(f).standardizedFileURL.path }
+        let existing = e.outputs.filter { o in o.files.allSatisfy { FileManager.default.fileExists(atPath: full($0)) } }
+        let tables = existing.flatMap(\.files).filter { $0.hasSuffix(".tex") && !$0.contains("claims-") }.map(full)
+        let figures = existing.flatMap(\.files).filter { $0.hasSuffix(".pdf") }.map { f -> ReportDocument.Figure in
+            let caption = (try? String(contentsOfFile: full(f).replacingOccurrences(of: ".pdf", with: ".caption.txt"), encoding: .utf8)) ?? f
+            return ReportDocument.Figure(path: full(f), caption: caption.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let claims = (verdicts(e) ?? []).map { c in
+            ReportDocument.ClaimRow(
+                claim: "\(c.claim.statement) (\(c.claim.paperItem))", test: "\(c.claim.test); \(c.detail)",
+                difference: c.difference.map { String(format: "%+.3f ± %.3f (z = %.1f)", $0.mean, $0.standardError, $0.standardErrors) } ?? "–",
+                verdict: c.verdict.rawValue)
+        }
+        let provenance = existing.flatMap(\.files).filter { $0.hasSuffix(".provenance.json") }.compactMap { f -> String? in
+            guard let p = try? readJSON(Provenance.self, from: URL(fileURLWithPath: full(f))) else { return nil }
+            return "\(p.output): \(p.paperItem), scale \(p.scale), commit \(p.commit.prefix(10))\(p.workingTreeDirty ? " (dirty)" : ""), \(p.runs.count) runs, made \(p.created)"
+        }
+        let missing = e.outputs.filter { o in !existing.contains { $0.target == o.target } }.map(\.target)
+        let notes = e.reportNotes + (missing.isEmpty ? [] : ["Not built at this scale yet: \(missing.joined(separator: ", "))."])
+        return ReportDocument.Section(title: e.reportTitle, paragraphs: notes, tables: tables, figures: figures, claims: claims, provenance: provenance)
+    }
+}
