@@ -135,9 +135,7 @@ struct Build: ParsableCommand {
     @OptionGroup var common: Common
     @Argument(help: "Targets, e.g. table1 figure3 ground-truth.") var targets: [String]
     func run() throws {
-        let e = try common.experiment()
-        for t in targets { _ = try e.output(t) }   // every name checked before any work starts
-        for t in targets { try e.build(t) }
+        try common.experiment().build(targets: targets)
     }
 }
 
@@ -154,7 +152,7 @@ struct All: ParsableCommand {
     func run() throws {
         let e = try common.experiment()
         for c in e.allRuns() { _ = try e.metrics(c) }
-        for o in e.outputs { try e.build(o.target) }
+        try e.buildAll()
     }
 }
 
@@ -164,8 +162,6 @@ struct Runs: ParsableCommand {
     @Flag(help: "Only runs that are not finished.") var missing = false
     @Flag(help: "Print status and key instead of commands.") var status = false
     func run() throws {
-        for r in try common.experiment().runStatus() where !(missing && r.done) {
-            print(status ? "\(r.done ? "done   " : "missing") \(r.key)" : r.command)
-        }
+        for line in try common.experiment().runLines(missing: missing, status: status) { print(line) }
     }
 }

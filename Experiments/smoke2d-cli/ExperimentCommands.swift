@@ -34,9 +34,7 @@ struct Build: ParsableCommand {
     @OptionGroup var common: ExperimentOptions
     @Argument(help: "Targets, e.g. figure5.") var targets: [String]
     func run() throws {
-        let e = try common.experiment()
-        for t in targets { _ = try e.output(t) }
-        for t in targets { try e.build(t) }
+        try common.experiment().build(targets: targets)
     }
 }
 
@@ -44,8 +42,7 @@ struct All: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Every output of the experiment.")
     @OptionGroup var common: ExperimentOptions
     func run() throws {
-        let e = try common.experiment()
-        for o in e.outputs { try e.build(o.target) }
+        try common.experiment().buildAll()
     }
 }
 
@@ -55,8 +52,6 @@ struct Runs: ParsableCommand {
     @Flag(help: "Only runs that are not finished.") var missing = false
     @Flag(help: "Print status and key instead of commands.") var status = false
     func run() throws {
-        for r in try common.experiment().runStatus() where !(missing && r.done) {
-            print(status ? "\(r.done ? "done   " : "missing") \(r.key)" : r.command)
-        }
+        for line in try common.experiment().runLines(missing: missing, status: status) { print(line) }
     }
 }

@@ -59,3 +59,19 @@ extension PaperExperiment {
         }
     }
 }
+
+extension PaperExperiment {
+    /// Builds the named outputs, checking every name before any work starts.
+    public func build(targets: [String]) throws {
+        for t in targets { _ = try output(t) }
+        for t in targets { try build(t) }
+    }
+
+    /// Builds every output, in the order `outputs` lists them.
+    public func buildAll() throws { try build(targets: outputs.map(\.target)) }
+
+    /// The lines of a CLI's `runs` subcommand: one shell command per run, or its status and key.
+    public func runLines(missing: Bool, status: Bool) throws -> [String] {
+        try runStatus().filter { !(missing && $0.done) }.map { status ? "\($0.done ? "done   " : "missing") \($0.key)" : $0.command }
+    }
+}
