@@ -45,7 +45,7 @@ extension Gibbs1DExperiment: PaperExperiment {
     public func runStatus() throws -> [(key: String, done: Bool, command: String)] {
         try allRuns().map { c in
             let key = try key(c)
-            let b = c.takesFixedInputCount ? " --fixed-inputs \(c.fixedInputCount)" : ""
+            let b = (c.takesFixedInputCount ? " --fixed-inputs \(c.fixedInputCount)" : "") + (c.seed == scale.seed ? "" : " --seed \(c.seed)")
             let cwd = FileManager.default.currentDirectoryPath + "/"
             let results = store.root.path.hasPrefix(cwd) ? String(store.root.path.dropFirst(cwd.count)) : store.root.path
             let command = ".build/release/gibbs1d train --scale \(scale.name) --kernel \(kernel.rawValue) --results \(results) --model \(c.model.kind.rawValue)\(b) --quiet"

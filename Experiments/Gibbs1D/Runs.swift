@@ -22,7 +22,9 @@ public struct RunConfig: RunConfiguration {
     /// Whether B is a free choice of this model (`--fixed-inputs`).
     public var takesFixedInputCount: Bool { model.kind.takesFixedInputCount }
 
-    public var label: String { takesFixedInputCount ? "\(model.kind.rawValue)-B\(fixedInputCount)" : model.kind.rawValue }
+    public var label: String {
+        (takesFixedInputCount ? "\(model.kind.rawValue)-B\(fixedInputCount)" : model.kind.rawValue) + (seed == 0 ? "" : "-seed\(seed)")
+    }
 }
 
 /// Every test task's own average log-likelihood, in the fixed order of the experiment's test sets, so that two
@@ -56,10 +58,10 @@ public struct RunMetrics: Codable, Sendable {
 
 extension Gibbs1DExperiment {
     /// The run configuration of a model (with B overriding the default fixed-input count).
-    public func runConfig(_ kind: ModelKind, fixedInputs: Int? = nil) -> RunConfig {
+    public func runConfig(_ kind: ModelKind, fixedInputs: Int? = nil, seed: UInt64? = nil) -> RunConfig {
         var spec = ModelSpec.gibbs1D(kind, preset: scale.preset, fixedInputCount: fixedInputs)
         if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }   // explicit, so defaults share a key
-        return RunConfig(model: spec, schedule: scale.schedule(for: kind), data: .inDistribution(kernel: kernel), seed: scale.seed)
+        return RunConfig(model: spec, schedule: scale.schedule(for: kind), data: .inDistribution(kernel: kernel), seed: seed ?? scale.seed)
     }
 
     public func key(_ config: RunConfig) throws -> String { try store.key(config) }
@@ -107,6 +109,7 @@ extension Gibbs1DExperiment {
     /// Every training run the outputs need: the eight models, then the ablation's extra fixed-input counts.
     public func allRuns() -> [RunConfig] {
         var runs = Self.models.map { runConfig($0) }
+        for kind in Gibbs1DScale.replicatedKinds { runs += seedRuns(kind).dropFirst() }
         for b in scale.ablationCounts where b > 0 {
             for kind in [ModelKind.tnpTApprox, .convCNPTApprox] {
                 let c = runConfig(kind, fixedInputs: b)
@@ -114,6 +117,12 @@ extension Gibbs1DExperiment {
             }
         }
         return runs
+    }
+
+    /// The runs of `kind` with every training seed of the scale (one for kinds that are not seed-replicated).
+    public func seedRuns(_ kind: ModelKind) -> [RunConfig] {
+        let n = Gibbs1DScale.replicatedKinds.contains(kind) ? scale.seedReplicates : 1
+        return (0..<n).map { runConfig(kind, seed: scale.seed + UInt64($0)) }
     }
 
     /// The ablation's run for B (B = 0 is the strictly equivariant model).

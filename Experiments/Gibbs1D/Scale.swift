@@ -21,14 +21,21 @@ public struct Gibbs1DScale: Codable, Sendable, Equatable {
     /// The fixed-input counts of Table 5.
     public var ablationCounts: [Int] = [0, 1, 2, 4, 8, 16]
     public var seed: UInt64 = 0
+    /// Training seeds per model for the seed-replicated kinds (seeds `seed`, `seed + 1`, …), so that claims comparing
+    /// two trained models can be judged against seed-to-seed variation, not only against task-to-task variation.
+    public var seedReplicates: Int = 1
+    /// The kinds trained `seedReplicates` times: the ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs (issue 15).
+    public static let replicatedKinds: [ModelKind] = [.convCNPT, .convCNPTApprox, .equivCNPE, .equivCNPEApprox]
 
     public static let ci = Gibbs1DScale(name: "ci", preset: .ci, steps: 30, teSteps: 30, checkpointEvery: 10, validateEvery: 10,
-                                        testTasks: 64, validationTasks: 32, groundTruthTasks: 2_000)
+                                        testTasks: 64, validationTasks: 32, groundTruthTasks: 2_000, seedReplicates: 2)
     public static let quick = Gibbs1DScale(name: "quick", preset: .quick, steps: 4_000, teSteps: 800, checkpointEvery: 200,
-                                           validateEvery: 500, testTasks: 1_024, validationTasks: 256, groundTruthTasks: 80_000)
+                                           validateEvery: 500, testTasks: 1_024, validationTasks: 256, groundTruthTasks: 80_000,
+                                           seedReplicates: 3)
     /// 500 epochs × 16,000 tasks = 500,000 steps of 16 (reading A9); 80,000 test tasks; 4,096 validation tasks.
     public static let paper = Gibbs1DScale(name: "paper", preset: .paper, steps: 500_000, teSteps: 500_000, checkpointEvery: 1_000,
-                                           validateEvery: 10_000, testTasks: 80_000, validationTasks: 4_096, groundTruthTasks: 80_000)
+                                           validateEvery: 10_000, testTasks: 80_000, validationTasks: 4_096, groundTruthTasks: 80_000,
+                                           seedReplicates: 3)
 
     public static let all: [Gibbs1DScale] = [.ci, .quick, .paper]
     public static func named(_ s: String) -> Gibbs1DScale? { all.first { $0.name == s } }

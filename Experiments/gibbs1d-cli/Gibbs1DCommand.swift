@@ -67,6 +67,8 @@ struct ModelChoice: ParsableArguments {
     var model: String
     @Option(name: .customLong("fixed-inputs"), help: "B, the number of fixed inputs (approximately equivariant models; default: the paper's).")
     var fixedInputs: Int?
+    @Option(help: "Training seed (default: the scale's; the seed replicates of `runs` use others).")
+    var seed: UInt64?
 
     func kind() throws -> ModelKind {
         guard let k = ModelKind(rawValue: model), Gibbs1DExperiment.models.contains(k) else {
@@ -86,7 +88,7 @@ struct Train: ParsableCommand {
     @OptionGroup var choice: ModelChoice
     func run() throws {
         let e = try common.experiment()
-        let config = e.runConfig(try choice.kind(), fixedInputs: choice.fixedInputs)
+        let config = e.runConfig(try choice.kind(), fixedInputs: choice.fixedInputs, seed: choice.seed)
         _ = try e.trainedModel(config)
         print(e.store.runDirectory(try e.key(config)).path)
     }
@@ -98,7 +100,7 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var choice: ModelChoice
     func run() throws {
         let e = try common.experiment()
-        let m = try e.metrics(e.runConfig(try choice.kind(), fixedInputs: choice.fixedInputs))
+        let m = try e.metrics(e.runConfig(try choice.kind(), fixedInputs: choice.fixedInputs, seed: choice.seed))
         print(String(decoding: try canonicalJSON(m), as: UTF8.self))
     }
 }

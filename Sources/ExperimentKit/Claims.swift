@@ -39,6 +39,8 @@ public enum Verdict: String, Codable, Sendable {
 
     /// How many standard errors make a difference "several": the one threshold every verdict uses.
     public static let threshold = 3.0
+    /// Seeds from which a comparison of trained models is judged by its across-seed standard error.
+    public static let minimumSeeds = 3
 
     /// The verdict of `kind` for a difference `estimate` (nil: the runs it needs do not exist).
     public static func of(_ kind: Claim.Kind, _ estimate: Estimate?) -> Verdict {
@@ -58,12 +60,17 @@ public struct EvaluatedClaim: Codable, Sendable {
     public var scale: String
     /// The tested difference (paired where the claim compares models on the same tasks).
     public var difference: Estimate?
+    /// The same difference over independently trained seeds: one value per seed (each a mean over the test tasks),
+    /// so its standard error includes seed-to-seed variation. nil where the models were trained once.
+    public var acrossSeeds: Estimate?
+    /// The verdict: from `acrossSeeds` when there are at least `Verdict.minimumSeeds` seeds, else from `difference`.
     public var verdict: Verdict
     /// What the numbers were, for the reader ("−0.724 vs −0.822").
     public var detail: String
 
-    public init(_ claim: Claim, scale: String, difference: Estimate?, detail: String) {
-        self.claim = claim; self.scale = scale; self.difference = difference
-        self.verdict = Verdict.of(claim.kind, difference); self.detail = detail
+    public init(_ claim: Claim, scale: String, difference: Estimate?, acrossSeeds: Estimate? = nil, detail: String) {
+        self.claim = claim; self.scale = scale; self.difference = difference; self.acrossSeeds = acrossSeeds
+        let seeds = acrossSeeds.map { $0.count >= Verdict.minimumSeeds } ?? false
+        self.verdict = Verdict.of(claim.kind, seeds ? acrossSeeds : difference); self.detail = detail
     }
 }

@@ -5,11 +5,12 @@ import Foundation
 public enum ClaimsDocument {
     /// A Markdown table: claim, test, difference ± s.e. (z), verdict.
     public static func markdown(_ claims: [EvaluatedClaim]) -> String {
-        var lines = ["| claim (paper item) | test | difference ± s.e. (z) | verdict |", "|---|---|---|---|"]
+        var lines = ["| claim (paper item) | test | difference ± s.e. (z), one seed | across seeds | verdict |", "|---|---|---|---|---|"]
         for c in claims {
             let d = c.difference.map { String(format: "%+.3f ± %.3f (z = %.1f)", $0.mean, $0.standardError, $0.standardErrors) } ?? "–"
+            let s = c.acrossSeeds.map { String(format: "%+.3f ± %.3f (%d seeds, z = %.1f)", $0.mean, $0.standardError, $0.count, $0.standardErrors) } ?? "–"
             let verdict = c.verdict == .supported ? "**supported**" : c.verdict.rawValue
-            lines.append("| \(cell(c.claim.statement)) (\(c.claim.paperItem)) | \(cell(c.claim.test)); \(cell(c.detail)) | \(d) | \(verdict) |")
+            lines.append("| \(cell(c.claim.statement)) (\(c.claim.paperItem)) | \(cell(c.claim.test)); \(cell(c.detail)) | \(d) | \(s) | \(verdict) |")
         }
         return lines.joined(separator: "\n")
     }

@@ -70,3 +70,38 @@ import Testing
         #expect(Set(Gibbs1DExperiment.claims.map(\.id)).count == Gibbs1DExperiment.claims.count)
     }
 }
+
+/// With several training seeds, a comparison of two trained models is judged by the spread of the per-seed
+/// differences, which includes seed-to-seed variation: a gap that is consistent over tasks but flips sign between
+/// seeds is not supported.
+@Suite(.serialized) struct SeedReplicateClaimsTests {
+    @Test func seedToSeedVariationDecidesWhenThereAreEnoughSeeds() throws {
+        var scale = PipelineTests.tinyScale()
+        scale.seedReplicates = 3
+        let (e, _) = PipelineTests.experiment(scale)
+        let n = e.testSet(.inDistribution).count * 16
+        var rng = RandomGenerator(seed: 5)
+        let base = (0..<n).map { _ in rng.normal() }
+        let offsets = [0.05, -0.04, 0.06]   // every seed's gap is huge in task standard errors; their signs disagree
+        for (s, (ra, rb)) in zip(e.seedRuns(.convCNPTApprox), e.seedRuns(.convCNPT)).enumerated() {
+            for (run, shift) in [(ra, offsets[s]), (rb, 0.0)] {
+                let key = try e.key(run)
+                let id = base.map { $0 + shift }
+                let per = PerTaskLogLikelihoods(inDistribution: id, outOfDistribution: id, contextSet: id,
+                                                inDistributionEquivariantComponent: run.model.kind.isApproximatelyEquivariant ? id : nil)
+                let m = RunMetrics(version: RunMetrics.currentVersion, key: key, model: run.model.kind, fixedInputs: run.fixedInputCount, steps: 1,
+                                   trainingSeconds: 0, inDistribution: Estimate(id), outOfDistribution: Estimate(id), contextSet: Estimate(id),
+                                   inDistributionEquivariantComponent: nil, deviation: nil, perTask: per)
+                try writeJSON(m, to: e.store.evalURL(key))
+                try e.store.markDone(key)
+            }
+        }
+        let claim = e.evaluateClaims().first { $0.claim.id == "t1-convcnp" }!
+        #expect(claim.difference!.standardErrors > 100)            // seed 0 alone: "supported" by a mile
+        #expect(claim.acrossSeeds?.count == 3)
+        #expect(claim.verdict == .notResolved)                       // over seeds: not resolved
+        #expect(ClaimsDocument.markdown([claim]).contains("3 seeds"))
+        // Run labels name the seed, and seed 0 keeps its old label (and so its cache key).
+        #expect(e.seedRuns(.convCNPT).map(\.label) == ["convcnp-t", "convcnp-t-seed1", "convcnp-t-seed2"])
+    }
+}

@@ -114,7 +114,8 @@ struct PDF: ParsableCommand {
         let claims = (verdicts(e) ?? []).map { c in
             ReportDocument.ClaimRow(
                 claim: "\(c.claim.statement) (\(c.claim.paperItem))", test: "\(c.claim.test); \(c.detail)",
-                difference: c.difference.map { String(format: "%+.3f ± %.3f (z = %.1f)", $0.mean, $0.standardError, $0.standardErrors) } ?? "–",
+                difference: (c.difference.map { String(format: "%+.3f ± %.3f (z = %.1f)", $0.mean, $0.standardError, $0.standardErrors) } ?? "–")
+                    + (c.acrossSeeds.map { String(format: "; over %d seeds %+.3f ± %.3f (z = %.1f)", $0.count, $0.mean, $0.standardError, $0.standardErrors) } ?? ""),
                 verdict: c.verdict.rawValue)
         }
         let provenance = existing.flatMap(\.files).filter { $0.hasSuffix(".provenance.json") }.compactMap { f -> String? in
