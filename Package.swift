@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "peer-export", dependencies: ["AtomicFile", "Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPNN", "NPAutodiff", "NPTensor"],
                           path: "Tools/peer-export"),
         .executableTarget(name: "plot-gallery", dependencies: ["NPPlot", "NPReport"], path: "Tools/gallery"),
-        .target(name: "NPTestSupport", dependencies: ["NPModels", "NPAutodiff", "NPTensor"], path: "Tests/NPTestSupport"),
+        .target(name: "NPTestSupport", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor"], path: "Tests/NPTestSupport"),
         .testTarget(name: "NPTensorTests", dependencies: ["NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPAutodiffTests", dependencies: ["NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPNNTests", dependencies: ["NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),

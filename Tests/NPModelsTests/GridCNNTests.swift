@@ -237,23 +237,13 @@ import Testing
         let model = Self.model(kind, seed: 6)
         // 1e-2: at 3e-3 the tiny EquivCNP (Ẽ) (one D8 field, 3 × 3 disk kernels) stalls near its initial loss.
         let opt = AdamW(model.parameters, .init(learningRate: 1e-2))
-        var rng = RandomGenerator(seed: 22)
         let batches = (0..<4).map {
             griddedBatch(lattice: Self.lattice, frame: 32, patch: 8, contextCounts: [20, 30, 25, 40], targetCounts: [30, 30, 30, 20],
                          seed: 200 + UInt64($0))
         }
-        var losses: [Float] = []
-        for step in 0..<200 {
-            let b = batches[step % batches.count]
-            let tape = Tape()
-            let loss = model.loss(tape, b, fixedInputs: model.trainingSwitch(tasks: b.taskCount, using: &rng))
-            tape.backward(from: loss)
-            GradientClipping.value(0.5).apply(to: model.parameters)
-            opt.update()
-            losses.append(loss.scalars[0])
-        }
+        let losses = trainingLosses(model, optimiser: opt, batches: batches, steps: 200)
         if ProcessInfo.processInfo.environment["AENP_PRINT_LOSSES"] != nil { print(kind, stride(from: 0, to: 200, by: 20).map { losses[$0] }) }
-        let first = losses.prefix(20).reduce(0, +) / 20, last = losses.suffix(20).reduce(0, +) / 20
+        let (first, last) = firstAndLastLoss(losses)
         #expect(last < first - 0.2, "\(kind.displayName): loss \(first) → \(last)")
     }
 }

@@ -152,18 +152,8 @@ import Testing
         for kind in Self.kinds {
             let model = Self.model(kind, dimension: dx, seed: 4)
             let opt = AdamW(model.parameters, .init(learningRate: 1e-3))
-            var rng = RandomGenerator(seed: 22)
-            var losses: [Float] = []
-            for step in 0..<200 {
-                let b = batches[step % batches.count]
-                let tape = Tape()
-                let loss = model.loss(tape, b, fixedInputs: model.trainingSwitch(tasks: b.taskCount, using: &rng))
-                tape.backward(from: loss)
-                GradientClipping.value(0.5).apply(to: model.parameters)
-                opt.update()
-                losses.append(loss.scalars[0])
-            }
-            let first = losses.prefix(20).reduce(0, +) / 20, last = losses.suffix(20).reduce(0, +) / 20
+            let losses = trainingLosses(model, optimiser: opt, batches: batches, steps: 200)
+            let (first, last) = firstAndLastLoss(losses)
             #expect(last < first - 0.2, "\(kind.displayName) \(dx)-D: loss \(first) → \(last)")
         }
     }

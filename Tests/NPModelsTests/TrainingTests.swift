@@ -23,20 +23,10 @@ import Testing
     func trainingLowersTheLoss(_ kind: ModelKind) {
         let model = makeModel(kind, seed: 4)
         let opt = AdamW(model.parameters, .init(learningRate: 1e-3))
-        var rng = RandomGenerator(seed: 22)
         let batches = (0..<4).map { randomBatch(tasks: 4, context: 10, targets: 12, seed: 100 + UInt64($0)) }
-        var losses: [Float] = []
-        for step in 0..<300 {
-            let b = batches[step % batches.count]
-            let tape = Tape()
-            let loss = model.loss(tape, b, fixedInputs: model.trainingSwitch(tasks: b.taskCount, using: &rng))
-            tape.backward(from: loss)
-            GradientClipping.value(0.5).apply(to: model.parameters)
-            opt.update()
-            losses.append(loss.scalars[0])
-        }
+        let losses = trainingLosses(model, optimiser: opt, batches: batches, steps: 300)
         if ProcessInfo.processInfo.environment["AENP_PRINT_LOSSES"] != nil { print(kind, stride(from: 0, to: 300, by: 30).map { losses[$0] }) }
-        let first = losses.prefix(20).reduce(0, +) / 20, last = losses.suffix(20).reduce(0, +) / 20
+        let (first, last) = firstAndLastLoss(losses)
         #expect(last < first - 0.2, "\(kind.displayName): loss \(first) → \(last)")
     }
 }
