@@ -33,37 +33,3 @@ public func griddedBatch(lattice: PixelLattice, frame: Int, patch: Int, contextC
 public func pixelShift(_ lattice: PixelLattice, _ k: [Int]) -> InputTransform {
     .translation(zip(k, lattice.pointsPerUnit).map { Float(Double($0) / Double($1)) })
 }
-
-/// Parameter gradients of `model`'s loss on `batch` against central differences, on `samples` random elements
-/// of every parameter. Parameters are first jittered by ±0.05 so that no unit sits on a ReLU kink (zero biases
-/// put units with zero input exactly there). Returns the mismatches and the number of elements checked.
-public func parameterGradientMismatches(_ model: NeuralProcess, _ batch: TaskBatch, samples: Int = 3, seed: UInt64 = 21)
-    -> (failures: [String], checked: Int) {
-    var jitter = RandomGenerator(seed: seed + 2)
-    for p in model.parameters.parameters {
-        p.assign(Tensor(shape: p.shape, scalars: p.scalars.map { $0 + Float(jitter.uniform(-0.05, 0.05)) }))
-    }
-    let tape = Tape()
-    tape.backward(from: model.loss(tape, batch, fixedInputs: .on))
-    func lossValue() -> Double { Double(model.loss(Tape(recording: false), batch, fixedInputs: .on).scalars[0]) }
-    var rng = RandomGenerator(seed: seed)
-    var failures: [String] = [], checked = 0
-    let scale = max(1e-3, model.parameters.parameters.flatMap { $0.grad.scalars }.map { Double(abs($0)) }.max()!)
-    for (name, p) in model.parameters.named {
-        let g = p.grad.scalars
-        for _ in 0..<samples {
-            let i = rng.integer(in: 0...(p.value.count - 1)), original = p.value, eps: Float = 1e-3
-            var v = original; v.scalars[i] += eps; p.assign(v)
-            let up = lossValue()
-            v = original; v.scalars[i] -= eps; p.assign(v)
-            let down = lossValue()
-            p.assign(original)
-            let numeric = (up - down) / (2 * Double(eps)), analytic = Double(g[i])
-            checked += 1
-            if abs(numeric - analytic) > 2e-3 * scale + 3e-2 * max(abs(numeric), abs(analytic)) {
-                failures.append("\(name)[\(i)]: analytic \(analytic), numeric \(numeric)")
-            }
-        }
-    }
-    return (failures, checked)
-}
