@@ -42,6 +42,21 @@ extension SmokeExperiment {
             let ea = Estimate(a), eb = Estimate(b)
             return (Estimate(pairedDifference: a, minus: b), String(format: "%.3f vs %.3f over %d tasks", ea.mean, eb.mean, a.count))
         }
+        /// Per training seed of the replicated pairs: the task-averaged paired difference picked by `values`.
+        func seeded(_ a: ModelKind, _ b: ModelKind, only region: PatchRegion? = nil,
+                    _ values: (SmokePerTask, SmokePerTask) -> ([Double], [Double])?) -> Estimate? {
+            let perSeed = zip(seedRuns(a), seedRuns(b)).compactMap { ra, rb -> Double? in
+                guard let pa = existingMetrics(ra)?.perTask, let pb = existingMetrics(rb)?.perTask, let (x, y) = values(pa, pb) else { return nil }
+                return paired(x, y, only: region).0?.mean
+            }
+            return perSeed.count >= 2 ? Estimate(perSeed) : nil
+        }
+        let acrossSeeds: [String: Estimate?] = [
+            "t1-convcnp": seeded(.convCNPTApprox, .convCNPT) { ($0.test, $1.test) },
+            "t1-equivcnp-same": seeded(.equivCNPEApprox, .equivCNPE) { ($0.test, $1.test) },
+            "fi-convcnp": seeded(.convCNPTApprox, .convCNPTApprox) { p, _ in p.equivariantComponent.map { (p.test, $0) } },
+            "f6-obstacle-convcnp": seeded(.convCNPTApprox, .convCNPT, only: .obstacle) { ($0.test, $1.test) },
+        ]
         return Self.claims.map { c in
             let r: (Estimate?, String)
             switch c.id {
@@ -56,7 +71,7 @@ extension SmokeExperiment {
             case "f6-obstacle-pttnp": r = paired(per(.ptTNPTApprox)?.test, per(.ptTNPT)?.test, only: .obstacle)
             default: fatalError("claim \(c.id) has no test")
             }
-            return EvaluatedClaim(c, scale: scale.name, difference: r.0, detail: r.1)
+            return EvaluatedClaim(c, scale: scale.name, difference: r.0, acrossSeeds: acrossSeeds[c.id] ?? nil, detail: r.1)
         }
     }
 

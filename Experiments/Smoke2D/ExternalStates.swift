@@ -26,7 +26,7 @@ extension SmokeExperiment {
         let sampler = PatchTaskSampler(states: states)
         let batches = sampler.fixedTasks(count: tasks, seed: seed, stream: 3).batches
         var rows: [ExternalEvaluation.Row] = []
-        for config in allRuns() {
+        for config in modelRuns() {
             let key = try store.key(config)
             guard store.isDone(key) else { say("skipping \(config.label): not trained at scale \(scale.name) (\(key))"); continue }
             let model = try trainedModel(config)

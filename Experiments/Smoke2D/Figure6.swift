@@ -110,7 +110,7 @@ extension SmokeExperiment {
             row labels); values beyond the range saturate. Scale '\(scale.name)'; \(scaleNote)
             """
         try writeAtomically(Data("\(caption)\n".utf8), to: dir.appendingPathComponent("\(name).caption.txt"))
-        try provenance(output: png, item: "Figure 6", seconds: Date().timeIntervalSince(started), runs: allRuns()).write(nextTo: png)
+        try provenance(output: png, item: "Figure 6", seconds: Date().timeIntervalSince(started), runs: modelRuns()).write(nextTo: png)
         say("wrote \(relativePath(png)) (and .pdf, .caption.txt, .provenance.json)")
         return png
     }

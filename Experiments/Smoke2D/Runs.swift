@@ -94,7 +94,19 @@ extension SmokeExperiment {
                        model: modelSpec(kind), schedule: scale.schedule(for: kind), seed: seed ?? scale.seed)
     }
 
-    public func allRuns() -> [SmokeRunConfig] { Self.models.map { runConfig($0) } }
+    /// The eight models (seed 0 of the scale), then the extra seeds of the replicated kinds.
+    public func allRuns() -> [SmokeRunConfig] {
+        Self.models.map { runConfig($0) } + SmokeScale.replicatedKinds.flatMap { seedRuns($0).dropFirst() }
+    }
+
+    /// The runs of `kind` with every training seed of the scale (one for kinds that are not seed-replicated).
+    public func seedRuns(_ kind: ModelKind) -> [SmokeRunConfig] {
+        let n = SmokeScale.replicatedKinds.contains(kind) ? scale.seedReplicates : 1
+        return (0..<n).map { runConfig(kind, seed: scale.seed + UInt64($0)) }
+    }
+
+    /// The seed-0 runs of the eight models (what the tables and figures show).
+    public func modelRuns() -> [SmokeRunConfig] { Self.models.map { runConfig($0) } }
 
     /// The model with trained weights, training it first (on patches of the training simulations) if needed.
     public func trainedModel(_ config: SmokeRunConfig) throws -> NeuralProcess {

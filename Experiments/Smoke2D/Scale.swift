@@ -34,16 +34,25 @@ public struct SmokeScale: Codable, Sendable, Equatable {
     public var testTasks: Int
     public var validationTasks: Int
     public var seed: UInt64 = 0
+    /// Training seeds of the seed-replicated kinds (seeds `seed`, `seed + 1`, …), so that claims comparing two trained
+    /// models are judged against seed-to-seed variation too.
+    public var seedReplicates: Int = 1
+    /// The kinds trained `seedReplicates` times: the ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs (cheap to train; the
+    /// PT-TNP (T)/(T̃) pair costs three times as much per run and is trained once).
+    public static let replicatedKinds: [ModelKind] = [.convCNPT, .convCNPTApprox, .equivCNPE, .equivCNPEApprox]
 
     public static let ci = SmokeScale(name: "ci", data: .ci, transformer: .ci, pseudoTokens: 8, cnn: .ci,
                                       cnnSteps: 20, pseudoTokenSteps: 20, translationEquivariantSteps: 10,
-                                      checkpointEvery: 10, validateEvery: 10, trainingTargets: 64, testTasks: 32, validationTasks: 16)
+                                      checkpointEvery: 10, validateEvery: 10, trainingTargets: 64, testTasks: 32, validationTasks: 16,
+                                      seedReplicates: 2)
     public static let quick = SmokeScale(name: "quick", data: .quick, transformer: .quick, pseudoTokens: 64, cnn: .quickSmoke,
                                          cnnSteps: 2_000, pseudoTokenSteps: 3_000, translationEquivariantSteps: 800,
-                                         checkpointEvery: 200, validateEvery: 500, trainingTargets: 256, testTasks: 1_024, validationTasks: 128)
+                                         checkpointEvery: 200, validateEvery: 500, trainingTargets: 256, testTasks: 1_024, validationTasks: 128,
+                                         seedReplicates: 3)
     public static let paper = SmokeScale(name: "paper", data: .paper, transformer: .paper, pseudoTokens: 128, cnn: .paper,
                                          cnnSteps: 500_000, pseudoTokenSteps: 500_000, translationEquivariantSteps: 500_000,
-                                         checkpointEvery: 1_000, validateEvery: 10_000, trainingTargets: nil, testTasks: 80_000, validationTasks: 4_096)
+                                         checkpointEvery: 1_000, validateEvery: 10_000, trainingTargets: nil, testTasks: 80_000, validationTasks: 4_096,
+                                         seedReplicates: 3)
 
     public static let all: [SmokeScale] = [.ci, .quick, .paper]
 

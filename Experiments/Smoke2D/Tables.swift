@@ -19,7 +19,7 @@ extension SmokeExperiment {
     func cell(_ e: Estimate) -> TableCell { .estimate(mean: e.mean, standardError: e.standardError) }
 
     var scaleNote: String {
-        "Produced by this reproduction at scale '\(scale.name)' (\(plan.scale.train) training simulations; \(scale.cnnSteps) steps for the CNN models, \(scale.pseudoTokenSteps) for the PT-TNP, \(scale.translationEquivariantSteps) for the PT-TNP (T) and (T̃); one seed; \(scale.testTasks) test tasks); not the paper's numbers."
+        "Produced by this reproduction at scale '\(scale.name)' (\(plan.scale.train) training simulations; \(scale.cnnSteps) steps for the CNN models, \(scale.pseudoTokenSteps) for the PT-TNP, \(scale.translationEquivariantSteps) for the PT-TNP (T) and (T̃); seed 0\(scale.seedReplicates > 1 ? ", the ConvCNP and EquivCNP pairs also with \(scale.seedReplicates - 1) more seeds for the claims" : ""); \(scale.testTasks) test tasks); not the paper's numbers."
     }
 
     /// Writes a table with its provenance sidecar; returns the `.tex` path.
@@ -43,7 +43,7 @@ extension SmokeExperiment {
         let smoke = try ResultsTable(
             caption: "Average test log-likelihoods (↑) for the 2-D smoke experiment (the paper's Table 1, smoke column). Results are grouped together by model class. Best in-class result is bolded.",
             label: "tab:smoke-loglik", columns: [TableColumn("2-D Smoke")], groups: groups, decimals: 3, note: scaleNote)
-        let url = try write(smoke, name: "table1-smoke", item: "Table 1 (smoke column)", runs: allRuns(), started: started)
+        let url = try write(smoke, name: "table1-smoke", item: "Table 1 (smoke column)", runs: modelRuns(), started: started)
         try joinedTable1(smoke: smoke, started: started)
         return url
     }
@@ -71,7 +71,7 @@ extension SmokeExperiment {
             note: [gibbs.note.map { "1-D columns: \($0)" }, smoke.note.map { "Smoke column: \($0)" }].compactMap { $0 }.joined(separator: " "))
         try joined.write(to: tablesDirectory, name: "table1")
         let url = tablesDirectory.appendingPathComponent("table1.tex")
-        var record = try provenance(output: url, item: "Table 1", seconds: Date().timeIntervalSince(started), runs: allRuns())
+        var record = try provenance(output: url, item: "Table 1", seconds: Date().timeIntervalSince(started), runs: modelRuns())
         record.data.append(Provenance.DataSource(name: "Table 1, 1-D columns", version: "tables/table1-gibbs1d.json", checksum: try sha256(of: oneD),
                                                  detail: "built by `gibbs1d build table1`; its runs are in tables/table1-gibbs1d.provenance.json"))
         try record.write(nextTo: url)
@@ -101,7 +101,7 @@ extension SmokeExperiment {
             columns: [TableColumn("Context log-lik."), TableColumn("Test log-lik."), TableColumn("Equivariant component"),
                       TableColumn("Δequiv (%)", preference: .none), TableColumn("norm ratio (%)", preference: .none)],
             groups: groups, decimals: 3, note: scaleNote)
-        return try write(table, name: "table-smoke-context", item: "Smoke: context sets and Δequiv (as Tables 3 and 4)", runs: allRuns(), started: started)
+        return try write(table, name: "table-smoke-context", item: "Smoke: context sets and Δequiv (as Tables 3 and 4)", runs: modelRuns(), started: started)
     }
 
     /// Test log-likelihood by region of the frame, and the paired differences that test where the fixed inputs help.
@@ -125,7 +125,7 @@ extension SmokeExperiment {
         let regionsTable = try ResultsTable(
             caption: "Test log-likelihoods (↑) of the smoke experiment by where the patch lies (test tasks per region in brackets): within \(Int(PatchRegion.margin)) cells of the obstacle, else of its simulation's inflow disk, else of a wall, else elsewhere. These features break translation equivariance, so that is where fixed inputs can help.",
             label: "tab:smoke-regions", columns: columns(.higher), groups: byRegion, decimals: 3, note: scaleNote)
-        try write(regionsTable, name: "table-smoke-regions", item: "Smoke: log-likelihood by region", runs: allRuns(), started: started)
+        try write(regionsTable, name: "table-smoke-regions", item: "Smoke: log-likelihood by region", runs: modelRuns(), started: started)
 
         var rows: [TableRow] = []
         for (a, b) in Self.pairs {
@@ -139,7 +139,7 @@ extension SmokeExperiment {
         let differences = try ResultsTable(
             caption: "Paired differences of test log-likelihood on the same smoke test tasks, by region (as in the region table), ± the paired standard error: each approximately equivariant model against the strictly equivariant model of its class, and against its own equivariant component (same weights, fixed inputs zeroed). A difference several standard errors above zero means the symmetry breaking helps there.",
             label: "tab:smoke-differences", rowHeader: "Difference", columns: columns(.none), groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
-        return try write(differences, name: "table-smoke-differences", item: "Smoke: paired differences by region", runs: allRuns(), started: started)
+        return try write(differences, name: "table-smoke-differences", item: "Smoke: paired differences by region", runs: modelRuns(), started: started)
     }
 
     func pairedRow(_ label: String, _ a: [Double], _ b: [Double], _ subset: ([Double], PatchRegion?) -> [Double]) -> TableRow {

@@ -74,7 +74,10 @@ final class SmokeRegistryTests: XCTestCase {
         let e = SmokeExperiment(scale: .ci, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"),
                                 dataDirectory: URL(fileURLWithPath: "/nonexistent"))
         XCTAssertEqual(Set(e.outputs.map(\.target)), registered)
-        XCTAssertEqual(e.allRuns().map(\.model.kind), SmokeExperiment.models)
-        XCTAssertEqual(Set(try e.allRuns().map { try e.store.key($0) }).count, 8, "eight distinct cache keys")
+        XCTAssertEqual(e.modelRuns().map(\.model.kind), SmokeExperiment.models)
+        let extra = SmokeScale.replicatedKinds.count * (SmokeScale.ci.seedReplicates - 1)
+        XCTAssertEqual(e.allRuns().count, 8 + extra)
+        XCTAssertEqual(Set(try e.allRuns().map { try e.store.key($0) }).count, 8 + extra, "a distinct cache key per run")
+        XCTAssertEqual(Set(e.allRuns().dropFirst(8).map(\.seed)), Set((1..<SmokeScale.ci.seedReplicates).map(UInt64.init)))
     }
 }
