@@ -39,6 +39,10 @@ let package = Package(
                 path: "Experiments/Gibbs1D"),
         .executableTarget(name: "gibbs1d", dependencies: ["Gibbs1D", "ExperimentKit", "NPData",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/gibbs1d-cli"),
+        .target(name: "Environment", dependencies: ["AtomicFile", "ExperimentKit", "NPTraining", "NPData", "NPModels", "NPPlot", "NPReport", "NPNN",
+                                                   "NPAutodiff", "NPTensor", "StationData"], path: "Experiments/Environment"),
+        .executableTarget(name: "environment", dependencies: ["Environment", "ExperimentKit", "NPModels",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/environment-cli"),
         .target(name: "ExperimentKit", dependencies: ["AtomicFile", "NPTraining", "NPModels", "NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport", dependencies: ["AtomicFile"]),
         .target(name: "SmokeSim", dependencies: ["AtomicFile", "NPTensor", "CBLAS"], swiftSettings: fastMath),
@@ -48,7 +52,7 @@ let package = Package(
                           swiftSettings: fastMath),
         .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
                           swiftSettings: fastMath),
-        .executableTarget(name: "np-report", dependencies: ["Gibbs1D", "Smoke2D", "SmokeSim", "ExperimentKit", "NPReport", "AtomicFile",
+        .executableTarget(name: "np-report", dependencies: ["Gibbs1D", "Smoke2D", "Environment", "SmokeSim", "ExperimentKit", "NPReport", "AtomicFile",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Tools/report"),
         .executableTarget(name: "peer-export", dependencies: ["AtomicFile", "Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPNN", "NPAutodiff", "NPTensor"],
                           path: "Tools/peer-export"),
@@ -64,6 +68,8 @@ let package = Package(
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
         .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
+        .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "StationData", "ExperimentKit", "NPModels", "NPTraining", "NPTensor",
+                                                             "NPTestSupport"]),
         .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
     ]
 )

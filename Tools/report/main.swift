@@ -6,6 +6,7 @@ import ArgumentParser
 import AtomicFile
 import ExperimentKit
 import Foundation
+import Environment
 import Gibbs1D
 import NPReport
 import Smoke2D
@@ -27,7 +28,9 @@ func experiments(scale: String, results: String, outputs: String? = nil) throws 
     guard let g = Gibbs1DScale.named(scale) else { throw ValidationError("unknown scale '\(scale)'") }
     let gibbs = Gibbs1DExperiment(scale: g, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd), outputRoot: root)
     let smoke = SmokeExperiment(scale: try SmokeDataScale.named(scale), outputRoot: root)
-    return [gibbs, smoke]
+    guard let env = EnvironmentScale.named(scale) else { throw ValidationError("unknown scale '\(scale)'") }
+    let environment = EnvironmentExperiment(scale: env, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd), outputRoot: root)
+    return [gibbs, smoke, environment]
 }
 
 func verdicts(_ e: PaperExperiment) -> [EvaluatedClaim]? {
