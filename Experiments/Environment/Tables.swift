@@ -12,8 +12,6 @@ extension EnvironmentExperiment {
     ]
     static let gpLabel = "GP, stationary SE kernel fitted on training months (no neural network)"
 
-    func cell(_ e: Estimate) -> TableCell { .estimate(mean: e.mean, standardError: e.standardError) }
-
     var scaleNote: String {
         "Produced by this reproduction at scale '\(scale.name)' on Colorado station data (ERA5 substitute, data.md): \(scale.cnnSteps) training steps for the 2-D CNNs, \(scale.pseudoTokenSteps) for the 2-D PT-TNPs, \(scale.fourDSteps) for the 4-D PT-TNPs; one seed; not the paper's numbers."
     }
@@ -21,9 +19,9 @@ extension EnvironmentExperiment {
     /// Writes a table with its provenance sidecar; returns the `.tex` path.
     @discardableResult
     func write(_ table: ResultsTable, name: String, item: String, runs: [EnvironmentRunConfig], started: Date) throws -> URL {
-        try table.write(to: tablesDirectory, name: name)
-        let url = tablesDirectory.appendingPathComponent("\(name).tex")
-        try provenance(output: url, item: item, seconds: Date().timeIntervalSince(started), runs: runs).write(nextTo: url)
+        let url = try table.write(to: tablesDirectory, name: name) {
+            try provenance(output: $0, item: item, seconds: Date().timeIntervalSince(started), runs: runs)
+        }
         say("wrote \(url.path)")
         return url
     }
@@ -38,11 +36,11 @@ extension EnvironmentExperiment {
             groups.append(RowGroup(name, try kinds.map { k in
                 let c2 = try runConfig(k), m2 = try metrics(c2)
                 runs.append(c2)
-                var cells = [cell(m2.inDistribution), cell(m2.outOfDistribution)]
+                var cells = [TableCell(m2.inDistribution), TableCell(m2.outOfDistribution)]
                 if Self.models4D.contains(k) {
                     let c4 = try runConfig(k, dimension: 4), m4 = try metrics(c4)
                     runs.append(c4)
-                    cells += [cell(m4.inDistribution), cell(m4.outOfDistribution)]
+                    cells += [TableCell(m4.inDistribution), TableCell(m4.outOfDistribution)]
                 } else {
                     cells += [.missing, .missing]
                 }
@@ -50,8 +48,8 @@ extension EnvironmentExperiment {
             }))
         }
         let g2 = try gpBaseline(dimension: 2), g4 = try gpBaseline(dimension: 4)
-        groups.append(RowGroup("Baseline", [TableRow(Self.gpLabel, [cell(g2.inDistribution), cell(g2.outOfDistribution),
-                                                                     cell(g4.inDistribution), cell(g4.outOfDistribution)])]))
+        groups.append(RowGroup("Baseline", [TableRow(Self.gpLabel, [TableCell(g2.inDistribution), TableCell(g2.outOfDistribution),
+                                                                     TableCell(g4.inDistribution), TableCell(g4.outOfDistribution)])]))
         let table = try ResultsTable(
             caption: "Average test log-likelihoods (↑) for the 2-D and 4-D environmental regression experiment. Results are grouped together by model class. Best in-class result is bolded. Here ERA5 is replaced by Colorado station temperatures: ID = the training stations (mountains, west of −105.2°) in 1981–1997, OOD = the plains (east of −105.2°) in 1981–1997 with the fixed inputs zeroed; standardised units. Standard errors over test tasks (several context splits per month; month-clustered errors of the differences are in the differences table).",
             label: "tab:environment-loglik",
@@ -68,7 +66,7 @@ extension EnvironmentExperiment {
         let runs = [try noDropoutRun(), try runConfig(.convCNPTApprox)]
         let rows = try zip(["p = 0.0", "p = 0.5"], runs).map { label, c -> TableRow in
             let m = try metrics(c)
-            return TableRow("ConvCNP (T\u{303}), \(label)", [cell(m.inDistribution), cell(m.outOfDistribution)])
+            return TableRow("ConvCNP (T\u{303}), \(label)", [TableCell(m.inDistribution), TableCell(m.outOfDistribution)])
         }
         let table = try ResultsTable(
             caption: "Average test log-likelihoods (↑) for the 2-D environmental regression experiment. p denotes the probability of dropping out the fixed inputs during training. (Both runs with the same budget; ID = mountains 1981–1997, OOD = plains 1981–1997 with the fixed inputs zeroed.)",
@@ -87,11 +85,11 @@ extension EnvironmentExperiment {
                 let c = try runConfig(k)
                 runs.append(c)
                 let m = try metrics(c)
-                return TableRow(k.displayName, [cell(m.contextSet), cell(m.inDistribution)])
+                return TableRow(k.displayName, [TableCell(m.contextSet), TableCell(m.inDistribution)])
             })
         }
         let gp = try gpBaseline(dimension: 2)
-        groups.append(RowGroup("Baseline", [TableRow(Self.gpLabel, [cell(gp.contextSet), cell(gp.inDistribution)])]))
+        groups.append(RowGroup("Baseline", [TableRow(Self.gpLabel, [TableCell(gp.contextSet), TableCell(gp.inDistribution)])]))
         let table = try ResultsTable(
             caption: "Average test log-likelihoods (↑) for the 2-D environmental regression experiment when tested on context sets (ID test tasks, target set := context set); the target-set values of Table 2 beside them.",
             label: "tab:environment-context",
@@ -131,7 +129,7 @@ extension EnvironmentExperiment {
         let started = Date()
         let runs = try scale.ablationCounts.map { try ablationRun($0) }
         let rows = try zip(scale.ablationCounts, runs).map { b, c in
-            TableRow(b == 0 ? "B = 0 (ConvCNP (T))" : "B = \(b)", [cell(try metrics(c).inDistribution)])
+            TableRow(b == 0 ? "B = 0 (ConvCNP (T))" : "B = \(b)", [TableCell(try metrics(c).inDistribution)])
         }
         let table = try ResultsTable(
             caption: "Average test log-likelihoods (↑) of the ConvCNP (T̃) with different number of additional fixed inputs for the 2-D environmental regression experiment. We show the results when the models are tested on the ID split (the mountains, 1981–1997; the paper: Europe). The fixed inputs are linearly transformed to C = \(scale.gridCNN.unet.channels) channels and summed with the CNN's input.",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Environment
+import ExperimentCLI
 import ExperimentKit
 import Foundation
 import NPModels
@@ -19,21 +20,13 @@ struct EnvironmentCommand: ParsableCommand {
                  committed figures/ and tables/ come from this scale (about an hour on the 2-core VM).
           paper  the paper's sizes and budget (500,000 steps, 16,000 test tasks per split).
         """,
-        subcommands: [All.self, Build.self, Targets.self, Runs.self, Train.self, Evaluate.self, Bench.self],
+        subcommands: [All.self, BuildCommand<Options>.self, TargetsCommand<Options>.self, RunsCommand<Options>.self, Train.self, Evaluate.self, Bench.self],
         defaultSubcommand: All.self)
 
-    static func main() {
-        BLASKernelSelection.reexecIfNeeded()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() { mainSelectingBLASKernel() }
 }
 
-struct Options: ParsableArguments {
+struct Options: ExperimentOptions {
     @Option(help: "ci, quick or paper.") var scale: String = "quick"
     @Option(help: "Cache of runs and metrics.") var results: String = "results"
     @Option(help: "Where figures/ and tables/ are written (default: . for quick, outputs/<scale> otherwise).") var out: String?
@@ -97,18 +90,7 @@ struct Evaluate: ParsableCommand {
     }
 }
 
-struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build outputs by target name (see `targets`), training only what they need.")
-    @OptionGroup var options: Options
-    @Argument(help: "Targets, e.g. table2 figure2.") var targets: [String]
-    func run() throws { try options.experiment().build(targets: targets) }
-}
 
-struct Targets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List this experiment's outputs, tab-separated: target, paper item, needs, state, files.")
-    @OptionGroup var options: Options
-    func run() throws { for line in try options.experiment().targetTable() { print(line) } }
-}
 
 struct All: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Everything: every run, Tables 2, 6-9, Figure 2, the deviation map, differences and claims.")
@@ -120,13 +102,6 @@ struct All: ParsableCommand {
     }
 }
 
-struct Runs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every training run, one shell command per line (for a cluster or `xargs -P`).")
-    @OptionGroup var options: Options
-    @Flag(help: "Only runs that are not finished.") var missing = false
-    @Flag(help: "Print status and key instead of commands.") var status = false
-    func run() throws { for line in try options.experiment().runLines(missing: missing, status: status) { print(line) } }
-}
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Seconds per training step of every model at the scale, on real training batches.")

@@ -3,6 +3,7 @@ import ExperimentKit
 import Foundation
 import NPModels
 import NPTensor
+import NPTestSupport
 import NPTraining
 import StationData
 import Testing
@@ -84,13 +85,7 @@ import Testing
 
     /// Every output the experiment lists is a row of scripts/paper-items.tsv for `environment` and vice versa.
     @Test func outputsMatchThePaperItemRegistry() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let tsv = try String(contentsOf: root.appendingPathComponent("scripts/paper-items.tsv"), encoding: .utf8)
-        var registered = Set<String>()
-        for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if fields.count == 4 && fields[1] == "environment" && fields[3] == "-" { registered.insert(fields[2]) }
-        }
+        let registered = try registeredPaperItemTargets("environment")
         let e = EnvironmentExperiment(scale: .ci, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"))
         #expect(Set(e.outputs.map(\.target)) == registered)
         #expect(throws: ExperimentError.self) { try e.build("table1") }
