@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
         .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
-        .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "StationData", "ExperimentKit", "NPModels", "NPTraining", "NPTensor",
+        .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "StationData", "ExperimentKit", "NPModels", "NPNN", "NPTraining", "NPTensor",
                                                              "NPTestSupport"]),
         .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
     ]

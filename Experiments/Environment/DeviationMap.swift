@@ -80,15 +80,16 @@ extension EnvironmentExperiment {
         let grid = MapGrid(columns: scale.mapColumns, rows: scale.mapRows)
         let fig = Figure(rows: 2, columns: 3, width: Style.fullWidth, height: 4.0)
         try elevationPanel(fig[0, 0], d.data.elevationGrid)
+        fig[0, 0].title = "(a) elevation"
         let elevation = grid.elevation(d.data.elevationGrid)
         let scatter = fig[1, 2]
-        scatter.title = "deviation against elevation"
+        scatter.title = "(f) against elevation"
         scatter.xLabel = "elevation (km)"
         scatter.yLabel = "|μ − μ_equiv| / its map mean"
         scatter.legend = .upperLeft
         for (i, m) in maps.enumerated() {
             let ax = fig[(i + 1) / 3, (i + 1) % 3]
-            ax.title = String(format: "%@, r = %.2f", m.model.displayName, m.meanMapCorrelation)
+            ax.title = "(\(["b", "c", "d", "e"][i % 4])) \(m.model.displayName), r = " + String(format: "%.2f", m.meanMapCorrelation).replacingOccurrences(of: "-", with: "\u{2212}")
             try mapPanel(ax)
             if (i + 1) % 3 == 0 { ax.yLabel = "lat (°)" }
             try ax.heatmap(m.map, rows: grid.rows, columns: grid.columns, xExtent: MapGrid.longitude, yExtent: MapGrid.latitude,
@@ -104,7 +105,7 @@ extension EnvironmentExperiment {
         let png = figuresDirectory.appendingPathComponent("\(name).png")
         let rs = maps.map { String(format: "%@ r = %.2f (per month %.2f ± %.2f)", $0.model.displayName, $0.meanMapCorrelation,
                                    $0.monthlyCorrelation.mean, $0.monthlyCorrelation.standardError) }.joined(separator: "; ")
-        let caption = "Equivariance deviation against topography (ours; makes the reading of the paper's Figure 2 measurable). (a) Elevation of the west (training) region from CO.elevGrid. Maps: the mean over \(maps.first?.months.count ?? 0) ID test months (1981–1997, one context set each) of |μ − μ_equiv|, the absolute difference in °C between each approximately equivariant model's predictive mean and its equivariant component (fixed inputs zeroed), on a \(grid.columns) × \(grid.rows) lon/lat grid; r is the correlation of that map with elevation over the grid points. Bottom right: every grid point's deviation (divided by the map's mean) against its elevation. Correlations: \(rs). Reproduction at scale '\(scale.name)'."
+        let caption = "Equivariance deviation against topography (ours; makes the reading of the paper's Figure 2 measurable). (a) Elevation of the west (training) region from CO.elevGrid. (b–e) Maps: the mean over \(maps.first?.months.count ?? 0) ID test months (1981–1997, one context set each) of |μ − μ_equiv|, the absolute difference in °C between each approximately equivariant model's predictive mean and its equivariant component (fixed inputs zeroed), on a \(grid.columns) × \(grid.rows) lon/lat grid; r is the correlation of that map with elevation over the grid points. (f) Every grid point's deviation (divided by the map's mean) against its elevation. Correlations: \(rs). Reproduction at scale '\(scale.name)'."
         try writeAtomically(Data("\(caption)\n".utf8), to: figuresDirectory.appendingPathComponent("\(name).caption.txt"))
         try provenance(output: png, item: "Deviation map (ours)", seconds: Date().timeIntervalSince(started),
                        runs: try Self.approximate2D.map { try runConfig($0) }).write(nextTo: png)

@@ -89,15 +89,19 @@ extension EnvironmentExperiment {
 
     public func key(_ config: EnvironmentRunConfig) throws -> String { try store.key(config) }
 
-    /// The model with trained weights, training it first if no finished run exists.
+    /// The model with trained weights, training it first if no finished run exists; the finished run's checkpoint
+    /// keeps the parameters, log and random states but not the optimiser state.
     public func trainedModel(_ config: EnvironmentRunConfig) throws -> NeuralProcess {
         let d = try data()
         let material = d.tasks(.train, dimension: config.dimension)
         let validation = try validationSet(dimension: config.dimension)
         let batchSize = config.schedule.batchSize
-        return try store.trainedModel(config, progress: ProgressReporter(label: "\(experimentName) \(scale.name) \(config.label)", quiet: quiet),
-                                      validation: { validation.batches }) { rng in
+        let model = try store.trainedModel(config, progress: ProgressReporter(label: "\(experimentName) \(scale.name) \(config.label)", quiet: quiet),
+                                           validation: { validation.batches }) { rng in
             StationTaskSampling.trainingBatch(material, size: batchSize, using: &rng)
         }
+        // Finished runs are never resumed: keep their checkpoints small enough to commit (no AdamW moments).
+        try store.dropOptimiserState(try key(config))
+        return model
     }
 }

@@ -2,6 +2,7 @@
 import ExperimentKit
 import Foundation
 import NPModels
+import NPNN
 import NPTensor
 import NPTestSupport
 import NPTraining
@@ -53,6 +54,10 @@ import Testing
         let ood = try e.testSet(.oodTest, dimension: 2), id = try e.testSet(.idTest, dimension: 2)
         #expect(m.perTask.inDistribution.count == id.taskCount && m.perTask.outOfDistribution.count == ood.taskCount)
         let model = try e.trainedModel(config)
+        // The finished run's checkpoint holds the parameters and the log but no optimiser state.
+        let checkpoint = try SafeTensors.decode(try Data(contentsOf: e.store.runDirectory(try e.key(config)).appendingPathComponent("checkpoint.safetensors")))
+        #expect(!checkpoint.tensors.keys.contains { $0.hasPrefix("adamw.") } && checkpoint.metadata["adamw.step"] == nil)
+        #expect(checkpoint.metadata["log"] != nil && checkpoint.tensors.count == model.parameters.named.count)
         #expect(m.perTask.outOfDistribution == Evaluation.perTaskLogLikelihood(model, ood.batches, .off))
         #expect(m.perTask.inDistributionEquivariantComponent == Evaluation.perTaskLogLikelihood(model, id.batches, .off))
         #expect(m.perTask.inDistribution == Evaluation.perTaskLogLikelihood(model, id.batches, .on))
