@@ -33,7 +33,7 @@ assert len(maps) >= 1
 for m in maps:
     assert m['model'] and len(m['map']) == m['rows'] * m['columns'] and min(m['map']) >= 0
     assert math.isfinite(m['meanMapCorrelation']) and -1 <= m['meanMapCorrelation'] <= 1
-    assert m['monthlyCorrelation']['count'] >= 1
+    assert m['monthlyCorrelation']['count'] >= 1 and m['monthlySignedCorrelation']['count'] >= 1
 " "$f" 2>/dev/null; then ok; else bad "$f is not a deviation map with correlations"; fi ;;
     *.differences.json)
       # Every paired difference: a plain and a clustered standard error, the clustered one from at least two clusters.

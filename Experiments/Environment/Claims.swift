@@ -28,14 +28,14 @@ extension EnvironmentExperiment {
         claim("t8-range", "Table 8", "Δequiv of the approximately equivariant models lies between 2 and 4 %", "deviation-range", .matches),
         claim("t9-first", "Table 9", "The largest gain comes from the first fixed input (B = 1 vs B = 0)", "b1-b0", .greater),
         claim("t9-more", "Table 9", "More fixed inputs never hurt (largest B vs B = 1)", "bmax-b1", .notWorse),
-        claim("f2-topography", "Figure 2", "The approximately equivariant component learns topography: |μ − μ_equiv| on the map follows elevation (EquivCNP (Ẽ), PT-TNP (T̃))", "map-elevation", .greater),
+        claim("f2-topography", "Figure 2", "The non-equivariant component learns topography: the AE − E difference map follows elevation, cooler where higher (EquivCNP (Ẽ), PT-TNP (T̃))", "map-elevation", .greater),
     ]
 
     static func claim(_ id: String, _ item: String, _ statement: String, _ comparison: String, _ kind: Claim.Kind) -> (claim: Claim, comparison: String) {
         let test: String
         switch comparison {
         case "deviation-range": test = "each AE model's Δequiv (Table 8) minus the nearest point of [2, 4] %, the largest in standard errors"
-        case "map-elevation": test = "correlation over the lon/lat grid between |μ − μ_equiv| and elevation, one per ID test month of the map, mean over months (the weaker of the two models)"
+        case "map-elevation": test = "minus the correlation over the lon/lat grid between μ − μ_equiv and elevation, one per ID test month of the map, mean ± s.e. over months (the weaker of the two models)"
         default: test = "paired difference over the same test tasks, month-clustered standard error"
         }
         return (Claim(id: id, experiment: "environment", paperItem: item, statement: statement, test: test, kind: kind), comparison)
@@ -62,10 +62,12 @@ extension EnvironmentExperiment {
 
     /// Table 8's range claim: the deviation from [2, 4] % of the model furthest from it, in its standard errors.
     func deviationRangeClaim(_ c: Claim) -> EvaluatedClaim {
+        var ratios: [String] = []
         let found = Self.approximate2D.compactMap { k -> (ModelKind, Estimate)? in
             guard let config = try? runConfig(k), let d = existingMetrics(config)?.deviation else { return nil }
             var e = d.elementwise
             e.mean *= 100; e.standardError *= 100
+            ratios.append(String(format: "%@ %.1f %%", k.displayName, 100 * d.normRatio.mean))
             return (k, e)
         }
         guard found.count == Self.approximate2D.count else { return EvaluatedClaim(c, scale: scale.name, difference: nil, detail: "runs missing") }
@@ -76,22 +78,26 @@ extension EnvironmentExperiment {
         }
         let worst = outside.max { abs($0.1.standardErrors) < abs($1.1.standardErrors) }!
         let detail = found.map { String(format: "%@ %.1f ± %.1f %%", $0.0.displayName, $0.1.mean, $0.1.standardError) }.joined(separator: ", ")
-        return EvaluatedClaim(c, scale: scale.name, difference: worst.1, detail: "Δequiv: \(detail)")
+        return EvaluatedClaim(c, scale: scale.name, difference: worst.1,
+                              detail: "Δequiv (elementwise, the paper's formula): \(detail); ratio of norms: \(ratios.joined(separator: ", "))")
     }
 
-    /// Figure 2's claim: the per-month map correlation of |μ − μ_equiv| with elevation, for the weaker model.
+    /// Figure 2's claim: minus the per-month map correlation of the signed μ − μ_equiv with elevation (positive when
+    /// the fixed inputs cool high ground, as a lapse rate does), for the weaker of the two models.
     func mapElevationClaim(_ c: Claim) -> EvaluatedClaim {
         guard let maps = try? readJSON([DeviationMapSummary].self, from: deviationMapJSON) else {
             return EvaluatedClaim(c, scale: scale.name, difference: nil, detail: "deviation map not built")
         }
         let named = maps.filter { [ModelKind.ptTNPTApprox, .equivCNPEApprox].contains($0.model) }
         guard named.count == 2 else { return EvaluatedClaim(c, scale: scale.name, difference: nil, detail: "deviation map lacks a model") }
-        let weaker = named.min { $0.monthlyCorrelation.standardErrors < $1.monthlyCorrelation.standardErrors }!
+        func lapse(_ m: DeviationMapSummary) -> Estimate { var e = m.monthlySignedCorrelation; e.mean = -e.mean; return e }
+        let weaker = named.min { lapse($0).standardErrors < lapse($1).standardErrors }!
         let detail = named.map {
-            String(format: "%@: r = %.2f ± %.2f over %d months (map of the mean: r = %.2f)", $0.model.displayName, $0.monthlyCorrelation.mean,
-                   $0.monthlyCorrelation.standardError, $0.monthlyCorrelation.count, $0.meanMapCorrelation)
+            String(format: "%@: signed r = %.2f ± %.2f over %d months, |μ − μ_equiv| r = %.2f ± %.2f (maps of the mean: %.2f, %.2f)",
+                   $0.model.displayName, $0.monthlySignedCorrelation.mean, $0.monthlySignedCorrelation.standardError, $0.monthlySignedCorrelation.count,
+                   $0.monthlyCorrelation.mean, $0.monthlyCorrelation.standardError, $0.signedMeanMapCorrelation, $0.meanMapCorrelation)
         }.joined(separator: "; ")
-        return EvaluatedClaim(c, scale: scale.name, difference: weaker.monthlyCorrelation, detail: detail)
+        return EvaluatedClaim(c, scale: scale.name, difference: lapse(weaker), detail: detail)
     }
 
     /// The claims table and its verdicts (JSON), as the 1-D experiment writes them.

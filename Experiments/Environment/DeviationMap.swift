@@ -14,6 +14,10 @@ public struct DeviationMapSummary: Codable, Sendable {
     public var months: [Int]
     /// Per month: the correlation over the grid between |μ − μ_equiv| and elevation; mean ± s.e. over months.
     public var monthlyCorrelation: Estimate
+    /// Per month: the correlation over the grid between the signed μ − μ_equiv and elevation; mean ± s.e. over
+    /// months. Negative when the fixed inputs act like a lapse rate (cooler at altitude than the equivariant
+    /// component infers from the neighbouring stations).
+    public var monthlySignedCorrelation: Estimate
     /// The correlation of the month-averaged map with elevation, and of the averaged signed difference μ − μ_equiv.
     public var meanMapCorrelation: Double
     public var signedMeanMapCorrelation: Double
@@ -52,7 +56,7 @@ extension EnvironmentExperiment {
         return try Self.approximate2D.map { kind in
             let model = try trainedModel(try runConfig(kind))
             var sum = [Double](repeating: 0, count: grid.columns * grid.rows), signed = sum
-            var correlations: [Double] = []
+            var correlations: [Double] = [], signedCorrelations: [Double] = []
             for (_, task) in tasks {
                 let p = grid.predictions(model, context: task, standardisation: d.standardisation)
                 let diff = zip(p.approximate, p.equivariant).map { $0 - $1 }
@@ -60,10 +64,13 @@ extension EnvironmentExperiment {
                 for i in sum.indices { sum[i] += absolute[i]; signed[i] += diff[i] }
                 let r = pearsonCorrelation(absolute, elevation)
                 if r.isFinite { correlations.append(r) }
+                let rs = pearsonCorrelation(diff, elevation)
+                if rs.isFinite { signedCorrelations.append(rs) }
             }
             let n = Double(tasks.count)
             let map = sum.map { $0 / n }, signedMap = signed.map { $0 / n }
             return DeviationMapSummary(model: kind, months: tasks.map(\.month), monthlyCorrelation: Estimate(correlations),
+                                       monthlySignedCorrelation: Estimate(signedCorrelations),
                                        meanMapCorrelation: pearsonCorrelation(map, elevation),
                                        signedMeanMapCorrelation: pearsonCorrelation(signedMap, elevation),
                                        meanAbsoluteDeviation: map.reduce(0, +) / Double(map.count), map: map,
@@ -86,10 +93,11 @@ extension EnvironmentExperiment {
         scatter.title = "(f) against elevation"
         scatter.xLabel = "elevation (km)"
         scatter.yLabel = "|μ − μ_equiv| / its map mean"
-        scatter.legend = .upperLeft
+        scatter.legend = .upperRight
         for (i, m) in maps.enumerated() {
             let ax = fig[(i + 1) / 3, (i + 1) % 3]
-            ax.title = "(\(["b", "c", "d", "e"][i % 4])) \(m.model.displayName), r = " + String(format: "%.2f", m.meanMapCorrelation).replacingOccurrences(of: "-", with: "\u{2212}")
+            let short = m.model == .relaxedConvCNP ? "Relaxed (T\u{303})" : m.model.displayName
+            ax.title = "(\(["b", "c", "d", "e"][i % 4])) \(short), r = " + String(format: "%.2f", m.meanMapCorrelation).replacingOccurrences(of: "-", with: "\u{2212}")
             try mapPanel(ax)
             if (i + 1) % 3 == 0 { ax.yLabel = "lat (°)" }
             try ax.heatmap(m.map, rows: grid.rows, columns: grid.columns, xExtent: MapGrid.longitude, yExtent: MapGrid.latitude,
@@ -103,8 +111,9 @@ extension EnvironmentExperiment {
         try fig.write(to: figuresDirectory, name: name)
         try writeJSON(maps, to: deviationMapJSON)
         let png = figuresDirectory.appendingPathComponent("\(name).png")
-        let rs = maps.map { String(format: "%@ r = %.2f (per month %.2f ± %.2f)", $0.model.displayName, $0.meanMapCorrelation,
-                                   $0.monthlyCorrelation.mean, $0.monthlyCorrelation.standardError) }.joined(separator: "; ")
+        let rs = maps.map { String(format: "%@ r = %.2f (per month %.2f ± %.2f; signed μ − μ_equiv per month %.2f ± %.2f)", $0.model.displayName,
+                                   $0.meanMapCorrelation, $0.monthlyCorrelation.mean, $0.monthlyCorrelation.standardError,
+                                   $0.monthlySignedCorrelation.mean, $0.monthlySignedCorrelation.standardError) }.joined(separator: "; ")
         let caption = "Equivariance deviation against topography (ours; makes the reading of the paper's Figure 2 measurable). (a) Elevation of the west (training) region from CO.elevGrid. (b–e) Maps: the mean over \(maps.first?.months.count ?? 0) ID test months (1981–1997, one context set each) of |μ − μ_equiv|, the absolute difference in °C between each approximately equivariant model's predictive mean and its equivariant component (fixed inputs zeroed), on a \(grid.columns) × \(grid.rows) lon/lat grid; r is the correlation of that map with elevation over the grid points. (f) Every grid point's deviation (divided by the map's mean) against its elevation. Correlations: \(rs). Reproduction at scale '\(scale.name)'."
         try writeAtomically(Data("\(caption)\n".utf8), to: figuresDirectory.appendingPathComponent("\(name).caption.txt"))
         try provenance(output: png, item: "Deviation map (ours)", seconds: Date().timeIntervalSince(started),

@@ -52,7 +52,7 @@ extension EnvironmentExperiment {
         for (kind, dimension) in Self.approximate2D.map({ ($0, 2) }) + [(ModelKind.ptTNPTApprox, 4)] {
             let c = try runConfig(kind, dimension: dimension)
             out.append(EnvironmentComparison(id: "own-\(kind.rawValue)-\(dimension)d",
-                                             label: "\(kind.displayName) − its equivariant component, \(dimension)-D ID", split: .idTest,
+                                             label: "\(kind.displayName) − its E component, \(dimension)-D ID", split: .idTest,
                                              dimension: dimension, a: c, b: c, bMeasure: .equivariantComponent))
         }
         for (split, tag) in [(StationSplit.idTest, "id"), (.oodTest, "ood")] {
@@ -95,15 +95,14 @@ extension EnvironmentExperiment {
         let all = try comparisons()
         let diffs = try all.compactMap { try difference($0) }
         let rows = diffs.map { d in
-            TableRow(d.label, [.estimate(mean: d.plain.mean, standardError: d.plain.standardError), .value(d.plain.standardErrors),
-                               .value(d.clustered.standardError), .value(d.clustered.standardErrors), .value(Double(d.clusters))])
+            TableRow(d.label, [.estimate(mean: d.plain.mean, standardError: d.plain.standardError), .value(d.clustered.standardError),
+                               .value(d.clustered.standardErrors)])
         }
         let table = try ResultsTable(
-            caption: "Paired differences of average test log-likelihoods on the same test tasks (A − B), standardised units. Beside the paper-style paired standard error over tasks, a month-clustered standard error: the test sets cut several context sets from each month (2-D) or four-month window (4-D, clustered by the window's starting year, since windows overlap), so tasks of one cluster are correlated and the plain error is too small. A difference is taken as real when it is at least 3 clustered standard errors from zero.",
+            caption: "Paired differences of average test log-likelihoods on the same test tasks (A − B), standardised units. Beside the paper-style paired standard error over tasks, a month-clustered standard error: the test sets cut several context sets from each month (2-D) or four-month window (4-D, clustered by the window's starting year, since windows overlap), so tasks of one cluster are correlated and the plain error is too small. A difference is taken as real when it is at least 3 clustered standard errors from zero. Clusters: 2-D, one per test month (204 at full scale); 4-D, one per starting year (17); the cluster counts are in the .differences.json file.",
             label: "tab:environment-differences", rowHeader: "Comparison (A − B)",
-            columns: [TableColumn("difference ± paired s.e.", preference: .none), TableColumn("z (paired)", preference: .none),
-                      TableColumn("clustered s.e.", preference: .none), TableColumn("z (clustered)", preference: .none),
-                      TableColumn("clusters", preference: .none)],
+            columns: [TableColumn("diff. ± paired s.e.", preference: .none), TableColumn("clustered s.e.", preference: .none),
+                      TableColumn("z (clustered)", preference: .none)],
             groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
         try writeJSON(diffs, to: tablesDirectory.appendingPathComponent("differences-environment.differences.json"))
         var runs: [EnvironmentRunConfig] = []

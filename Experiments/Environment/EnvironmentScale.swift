@@ -39,21 +39,21 @@ public struct EnvironmentScale: Codable, Sendable, Equatable {
         name: "ci", transformer: .ci, pseudoTokens: 8, gridCNN: .ci, cnnSteps: 20, pseudoTokenSteps: 20, fourDSteps: 10,
         checkpointEvery: 10, validateEvery: 10, splitsPerTestMonth: 1, splitsPerTestWindow: 1, testMonthStride: 9,
         validationTasks: 16, mapColumns: 14, mapRows: 16, mapMonths: 4)
-    /// D_z 32, 2 layers, 16 pseudo-tokens; U-Net C = 16 (4 poolings, kernel 5), D8 group CNN (1 regular field,
-    /// 5 layers, kernel 5), 8 grid points per standardised unit; every test month with 4 splits (816 tasks per
-    /// 2-D split), every 4-D window with 2 (402 tasks).
+    /// PT-TNPs: D_z 64, 3 layers, 4 heads × 16, 32 pseudo-tokens, 1,000 steps in 2-D and 250 in 4-D; CNNs (`quickGrid`):
+    /// 600 steps; Table 9 at B ∈ {0, 1, 4, 16} only (the machine is shared: see the README); every test month with 4
+    /// context splits (816 tasks per 2-D split), every 4-D window with 2 (402 tasks).
     public static let quick = EnvironmentScale(
         name: "quick", transformer: { var p = ModelPreset.quick; p.name = "environment-quick"; p.tnp = .init(width: 64, layers: 3, heads: 4, headWidth: 16); return p }(),
-        pseudoTokens: 32, gridCNN: EnvironmentScale.quickGrid, cnnSteps: 1_000, pseudoTokenSteps: 1_000, fourDSteps: 400,
+        pseudoTokens: 32, gridCNN: EnvironmentScale.quickGrid, cnnSteps: 600, pseudoTokenSteps: 1_000, fourDSteps: 250,
         checkpointEvery: 100, validateEvery: 300, splitsPerTestMonth: 4, splitsPerTestWindow: 2, testMonthStride: 1,
-        validationTasks: 128, mapColumns: 36, mapRows: 42, mapMonths: 24)
-    /// The quick 2-D CNN sizes: `GridCNNPreset.quick` with 3 poolings and 5 grid points per standardised unit
-    /// (0.2 units ≈ 0.25°, finer than the ≈ 0.4° spacing of the stations).
+        validationTasks: 128, mapColumns: 36, mapRows: 42, mapMonths: 24, ablationCounts: [0, 1, 4, 16])
+    /// The quick 2-D CNN sizes: `GridCNNPreset.quick` with 3 poolings and 4 grid points per standardised unit
+    /// (0.25 units ≈ 0.3°, about the spacing of the stations).
     public static let quickGrid: GridCNNPreset = {
         var g = GridCNNPreset.quick
         g.name = "environment-quick"
         g.unet = .init(channels: 16, levels: 3, kernel: 5)
-        g.pointsPerUnit = 5
+        g.pointsPerUnit = 4
         return g
     }()
 

@@ -7,6 +7,16 @@ import NPTensor
 import StationData
 
 extension EnvironmentExperiment {
+    /// Figure 2's task: the ID test month in the middle of the test set, with the largest context the rule allows
+    /// (⌊N/3⌋ stations, a fixed-seed choice) so that the maps show what the context determines.
+    func figureTask() throws -> (month: Int, task: SingleTask) {
+        let material = try data().tasks(.idTest, dimension: 2)
+        let item = material[material.count / 2]
+        var rng = RandomGenerator(seed: Self.testSeed, stream: 0xF2)
+        let (c, t) = ContextSizeRule.split(pointCount: item.count, contextCount: ContextSizeRule.bounds(pointCount: item.count).upperBound, using: &rng)
+        return (item.monthIndices[0], StationTaskSampling.singleTask(item, context: c, target: t))
+    }
+
     /// Figure 2: one ID test month. Row 1: context stations, held-out stations (°C) and elevation; rows 2 and 3:
     /// the equivariant component, the approximately equivariant prediction and their difference on the lon/lat
     /// grid, for PT-TNP (T̃) and EquivCNP (Ẽ).
@@ -15,8 +25,7 @@ extension EnvironmentExperiment {
         let started = Date()
         let d = try data()
         let s = d.standardisation
-        let tasks = try mapTasks()
-        let (month, task) = tasks[tasks.count / 2]
+        let (month, task) = try figureTask()
         let grid = MapGrid(columns: scale.mapColumns, rows: scale.mapRows)
         let kinds: [ModelKind] = [.ptTNPTApprox, .equivCNPEApprox]
         let predictions = try kinds.map { grid.predictions(try trainedModel(try runConfig($0)), context: task, standardisation: s) }

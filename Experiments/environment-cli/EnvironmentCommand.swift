@@ -16,7 +16,7 @@ struct EnvironmentCommand: ParsableCommand {
         Needs the station data: scripts/setup-station-data.sh (Debian's r-cran-fields; data/stations, or STATION_DATA_DIR).
         Scales (--scale):
           ci     tiny models, 20 training steps, 24 test months: the whole pipeline in a couple of minutes (tests, CI).
-          quick  reduced models, 1,000 steps (2-D models) / 400 (4-D PT-TNPs), every test month: the
+          quick  reduced models, 600 steps (2-D CNNs) / 1,000 (2-D PT-TNPs) / 250 (4-D PT-TNPs), every test month: the
                  committed figures/ and tables/ come from this scale (about an hour on the 2-core VM).
           paper  the paper's sizes and budget (500,000 steps, 16,000 test tasks per split).
         """,
