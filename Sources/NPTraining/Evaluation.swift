@@ -37,7 +37,9 @@ extension Estimate {
         var sums: [Int: Double] = [:]
         for (v, g) in zip(values, clusters) { sums[g, default: 0] += v - mean }
         let g = Double(sums.count), n = Double(values.count)
-        standardError = g > 1 ? (g / (g - 1) * sums.values.reduce(0) { $0 + $1 * $1 }).squareRoot() / n : 0
+        // Summed in cluster order, so that the result does not depend on the dictionary's (per-process) order.
+        let squares = sums.keys.sorted().reduce(0.0) { $0 + sums[$1]! * sums[$1]! }
+        standardError = g > 1 ? (g / (g - 1) * squares).squareRoot() / n : 0
     }
 
     /// The paired difference aᵢ − bᵢ with the cluster-robust standard error of `init(_:clusters:)`.
