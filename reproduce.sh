@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Experiments whose CLI exists, in the order they run.
-EXPERIMENTS=(gibbs1d smoke2d)
+EXPERIMENTS=(gibbs1d smoke2d environment)
 ITEMS=scripts/paper-items.tsv
 
 usage() {
@@ -15,7 +15,7 @@ usage() {
 usage: ./reproduce.sh [options] [target ...]
 
   target ...        outputs to build (default: all that exist): table1 … table9, figure1 … figure6, ground-truth,
-                    claims, gallery, report (report/reproduction-<scale>.pdf), all; only what they need is trained
+                    deviation-map, differences, claims, gallery, report (report/reproduction-<scale>.pdf), all; only what they need is trained
   --scale S         ci, quick (default) or paper; quick writes figures/ and tables/, other scales outputs/<scale>/
   --jobs N          first train the missing runs N at a time, each with its share of the cores
   --force           move the scale's cached results aside (renamed, not deleted) and recompute them

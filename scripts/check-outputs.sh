@@ -24,6 +24,33 @@ check() {
       if pdftoppm -png -r 30 -singlefile "$f" "$render_dir/page" 2>/dev/null; then ok; else bad "$f does not render"; fi ;;
     *.provenance.json)
       if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['scale'] and d['commit'] and 'runs' in d and d['configuration']" "$f" 2>/dev/null; then ok; else bad "$f lacks scale, commit, runs or configuration"; fi ;;
+    *deviation-map-*.json)
+      # Every map: a model, finite correlations with elevation, a non-negative map of rows × columns values.
+      if python3 -c "
+import json, math, sys
+maps = json.load(open(sys.argv[1]))
+assert len(maps) >= 1
+for m in maps:
+    assert m['model'] and len(m['map']) == m['rows'] * m['columns'] and min(m['map']) >= 0
+    assert math.isfinite(m['meanMapCorrelation']) and -1 <= m['meanMapCorrelation'] <= 1
+    assert m['monthlyCorrelation']['count'] >= 1 and m['monthlySignedCorrelation']['count'] >= 1
+" "$f" 2>/dev/null; then ok; else bad "$f is not a deviation map with correlations"; fi ;;
+    *.differences.json)
+      # Every paired difference: a plain and a clustered standard error, the clustered one from at least two clusters.
+      if python3 -c "
+import json, sys
+ds = json.load(open(sys.argv[1]))
+assert len(ds) >= 1
+for d in ds:
+    assert d['plain']['standardError'] >= 0 and d['clustered']['standardError'] >= 0 and d['clusters'] >= 2
+    assert d['plain']['count'] == d['clustered']['count'] and abs(d['plain']['mean'] - d['clustered']['mean']) < 1e-9
+" "$f" 2>/dev/null; then ok; else bad "$f lacks paired and clustered standard errors"; fi ;;
+    *.verdicts.json)
+      if python3 -c "
+import json, sys
+vs = json.load(open(sys.argv[1]))
+assert len(vs) >= 1 and all(v['verdict'] in ('supported', 'contradicted', 'not resolved', 'not measured at this scale') and v['claim']['statement'] for v in vs)
+" "$f" 2>/dev/null; then ok; else bad "$f is not a list of claim verdicts"; fi ;;
     *.json)
       if python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$f" 2>/dev/null; then ok; else bad "$f does not parse"; fi ;;
     *.caption.txt)

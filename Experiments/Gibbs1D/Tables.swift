@@ -12,7 +12,7 @@ extension Gibbs1DExperiment {
         ("EquivCNP", [.equivCNPE, .equivCNPEApprox]),
     ]
 
-    func cell(_ e: Estimate) -> TableCell { .estimate(mean: e.mean, standardError: e.standardError) }
+    func cell(_ e: Estimate) -> TableCell { TableCell(e) }
 
     var scaleNote: String {
         "Produced by this reproduction at scale '\(scale.name)' (model preset \(scale.preset.name), \(scale.steps) training steps, \(scale.teSteps) for the TE-TNPs, \(scale.testTasks) test tasks per split); not the paper's numbers."
@@ -21,9 +21,9 @@ extension Gibbs1DExperiment {
     /// Writes a table with its provenance sidecar; returns the `.tex` path.
     @discardableResult
     func write(_ table: ResultsTable, name: String, item: String, runs: [RunConfig], started: Date) throws -> URL {
-        try table.write(to: tablesDirectory, name: name)
-        let url = tablesDirectory.appendingPathComponent("\(name).tex")
-        try provenance(output: url, item: item, seconds: Date().timeIntervalSince(started), runs: runs).write(nextTo: url)
+        let url = try table.write(to: tablesDirectory, name: name) {
+            try provenance(output: $0, item: item, seconds: Date().timeIntervalSince(started), runs: runs)
+        }
         say("wrote \(url.path)")
         return url
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExperimentCLI
 import ExperimentKit
 import Foundation
 import Gibbs1D
@@ -21,21 +22,13 @@ struct Gibbs1DCommand: ParsableCommand {
                  README for distributing the runs with `gibbs1d runs`).
         Results are cached under --results by a hash of each run's full configuration; delete a run's folder to redo it.
         """,
-        subcommands: [Train.self, Evaluate.self, GroundTruthCommand.self, Table.self, FigureCommand.self, Build.self, Targets.self, All.self, Runs.self],
+        subcommands: [Train.self, Evaluate.self, GroundTruthCommand.self, Table.self, FigureCommand.self, BuildCommand<Common>.self, TargetsCommand<Common>.self, All.self, RunsCommand<Common>.self],
         defaultSubcommand: All.self)
 
-    static func main() {
-        BLASKernelSelection.reexecIfNeeded()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() { mainSelectingBLASKernel() }
 }
 
-struct Common: ParsableArguments {
+struct Common: ExperimentOptions {
     @Option(help: "ci, quick or paper.")
     var scale: String = "quick"
     @Option(help: "Kernel generating the data: gibbs (the paper's formula) or gibbs-as-released (what the authors' code computed).")
@@ -132,21 +125,7 @@ struct FigureCommand: ParsableCommand {
     func run() throws { try common.experiment().build("figure\(number)") }
 }
 
-struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build outputs by target name (see `targets`), training only what they need.")
-    @OptionGroup var common: Common
-    @Argument(help: "Targets, e.g. table1 figure3 ground-truth.") var targets: [String]
-    func run() throws {
-        try common.experiment().build(targets: targets)
-    }
-}
 
-struct Targets: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List this experiment's outputs, tab-separated: target, paper item, needs, state (exists/missing), file.")
-    @OptionGroup var common: Common
-    func run() throws { for line in try common.experiment().targetTable() { print(line) } }
-}
 
 struct All: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Everything: every run, Tables 1, 3, 4, 5 and Figures 1, 3, 4.")
@@ -158,12 +137,3 @@ struct All: ParsableCommand {
     }
 }
 
-struct Runs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every training run, one shell command per line (for a cluster or `xargs -P`).")
-    @OptionGroup var common: Common
-    @Flag(help: "Only runs that are not finished.") var missing = false
-    @Flag(help: "Print status and key instead of commands.") var status = false
-    func run() throws {
-        for line in try common.experiment().runLines(missing: missing, status: status) { print(line) }
-    }
-}

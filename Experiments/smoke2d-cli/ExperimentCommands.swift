@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExperimentCLI
 import ExperimentKit
 import Foundation
 import Smoke2D
@@ -6,7 +7,7 @@ import SmokeSim
 import NPModels
 
 /// The options every experiment CLI shares (`reproduce.sh` passes them): scale, output root, results cache.
-struct ExperimentOptions: ParsableArguments {
+struct SmokeOptions: ExperimentOptions {
     @Option(help: "ci, quick or paper.") var scale: String = "quick"
     @Option(help: "Where figures/ and tables/ are written (default: . for quick, outputs/<scale> otherwise).") var out: String?
     @Option(help: "Cache of training runs and metrics.") var results: String = "results"
@@ -41,7 +42,7 @@ struct ModelChoice: ParsableArguments {
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train one model (resumes an interrupted run; generates the data set if missing).")
-    @OptionGroup var common: ExperimentOptions
+    @OptionGroup var common: SmokeOptions
     @OptionGroup var choice: ModelChoice
     func run() throws {
         let e = try common.experiment()
@@ -60,7 +61,7 @@ struct Evaluate: ParsableCommand {
         columns x, as `smoke2d simulate` writes them; raw density, divided by --target-scale like the training data),
         e.g. states simulated with PhiFlow itself. It prints the per-model log-likelihoods and writes them as JSON.
         """)
-    @OptionGroup var common: ExperimentOptions
+    @OptionGroup var common: SmokeOptions
     @Option(help: "A model to evaluate on the experiment's test tasks (trained if needed); prints its metrics as JSON.") var model: String?
     @Option(help: "A folder of .npy smoke states to evaluate every trained model on.") var states: String?
     @Option(help: "Tasks cut from --states (a multiple of 16).") var tasks: Int = 256
@@ -94,36 +95,13 @@ struct Evaluate: ParsableCommand {
     }
 }
 
-struct Targets: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List this experiment's outputs, tab-separated: target, paper item, needs, state (exists/missing), files.")
-    @OptionGroup var common: ExperimentOptions
-    func run() throws { for line in try common.experiment().targetTable() { print(line) } }
-}
 
-struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build outputs by target name (see `targets`).")
-    @OptionGroup var common: ExperimentOptions
-    @Argument(help: "Targets, e.g. figure5.") var targets: [String]
-    func run() throws {
-        try common.experiment().build(targets: targets)
-    }
-}
 
 struct All: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Every output of the experiment.")
-    @OptionGroup var common: ExperimentOptions
+    @OptionGroup var common: SmokeOptions
     func run() throws {
         try common.experiment().buildAll()
     }
 }
 
-struct Runs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every training run, one shell command per line.")
-    @OptionGroup var common: ExperimentOptions
-    @Flag(help: "Only runs that are not finished.") var missing = false
-    @Flag(help: "Print status and key instead of commands.") var status = false
-    func run() throws {
-        for line in try common.experiment().runLines(missing: missing, status: status) { print(line) }
-    }
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExperimentCLI
 import ExperimentKit
 import Foundation
 
@@ -8,15 +9,7 @@ struct Smoke2DCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smoke2d",
         abstract: "The 2-D smoke-plume experiment of 'Approximately Equivariant Neural Processes' (Sec. 5.2).",
-        subcommands: [Simulate.self, Generate.self, Stats.self, Figure5.self, Targets.self, Build.self, All.self, Runs.self, Train.self, Evaluate.self])
+        subcommands: [Simulate.self, Generate.self, Stats.self, Figure5.self, TargetsCommand<SmokeOptions>.self, BuildCommand<SmokeOptions>.self, All.self, RunsCommand<SmokeOptions>.self, Train.self, Evaluate.self])
 
-    static func main() {
-        BLASKernelSelection.reexecIfNeeded()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() { mainSelectingBLASKernel() }
 }

@@ -14,6 +14,9 @@ public final class Axes {
     public var hideYTickLabels = false
     /// Keep one data unit the same length on both axes (maps).
     public var equalAspect = false
+    /// About how many ticks each axis gets (fewer for narrow map panels).
+    public var xTickTarget = 5
+    public var yTickTarget = 5
     var marks: [Mark] = []
     var colorbar: ColorbarSpec?
 

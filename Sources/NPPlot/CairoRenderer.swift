@@ -53,7 +53,7 @@ struct CairoRenderer {
         let rect = figure.plotRect(row: r, column: c)
         let (lx, ly) = figure.limits(row: r, column: c)
         let map = { (x: Double, y: Double) in figure.toPage(row: r, column: c, x: x, y: y) }
-        let xt = Ticks.positions(lx), yt = Ticks.positions(ly)
+        let xt = Ticks.positions(lx, target: ax.xTickTarget), yt = Ticks.positions(ly, target: ax.yTickTarget)
 
         if ax.grid {
             set(cr, Style.gridLine); cairo_set_line_width(cr, 0.4)

@@ -27,6 +27,27 @@ extension Estimate {
         self.init(zip(a, b).map { $0 - $1 })
     }
 
+    /// The mean of `values` with a cluster-robust standard error: values sharing a cluster label (test tasks cut
+    /// from the same month) may be correlated, so the error is built from the clusters' summed deviations,
+    /// se² = G/(G − 1) · Σ_g (Σ_{i∈g} (vᵢ − v̄))² / n² over G clusters and n values. With one value per cluster
+    /// it equals the plain standard error; with several correlated values per cluster it is larger.
+    public init(_ values: [Double], clusters: [Int]) {
+        require(values.count == clusters.count, "\(values.count) values with \(clusters.count) cluster labels")
+        self.init(values)
+        var sums: [Int: Double] = [:]
+        for (v, g) in zip(values, clusters) { sums[g, default: 0] += v - mean }
+        let g = Double(sums.count), n = Double(values.count)
+        // Summed in cluster order, so that the result does not depend on the dictionary's (per-process) order.
+        let squares = sums.keys.sorted().reduce(0.0) { $0 + sums[$1]! * sums[$1]! }
+        standardError = g > 1 ? (g / (g - 1) * squares).squareRoot() / n : 0
+    }
+
+    /// The paired difference aᵢ − bᵢ with the cluster-robust standard error of `init(_:clusters:)`.
+    public init(pairedDifference a: [Double], minus b: [Double], clusters: [Int]) {
+        require(a.count == b.count, "paired values of \(a.count) and \(b.count) tasks")
+        self.init(zip(a, b).map { $0 - $1 }, clusters: clusters)
+    }
+
     /// Mean over standard error: how many standard errors the mean lies from zero (0 when the error is 0).
     public var standardErrors: Double { standardError > 0 ? mean / standardError : 0 }
 }

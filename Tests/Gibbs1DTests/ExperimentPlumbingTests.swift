@@ -5,6 +5,7 @@ import NPData
 import NPModels
 import NPNN
 import NPTensor
+import NPTestSupport
 import NPTraining
 import Testing
 
@@ -45,13 +46,7 @@ import Testing
     /// Every output the 1-D experiment lists is a row of scripts/paper-items.tsv for gibbs1d and vice versa, so
     /// `reproduce.sh --list` and the CLI agree.
     @Test func outputsMatchThePaperItemRegistry() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let tsv = try String(contentsOf: root.appendingPathComponent("scripts/paper-items.tsv"), encoding: .utf8)
-        var registered = Set<String>()
-        for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if fields.count == 4 && fields[1] == "gibbs1d" { registered.insert(fields[2]) }
-        }
+        let registered = try registeredPaperItemTargets("gibbs1d")
         let e = Gibbs1DExperiment(scale: .ci, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"))
         #expect(Set(e.outputs.map(\.target)) == registered)
         #expect(throws: ExperimentError.self) { try e.build("table2") }

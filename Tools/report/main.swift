@@ -6,6 +6,7 @@ import ArgumentParser
 import AtomicFile
 import ExperimentKit
 import Foundation
+import Environment
 import Gibbs1D
 import NPReport
 import Smoke2D
@@ -28,7 +29,9 @@ func experiments(scale: String, results: String, outputs: String? = nil) throws 
     let gibbs = Gibbs1DExperiment(scale: g, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd), outputRoot: root)
     let smoke = SmokeExperiment(scale: try SmokeScale.named(scale), resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd).standardizedFileURL,
                                 outputRoot: root, dataDirectory: cwd.appendingPathComponent("data/smoke/\(scale)"))
-    return [gibbs, smoke]
+    guard let env = EnvironmentScale.named(scale) else { throw ValidationError("unknown scale '\(scale)'") }
+    let environment = EnvironmentExperiment(scale: env, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd), outputRoot: root)
+    return [gibbs, smoke, environment]
 }
 
 func verdicts(_ e: PaperExperiment) -> [EvaluatedClaim]? {

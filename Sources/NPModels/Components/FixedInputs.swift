@@ -95,10 +95,30 @@ public struct FixedInputsConfig: Codable, Sendable, Equatable {
     /// of the training domain, so that t(x) starts O(1) instead of O(|x|) ≈ 10 with Kaiming initialisation
     /// (an input standardisation; the authors feed raw positions and train 100× longer).
     public var inputScale: Float = 1
+    /// The input dimensions the fixed inputs see, in this order (nil: all of them). The MLP and the domain box
+    /// read only these coordinates, so the model stays exactly translation equivariant along the others even
+    /// with the fixed inputs on (the environmental 4-D task: lon, lat and elevation, not time; data.md §5.6).
+    public var inputDimensions: [Int]?
     public init(count: Int, hiddenWidth: Int, features: PositionFeatures = .raw, domain: DomainBox?, dropoutProbability: Double,
-                inputScale: Float = 1) {
+                inputScale: Float = 1, inputDimensions: [Int]? = nil) {
         self.count = count; self.hiddenWidth = hiddenWidth; self.features = features
         self.domain = domain; self.dropoutProbability = dropoutProbability; self.inputScale = inputScale
+        self.inputDimensions = inputDimensions
+    }
+
+    /// The number of coordinates the fixed inputs see for inputs of dimension `dx`.
+    public func seenDimensionCount(dx: Int) -> Int { inputDimensions?.count ?? dx }
+
+    /// Checks the selected dimensions and the box against the input dimension.
+    func validate(dx: Int) {
+        if let dims = inputDimensions {
+            require(!dims.isEmpty && Set(dims).count == dims.count && dims.allSatisfy { $0 >= 0 && $0 < dx },
+                    "fixed-input dimensions \(dims) for dx = \(dx)")
+        }
+        if let box = domain {
+            require(box.lower.count == seenDimensionCount(dx: dx) && box.upper.count == box.lower.count,
+                    "a \(box.lower.count)-D fixed-input domain for \(seenDimensionCount(dx: dx)) seen dimensions")
+        }
     }
 }
 
@@ -115,23 +135,35 @@ public struct FixedInputs {
     public init(_ scope: ParameterScope, config: FixedInputsConfig, inputDimension dx: Int, outputChannels c: Int,
                 rng: inout RandomGenerator) {
         require(config.count >= 1, "B = 0 means no fixed inputs: build the model without them")
+        config.validate(dx: dx)
         self.config = config
         outputChannels = c
-        mlp = MLP(scope.child("mlp"), widths: [config.features.width(dx: dx), config.hiddenWidth, config.hiddenWidth, config.count], rng: &rng)
+        mlp = MLP(scope.child("mlp"), widths: [config.features.width(dx: config.seenDimensionCount(dx: dx)), config.hiddenWidth,
+                                                config.hiddenWidth, config.count], rng: &rng)
         projection = config.count == c ? nil : Linear(scope.child("projection"), inputs: config.count, outputs: c, rng: &rng)
     }
 
-    /// The 0/1 mask [m, n, 1] of positions strictly inside the domain box.
-    public func domainMask(_ x: Tensor) -> Tensor {
+    /// The coordinates the fixed inputs see, [m, n, seen], from positions [m, n, dx] (`x` itself when all).
+    public func seenCoordinates(_ x: Tensor) -> Tensor {
+        guard let dims = config.inputDimensions else { return x }
         let (m, n, dx) = (x.shape[0], x.shape[1], x.shape[2])
+        var out = [Float](repeating: 0, count: m * n * dims.count)
+        for p in 0..<(m * n) { for (j, d) in dims.enumerated() { out[p * dims.count + j] = x.scalars[p * dx + d] } }
+        return Tensor(shape: [m, n, dims.count], scalars: out)
+    }
+
+    /// The 0/1 mask [m, n, 1] of positions whose seen coordinates lie strictly inside the domain box.
+    public func domainMask(_ x: Tensor) -> Tensor {
+        let seen = seenCoordinates(x)
+        let (m, n, k) = (seen.shape[0], seen.shape[1], seen.shape[2])
         guard let box = config.domain else { return Tensor(repeating: 1, shape: [m, n, 1]) }
-        return Tensor(shape: [m, n, 1], scalars: (0..<(m * n)).map { box.contains(x.scalars[($0 * dx)..<($0 * dx + dx)]) ? 1 : 0 })
+        return Tensor(shape: [m, n, 1], scalars: (0..<(m * n)).map { box.contains(seen.scalars[($0 * k)..<($0 * k + k)]) ? 1 : 0 })
     }
 
     /// t(x) ⊙ inDomain(x) ⊙ keep, shape [m, n, c], for positions `x` [m, n, dx].
     public func callAsFunction(_ tape: Tape, positions x: Tensor, switch sw: FixedInputSwitch) -> Variable {
         let m = x.shape[0]
-        var f = config.features.features(x)
+        var f = config.features.features(seenCoordinates(x))
         if case .raw = config.features, config.inputScale != 1 { f.scalars = f.scalars.map { $0 / config.inputScale } }
         var t = mlp(tape, tape.constant(f))
         if let projection { t = projection(tape, t) }

@@ -38,7 +38,8 @@ extension ModelSpec {
         let c = sizes.channels(for: recipe), b = resolvedFixedInputCount
         let dropout: Double
         switch recipe { case .plain: dropout = dropoutConvCNP; case .symmetric: dropout = dropoutEquivCNP; case .relaxed: dropout = dropoutRelaxed }
-        let positional = FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: dropout, inputScale: positionScale)
+        let positional = FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: dropout, inputScale: positionScale,
+                                           inputDimensions: fixedInputDimensions)
 
         let encoder: GridEncoder, decoder: GridDecoder
         if let lattice = pixelLattice {

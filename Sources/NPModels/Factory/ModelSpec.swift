@@ -39,12 +39,22 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var scaleParameterisation: ScaleParameterisation?
     /// The floor the head adds to σ (or σ²) (nil: `GaussianHead.defaultFloor`, 1e-6).
     public var scaleFloor: Float?
+    /// The input dimensions the fixed inputs see (nil: all). `domain` is then a box over these dimensions only.
+    /// The environmental 4-D models use [0, 1, 3] (lon, lat, elevation; not time, data.md §5.6).
+    public var fixedInputDimensions: [Int]?
 
     public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
-                inputDimension: Int? = nil, outputDimension: Int? = nil) {
-        require(domain.lower.count == (inputDimension ?? 1), "a \(domain.lower.count)-D fixed-input domain for dx = \(inputDimension ?? 1)")
+                inputDimension: Int? = nil, outputDimension: Int? = nil, fixedInputDimensions: [Int]? = nil) {
+        let dx = inputDimension ?? 1
+        if let dims = fixedInputDimensions {
+            require(!dims.isEmpty && Set(dims).count == dims.count && dims.allSatisfy { $0 >= 0 && $0 < dx },
+                    "fixed-input dimensions \(dims) for dx = \(dx)")
+        }
+        let seen = fixedInputDimensions?.count ?? dx
+        require(domain.lower.count == seen, "a \(domain.lower.count)-D fixed-input domain for \(seen) seen dimensions (dx = \(dx))")
         self.kind = kind; self.preset = preset; self.fixedInputCount = fixedInputCount; self.domain = domain
         self.fourierRange = fourierRange; self.inputDimension = inputDimension; self.outputDimension = outputDimension
+        self.fixedInputDimensions = fixedInputDimensions
     }
 
     /// The 1-D Gibbs-GP experiment's settings: zero outside (−7, 7), Fourier range 14.
@@ -81,7 +91,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         // The TNP (T̃)'s fixed inputs: B Fourier coefficients per dimension, then an MLP to D_z (reading A5).
         let config = fixed && b > 0
             ? FixedInputsConfig(count: d, hiddenWidth: d, features: .fourier(count: b, range: fourierRange), domain: domain,
-                                dropoutProbability: dropoutTNP)
+                                dropoutProbability: dropoutTNP, inputDimensions: fixedInputDimensions)
             : nil
         return TNP(config: preset.tnp, translationEquivariant: te, fixedInputs: config, inputDimension: dx, outputDimension: dy, rng: &rng)
     }
@@ -91,7 +101,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         let c = preset.convCNP.channels, b = resolvedFixedInputCount
         let dropout = recipe == .symmetric ? dropoutEquivCNP : dropoutConvCNP
         let positional = FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: recipe == .relaxed ? dropoutRelaxed : dropout,
-                                           inputScale: positionScale)
+                                           inputScale: positionScale, inputDimensions: fixedInputDimensions)
         let convolution: ConvKind
         switch recipe {
         case .plain: convolution = .plain

@@ -12,7 +12,8 @@ extension ModelSpec {
     func buildPseudoTokenTransformer(translationEquivariant te: Bool, fixed: Bool, rng: inout RandomGenerator) -> NeuralProcess {
         let b = resolvedFixedInputCount, d = preset.tnp.width
         let config = fixed && b > 0
-            ? FixedInputsConfig(count: b, hiddenWidth: d, domain: domain, dropoutProbability: dropoutTNP, inputScale: positionScale)
+            ? FixedInputsConfig(count: b, hiddenWidth: d, domain: domain, dropoutProbability: dropoutTNP, inputScale: positionScale,
+                                inputDimensions: fixedInputDimensions)
             : nil
         return PseudoTokenTNP(config: preset.tnp, pseudoTokens: resolvedPseudoTokenCount, translationEquivariant: te, fixedInputs: config,
                               inputDimension: dx, outputDimension: dy, scaleParameterisation: scaleParameterisation ?? .varianceSoftplus,

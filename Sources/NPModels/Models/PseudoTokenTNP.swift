@@ -117,7 +117,8 @@ extension FixedInputs {
     /// the positions get gradients through the MLP. Raw position features only.
     public func callAsFunction(_ tape: Tape, locations v: Variable, switch sw: FixedInputSwitch) -> Variable {
         require(config.features == .raw, "fixed inputs of variable positions take raw position features")
-        let input = config.inputScale == 1 ? v : tape.affine(v, scale: 1 / config.inputScale)
+        let seen = config.inputDimensions.map { tape.gather(v, axis: 2, indices: $0) } ?? v
+        let input = config.inputScale == 1 ? seen : tape.affine(seen, scale: 1 / config.inputScale)
         var t = mlp(tape, input)
         if let projection { t = projection(tape, t) }
         t = tape.mul(t, tape.constant(domainMask(v.value)))
