@@ -1,4 +1,4 @@
-"""Cross-framework check: our trained models against their PyTorch twin on the batch peer-export wrote.
+"""Cross-framework check: our models against their PyTorch twin on the batch peer-export wrote.
 
     python Tools/peer/check.py RUN_DIR... [--batches DIR]
     python Tools/peer/check.py --all SCALE_DIR [--batches DIR]
@@ -6,7 +6,10 @@
 For each run: loads config.json + checkpoint.safetensors into the twin, reads
 <DIR>/<run name>/peer-batch.safetensors (DIR defaults to outputs/peer; write it with
 `.build/release/peer-export --all SCALE_DIR`), and compares predictive means and standard deviations for the
-in- and out-of-distribution batch with fixed inputs on and forced off. Relative difference of a tensor:
+in- and out-of-distribution batch with fixed inputs on and forced off. A run folder may also be one that
+`peer-export --fresh PRESET` or `--spec FILE` wrote (a freshly initialised model: config.json and
+checkpoint.safetensors beside its batch; check them with `--all outputs/peer/fresh --batches outputs/peer/fresh`).
+Padded batches (2-D and 4-D models) carry context and target masks, which both sides use. Relative difference of a tensor:
 max |ours − twin| / max |ours| (see Docs/peer-check.md for why this normalisation). Fails (exit 1) if any
 mean or std difference exceeds --tolerance (1e-4), or the loss gradient of any parameter (compared with PyTorch
 autograd, in distribution, fixed inputs on) differs by more than --gradient-tolerance (1e-3). Also printed, not gated: the loss's relative difference, the
@@ -44,14 +47,25 @@ def elementwise_relative(ours, twin, floor=1e-3):
     return float(np.max(np.abs(o - t) / np.where(denom > 0, denom, 1)))
 
 
+def split_tensors(batch, split, dtype=torch.float32):
+    """(xc, yc, xt, yt, model keyword arguments, target mask) of one split; masks only for padded batches."""
+    xc, yc, xt, yt = (torch.from_numpy(batch[f"{split}.{n}"]).to(dtype) for n in ("xc", "yc", "xt", "yt"))
+    kwargs = {}
+    if f"{split}.context_mask" in batch:
+        kwargs["context_mask"] = torch.from_numpy(batch[f"{split}.context_mask"])
+    target_mask = torch.from_numpy(batch[f"{split}.target_mask"]) if f"{split}.target_mask" in batch else None
+    return xc, yc, xt, yt, kwargs, target_mask
+
+
 def parameter_gradients(model, batch):
-    """{name: gradient (float64 numpy)} of the in-distribution loss with fixed inputs on."""
+    """{name: gradient (float64 numpy)} of the in-distribution loss with fixed inputs on (zero for parameters the
+    loss does not reach, e.g. the last layer's pseudo→context block of a PT-TNP)."""
     model.zero_grad(set_to_none=True)
     dtype = next(model.parameters()).dtype
-    xc, yc, xt, yt = (torch.from_numpy(batch[f"id.{n}"]).to(dtype) for n in ("xc", "yc", "xt", "yt"))
-    mean, variance = model(xc, yc, xt, fixed_inputs="on")
-    gaussian_nll(mean, variance, yt).backward()
-    return {name: p.grad.double().numpy() for name, p in model.named_parameters()}
+    xc, yc, xt, yt, kwargs, target_mask = split_tensors(batch, "id", dtype)
+    mean, variance = model(xc, yc, xt, fixed_inputs="on", **kwargs)
+    gaussian_nll(mean, variance, yt, target_mask).backward()
+    return {name: (p.grad if p.grad is not None else torch.zeros_like(p)).double().numpy() for name, p in model.named_parameters()}
 
 
 def gradient_difference(ours, other):
@@ -92,12 +106,12 @@ def check_run(run_dir, batch_path):
     worst_point = {"mean": 0.0, "std": 0.0}
     with torch.no_grad():
         for split in SPLITS:
-            xc, yc, xt, yt = (torch.from_numpy(batch[f"{split}.{n}"]) for n in ("xc", "yc", "xt", "yt"))
+            xc, yc, xt, yt, kwargs, target_mask = split_tensors(batch, split)
             for switch in ("on", "off"):
-                mean, variance = model(xc, yc, xt, fixed_inputs=switch)
-                mean64, variance64 = model64(xc.double(), yc.double(), xt.double(), fixed_inputs=switch)
+                mean, variance = model(xc, yc, xt, fixed_inputs=switch, **kwargs)
+                mean64, variance64 = model64(xc.double(), yc.double(), xt.double(), fixed_inputs=switch, **kwargs)
                 std = torch.sqrt(variance)
-                loss = gaussian_nll(mean, variance, yt)
+                loss = gaussian_nll(mean, variance, yt, target_mask)
                 for name, twin in (("mean", mean), ("std", std)):
                     ours = batch[f"{split}.{name}_{switch}"]
                     row[f"{split} {name} {switch}"] = relative_difference(ours, twin.numpy())
