@@ -111,8 +111,9 @@ enum FreshSpecs {
 /// * `stations` (the 2-D SetConv path): 20–100 context and 10–50 target points uniform on [−2, 2] × [−1.3, 1.3],
 ///   outputs N(0, 1);
 /// * `points` (pseudo-token TNPs): 16–64 context and 16–64 target points uniform on [−3, 3]^dx, outputs N(0, 1).
-/// The `ood` split is the same batch moved (by whole pixels on the lattice) until every input, every grid point
-/// and every pseudo-location lies beyond the upper corner of the fixed-input domain: fixed inputs are zero there.
+/// The `ood` split is the same batch moved (by whole pixels on the lattice, whole grid steps on the SetConv path)
+/// until every input, every grid point and every pseudo-location lies beyond the upper corner of the fixed-input
+/// domain: fixed inputs are zero there, and the (T)/(E) models' predictions are those of the `id` batch.
 enum SyntheticBatches {
     static func kind(_ spec: ModelSpec) -> String {
         spec.pixelLattice != nil ? "gridded" : spec.gridCNN != nil ? "stations" : "points"
@@ -168,8 +169,11 @@ enum SyntheticBatches {
             let lo = stride(from: d, to: batch.xc.count, by: dx).map { batch.xc.scalars[$0] }.min()!
             let loT = stride(from: d, to: batch.xt.count, by: dx).map { batch.xt.scalars[$0] }.min()!
             var s = spec.domain.upper[d] - min(lo, loT) + reach
-            if let lattice = spec.pixelLattice {   // whole pixels, so that the shifted points stay on the lattice
-                s = (s * lattice.pointsPerUnit[d]).rounded(.up) / lattice.pointsPerUnit[d]
+            // Whole pixels (gridded data), so that the shifted points stay on the lattice; whole grid steps (the
+            // SetConv path), so that the grid moves with the data: the equivariant component's predictions stay
+            // the same (exactly on the lattice, to float rounding off it).
+            if let ppu = spec.pixelLattice?.pointsPerUnit[d] ?? spec.gridCNN?.pointsPerUnit {
+                s = (s * ppu).rounded(.up) / ppu
             }
             return s
         }
