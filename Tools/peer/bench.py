@@ -1,6 +1,17 @@
 """Side-by-side training-step times: each PyTorch twin and our `npbench` for the same model, interleaved.
 
-    python Tools/peer/bench.py [--runs-dir results/gibbs1d/quick] [--threads 1 2] [--rounds 1] [--models KIND...]
+    python Tools/peer/bench.py [--sections 1d grid2d pt-tnp] [--runs-dir results/gibbs1d/quick] [--threads 1 2]
+                               [--rounds 1] [--models KIND...]
+
+Sections: `1d` (default) the eight 1-D models below; `grid2d` the 2-D CNN models at the smoke experiment's quick
+sizes (`GridCNNPreset.quick`: U-Net C 16, 4 poolings, kernel 5; D8 group CNN, C 16, 1 field, 5 layers, kernel 5),
+on-grid path, σ = softplus(raw) head, as `npbench grid-models quick gridded KIND`: 16 tasks of 32 × 32 patches of
+the 128 × 128 frame with 10–250 context pixels and the other pixels as targets (padded), median of 3 steps after 1
+warm-up on both sides (the twin draws its own patches of the same distribution; the grid is 32 × 32 for every
+batch, so the convolutions, which dominate, are the same work); `pt-tnp` the three pseudo-token TNPs at the quick
+preset with 2-D inputs, as `npbench pt-tnp-child quick KIND` (16 tasks × 256 context / 256 targets, median of 5
+after 1; `bench_pttnp.py`). The 2-D twins are freshly initialised (`ModelSpec` as npbench builds it); parameter
+counts are checked equal.
 
 Workload (as `npbench models`): 16 tasks, 64 context and 128 target points, inputs U[−3, 3], outputs N(0, 1);
 one step = forward, Gaussian NLL, backward, gradient clipping by value at 0.5 (our schedule's clipping), AdamW
@@ -26,13 +37,16 @@ import time
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from peer_files import run_dirs  # noqa: E402
-from twin import load_run  # noqa: E402
+from twin import build_model, load_run  # noqa: E402
+from twin.grid import PixelLattice  # noqa: E402
 from twin.layers import gaussian_nll  # noqa: E402
-from twin.models import DISPLAY_NAMES, KINDS  # noqa: E402
+from twin.models import CNN_KINDS, DISPLAY_NAMES, KINDS  # noqa: E402
+import bench_pttnp  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_B = {"tnp-t-approx": 4}   # other approximately equivariant kinds default to B = C
@@ -81,6 +95,89 @@ def torch_step_ms(run_dir, threads, warmup=1, runs=7, seed=4):
     return statistics.median(times) * 1e3, sum(p.numel() for p in model.parameters())
 
 
+def grid2d_spec(kind):
+    """`ModelSpec.grid2D(kind, sizes: .quick, lattice: .standardisedFrame([128, 128]), domain: (−5, 5)², σ head)`
+    as npbench grid-models builds it (the fields the twin reads)."""
+    n = 128
+    ppu = float(np.float32(np.sqrt((n * n - 1) / 12)))
+    return {"kind": kind, "preset": {"tnp": {}, "convCNP": {"channels": 32}}, "domain": {"lower": [-5, -5], "upper": [5, 5]},
+            "fourierRange": 1, "positionScale": 1, "dropoutConvCNP": 0.5, "dropoutEquivCNP": 0.5, "dropoutRelaxed": 0.5,
+            "inputDimension": 2, "scaleParameterisation": "standardDeviationSoftplus",
+            "pixelLattice": {"pointsPerUnit": [ppu, ppu], "offset": [-(n - 1) / 2, -(n - 1) / 2]},
+            "gridCNN": {"name": "quick", "unet": {"channels": 16, "levels": 4, "kernel": 5, "maxChannels": 256},
+                        "groupCNN": {"channels": 16, "fields": 1, "layers": 5, "kernel": 5, "rotations": 8},
+                        "pointsPerUnit": 8, "decoderLengthscales": 5}}
+
+
+def patch_batch(lattice, rng, tasks=16):
+    """npbench's patchBatch: 32 × 32 patches at random places of the frame, 10–250 context pixels, the other
+    pixels targets, padded (masks) to the batch's largest counts; outputs U[0, 1]."""
+    xs, ys = [], []
+    for _ in range(tasks):
+        o = rng.integers(0, 97, size=2)
+        pixels = np.stack(np.meshgrid(np.arange(32), np.arange(32), indexing="ij"), -1).reshape(-1, 2) + o
+        pixels = pixels[rng.permutation(1024)]
+        nc = int(rng.integers(10, 251))
+        pos = ((pixels + lattice.offset) / lattice.ppu.astype(np.float64)).astype(np.float32)
+        xs.append((pos[:nc], pos[nc:]))
+        ys.append((rng.random((nc, 1), dtype=np.float32), rng.random((1024 - nc, 1), dtype=np.float32)))
+
+    def pad(parts):
+        n = max(len(p) for p in parts)
+        out = np.stack([np.concatenate([p, np.repeat(p[-1:], n - len(p), 0)]) for p in parts])
+        mask = np.stack([(np.arange(n) < len(p)).astype(np.float32) for p in parts])
+        return torch.from_numpy(out), torch.from_numpy(mask)
+
+    (xc, mc), (xt, mt) = pad([x[0] for x in xs]), pad([x[1] for x in xs])
+    yc, yt = pad([y[0] for y in ys])[0], pad([y[1] for y in ys])[0]
+    return xc, yc, xt, yt, mc, mt
+
+
+def torch_grid2d_step_ms(kind, threads, warmup=1, runs=3, seed=7):
+    torch.set_num_threads(threads)
+    spec = grid2d_spec(kind)
+    torch.manual_seed(seed)
+    model = build_model(spec)
+    for p in model.parameters():   # any finite initialisation: timing only
+        torch.nn.init.normal_(p, std=0.05)
+    model.train()
+    rng = np.random.default_rng(seed)
+    lattice = PixelLattice(spec["pixelLattice"]["pointsPerUnit"], spec["pixelLattice"]["offset"])
+    xc, yc, xt, yt, mc, mt = patch_batch(lattice, rng)
+    opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
+    has_fixed = kind not in ("convcnp-t", "equivcnp-e")
+
+    def step():
+        keep = (torch.rand(16) >= 0.5).float() if has_fixed else "on"
+        mean, variance = model(xc, yc, xt, fixed_inputs=keep, context_mask=mc)
+        loss = gaussian_nll(mean, variance, yt, mt)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)
+        opt.step()
+
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3, sum(p.numel() for p in model.parameters())
+
+
+def ours_grid2d_step_ms(npbench, kind, threads):
+    env = dict(os.environ, AENP_THREADS=str(threads))
+    out = subprocess.run([str(npbench), "grid-models", "quick", "gridded", kind], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    name = unicodedata.normalize("NFC", DISPLAY_NAMES[kind])
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 5 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[2]) == name:
+            return float(cells[4]), int(cells[3])
+    raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in npbench grid-models output:\n{out}")
+
+
 def ours_step_ms(npbench, kind, threads):
     env = dict(os.environ, AENP_THREADS=str(threads))
     out = subprocess.run([str(npbench), "models", "quick", kind], env=env, capture_output=True, text=True, check=True).stdout
@@ -107,13 +204,17 @@ def main(argv=None):
     p.add_argument("--npbench", default=str(ROOT / ".build/release/npbench"))
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--rounds", type=int, default=1, help="repeat the interleaved sweep; the table shows the minimum of the medians")
-    p.add_argument("--models", nargs="+", choices=KINDS, default=list(KINDS))
+    p.add_argument("--models", nargs="+", choices=KINDS, help="default: every model of the chosen sections")
+    p.add_argument("--sections", nargs="+", choices=("1d", "grid2d", "pt-tnp"), default=["1d"])
     a = p.parse_args(argv)
+    one_d = [k for k in KINDS if not k.startswith("pt-tnp")]
+    plan = [(section, kind) for section, kinds in (("1d", one_d), ("grid2d", CNN_KINDS), ("pt-tnp", list(bench_pttnp.KINDS)))
+            if section in a.sections for kind in kinds if a.models is None or kind in a.models]
     if not Path(a.npbench).is_file():
         p.error(f"{a.npbench} not found: build it with `swift build -c release --product npbench`")
     torch.set_num_interop_threads(1)
-    runs = default_runs(a.runs_dir)
-    missing = [k for k in a.models if k not in runs]
+    runs = default_runs(a.runs_dir) if "1d" in a.sections else {}
+    missing = [k for section, k in plan if section == "1d" and k not in runs]
     if missing:
         p.error(f"no run with the default fixed-input count under {a.runs_dir} for {', '.join(missing)}")
     print(f"# peer bench — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {cpu_model()}, "
@@ -121,29 +222,37 @@ def main(argv=None):
           f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}), load average before {os.getloadavg()[0]:.2f}\n", flush=True)
     results = {}
     for r in range(a.rounds):
-        for kind in a.models:
+        for section, kind in plan:
             for t in a.threads:
                 load = os.getloadavg()[0]
-                pt, n_pt = torch_step_ms(runs[kind], t)
-                ours, n_ours = ours_step_ms(a.npbench, kind, t)
+                if section == "1d":
+                    pt, n_pt = torch_step_ms(runs[kind], t)
+                    ours, n_ours = ours_step_ms(a.npbench, kind, t)
+                elif section == "grid2d":
+                    pt, n_pt = torch_grid2d_step_ms(kind, t)
+                    ours, n_ours = ours_grid2d_step_ms(a.npbench, kind, t)
+                else:
+                    pt, n_pt = bench_pttnp.torch_step("quick", kind, t)
+                    ours, n_ours, _ = bench_pttnp.ours_step("quick", kind, t)
                 if n_pt != n_ours:
                     raise RuntimeError(f"{kind}: twin has {n_pt} parameters, npbench's model {n_ours}")
-                print(f"  round {r + 1}: {DISPLAY_NAMES[kind]}, {t} thread(s): PyTorch {pt:.1f} ms, ours {ours:.1f} ms "
+                print(f"  round {r + 1}: {section} {DISPLAY_NAMES[kind]}, {t} thread(s): PyTorch {pt:.1f} ms, ours {ours:.1f} ms "
                       f"(load {load:.2f})", file=sys.stderr, flush=True)
-                prev = results.get((kind, t))
+                prev = results.get((section, kind, t))
                 if prev:
                     pt, ours = min(pt, prev[0]), min(ours, prev[1])
                     loads = (min(load, prev[3][0]), max(load, prev[3][1]))
                 else:
                     loads = (load, load)
-                results[(kind, t)] = (pt, ours, n_pt, loads)
-    print("| model | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | load avg (1 min) |")
-    print("|---|---|---|---|---|---|---|")
-    for kind in a.models:
+                results[(section, kind, t)] = (pt, ours, n_pt, loads)
+    workload = {"1d": "1-D, 16 × 64 / 128", "grid2d": "2-D on-grid, 16 × 32² patches", "pt-tnp": "2-D, 16 × 256 / 256"}
+    print("| model | workload | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | load avg (1 min) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for section, kind in plan:
         for t in a.threads:
-            pt, ours, n, (lo, hi) = results[(kind, t)]
+            pt, ours, n, (lo, hi) = results[(section, kind, t)]
             load = f"{lo:.2f}" if lo == hi else f"{lo:.2f}–{hi:.2f}"
-            print(f"| {DISPLAY_NAMES[kind]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {load} |")
+            print(f"| {DISPLAY_NAMES[kind]} | {workload[section]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {load} |")
     print(f"\nload average after: {os.getloadavg()[0]:.2f}; ours: {getattr(ours_step_ms, 'blas', '')}")
 
 
