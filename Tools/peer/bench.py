@@ -174,6 +174,7 @@ def ours_grid2d_step_ms(npbench, kind, threads):
     for line in out.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 5 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[2]) == name:
+            ours_step_ms.blas = out.splitlines()[0] if out else ""
             return float(cells[4]), int(cells[3])
     raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in npbench grid-models output:\n{out}")
 
