@@ -73,13 +73,23 @@ def torch_step_ms(run_dir, threads, warmup=1, runs=7, seed=4):
     xc = torch.rand(16, 64, 1, generator=g) * 6 - 3
     xt = torch.rand(16, 128, 1, generator=g) * 6 - 3
     yc, yt = torch.randn(16, 64, 1, generator=g), torch.randn(16, 128, 1, generator=g)
-    opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
     p = spec.fixed_input_dropout
 
-    def step():
+    def loss():
         keep = "on" if p is None else (torch.rand(16, generator=g) >= p).float()
         mean, variance = model(xc, yc, xt, fixed_inputs=keep)
-        loss = gaussian_nll(mean, variance, yt)
+        return gaussian_nll(mean, variance, yt)
+
+    return training_step_ms(model, loss, warmup, runs)
+
+
+def training_step_ms(model, loss_fn, warmup, runs):
+    """(median ms of `runs` training steps after `warmup`, parameter count): loss, backward, clipping by value at
+    0.5, AdamW (lr 5e-4, weight decay 0.01)."""
+    opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
+
+    def step():
+        loss = loss_fn()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)
@@ -92,7 +102,7 @@ def torch_step_ms(run_dir, threads, warmup=1, runs=7, seed=4):
         t0 = time.perf_counter()
         step()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3, sum(p.numel() for p in model.parameters())
+    return statistics.median(times) * 1e3, sum(q.numel() for q in model.parameters())
 
 
 def grid2d_spec(kind):
@@ -144,51 +154,36 @@ def torch_grid2d_step_ms(kind, threads, warmup=1, runs=3, seed=7):
     rng = np.random.default_rng(seed)
     lattice = PixelLattice(spec["pixelLattice"]["pointsPerUnit"], spec["pixelLattice"]["offset"])
     xc, yc, xt, yt, mc, mt = patch_batch(lattice, rng)
-    opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
     has_fixed = kind not in ("convcnp-t", "equivcnp-e")
 
-    def step():
+    def loss():
         keep = (torch.rand(16) >= 0.5).float() if has_fixed else "on"
         mean, variance = model(xc, yc, xt, fixed_inputs=keep, context_mask=mc)
-        loss = gaussian_nll(mean, variance, yt, mt)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)
-        opt.step()
+        return gaussian_nll(mean, variance, yt, mt)
 
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3, sum(p.numel() for p in model.parameters())
+    return training_step_ms(model, loss, warmup, runs)
+
+
+def npbench_row(npbench, arguments, kind, threads, name_column):
+    """(ms per step, parameters) from the row of `kind` in a `npbench ARGUMENTS` table run with `threads` threads:
+    the model's display name in column `name_column`, then parameters and ms per step."""
+    env = dict(os.environ, AENP_THREADS=str(threads))
+    out = subprocess.run([str(npbench), *arguments], env=env, capture_output=True, text=True, check=True).stdout
+    name = unicodedata.normalize("NFC", DISPLAY_NAMES[kind])
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > name_column + 2 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[name_column]) == name:
+            npbench_row.blas = out.splitlines()[0] if out else ""
+            return float(cells[name_column + 2]), int(cells[name_column + 1])
+    raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in `npbench {' '.join(arguments)}` output:\n{out}")
 
 
 def ours_grid2d_step_ms(npbench, kind, threads):
-    env = dict(os.environ, AENP_THREADS=str(threads))
-    out = subprocess.run([str(npbench), "grid-models", "quick", "gridded", kind], env=env, capture_output=True, text=True,
-                         check=True).stdout
-    name = unicodedata.normalize("NFC", DISPLAY_NAMES[kind])
-    for line in out.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 5 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[2]) == name:
-            ours_step_ms.blas = out.splitlines()[0] if out else ""
-            return float(cells[4]), int(cells[3])
-    raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in npbench grid-models output:\n{out}")
+    return npbench_row(npbench, ["grid-models", "quick", "gridded", kind], kind, threads, name_column=2)
 
 
 def ours_step_ms(npbench, kind, threads):
-    env = dict(os.environ, AENP_THREADS=str(threads))
-    out = subprocess.run([str(npbench), "models", "quick", kind], env=env, capture_output=True, text=True, check=True).stdout
-    name = unicodedata.normalize("NFC", DISPLAY_NAMES[kind])
-    for line in out.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 4 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[1]) == name:
-            ours_step_ms.blas = out.splitlines()[0] if out else ""
-            return float(cells[3]), int(cells[2])
-    raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in npbench output:\n{out}")
+    return npbench_row(npbench, ["models", "quick", kind], kind, threads, name_column=1)
 
 
 def cpu_model():
@@ -254,7 +249,7 @@ def main(argv=None):
             pt, ours, n, (lo, hi) = results[(section, kind, t)]
             load = f"{lo:.2f}" if lo == hi else f"{lo:.2f}–{hi:.2f}"
             print(f"| {DISPLAY_NAMES[kind]} | {workload[section]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {load} |")
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}; ours: {getattr(ours_step_ms, 'blas', '')}")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}; ours: {getattr(npbench_row, 'blas', '')}")
 
 
 if __name__ == "__main__":

@@ -84,6 +84,17 @@ def masked_mean(values, b, split):
     return float(np.sum(values * mask) / (np.sum(mask) * values.shape[-1]))
 
 
+def check_batch_names(batch_path, header, config):
+    """Exactly the documented tensor names, with their shapes, all float32, laid out contiguously."""
+    shapes = batch_shapes(header, config)
+    names = {k for k in header if k != "__metadata__"}
+    assert names == set(shapes), f"{batch_path}: names differ: {sorted(names ^ set(shapes))}"
+    for name, shape in shapes.items():
+        assert header[name]["shape"] == shape, f"{batch_path}: {name} shape {header[name]['shape']}, expected {shape}"
+        assert header[name]["dtype"] == "F32", f"{batch_path}: {name} is {header[name]['dtype']}"
+    check_layout(batch_path, header)
+
+
 def gaussian_nll(mean, std, y, b=None, split=None):
     var = std.astype(np.float64) ** 2
     nll = 0.5 * np.log(2 * np.pi) + 0.5 * np.log(var) + (y - mean) ** 2 / (2 * var)
@@ -119,13 +130,7 @@ def test_batch(run, batch_path):
         f"{batch_path}: metadata {md}"
     assert md.get("run") == run.name and md.get("model") == config["model"]["kind"], f"{batch_path}: metadata {md}"
     assert md.get("splits") == ",".join(SPLITS), f"{batch_path}: splits {md.get('splits')}"
-    shapes = batch_shapes(header, config)
-    names = {k for k in header if k != "__metadata__"}
-    assert names == set(shapes), f"{batch_path}: names differ: {sorted(names ^ set(shapes))}"
-    for name, shape in shapes.items():
-        assert header[name]["shape"] == shape, f"{batch_path}: {name} shape {header[name]['shape']}, expected {shape}"
-        assert header[name]["dtype"] == "F32", f"{batch_path}: {name} is {header[name]['dtype']}"
-    check_layout(batch_path, header)
+    check_batch_names(batch_path, header, config)
     b = load_file(str(batch_path))
     data = config["data"]
     approximate = resolved_fixed_input_count(config["model"]) > 0
@@ -188,13 +193,7 @@ def test_fresh_batch(run, batch_path):
     scale = model.get("scaleParameterisation", "varianceSoftplus")
     assert (md.get("format"), md.get("version"), md.get("run"), md.get("model"), md.get("data"), md.get("scale")) == \
         ("peer-batch", FORMAT_VERSION, run.name, model["kind"], data, scale), f"{batch_path}: metadata {md}"
-    shapes = batch_shapes(header, config)
-    names = {k for k in header if k != "__metadata__"}
-    assert names == set(shapes), f"{batch_path}: names differ: {sorted(names ^ set(shapes))}"
-    for name, shape in shapes.items():
-        assert header[name]["shape"] == shape, f"{batch_path}: {name} shape {header[name]['shape']}, expected {shape}"
-        assert header[name]["dtype"] == "F32", f"{batch_path}: {name} is {header[name]['dtype']}"
-    check_layout(batch_path, header)
+    check_batch_names(batch_path, header, config)
     b = load_file(str(batch_path))
     dx = model.get("inputDimension", 1)
     assert b["id.xc"].shape[2] == dx and int(md["tasks"]) == b["id.xc"].shape[0], f"{batch_path}: dx or task count"
