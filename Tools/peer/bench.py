@@ -11,7 +11,9 @@ warm-up on both sides (the twin draws its own patches of the same distribution; 
 batch, so the convolutions, which dominate, are the same work); `pt-tnp` the three pseudo-token TNPs at the quick
 preset with 2-D inputs, as `npbench pt-tnp-child quick KIND` (16 tasks × 256 context / 256 targets, median of 5
 after 1; `bench_pttnp.py`). The 2-D twins are freshly initialised (`ModelSpec` as npbench builds it); parameter
-counts are checked equal.
+counts are checked equal. The CPU columns (2-D sections; process CPU time per step, warm-up included, all threads)
+are what a step costs when the process is not waiting for a core: on a shared machine the 1-thread CPU ratio is
+the steadier comparison.
 
 Workload (as `npbench models`): 16 tasks, 64 context and 128 target points, inputs U[−3, 3], outputs N(0, 1);
 one step = forward, Gaussian NLL, backward, gradient clipping by value at 0.5 (our schedule's clipping), AdamW
@@ -84,8 +86,9 @@ def torch_step_ms(run_dir, threads, warmup=1, runs=7, seed=4):
 
 
 def training_step_ms(model, loss_fn, warmup, runs):
-    """(median ms of `runs` training steps after `warmup`, parameter count): loss, backward, clipping by value at
-    0.5, AdamW (lr 5e-4, weight decay 0.01)."""
+    """(median ms of `runs` training steps after `warmup`, parameter count, process CPU ms per step with the
+    warm-up included, as npbench counts it): loss, backward, clipping by value at 0.5, AdamW (lr 5e-4, weight
+    decay 0.01)."""
     opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
 
     def step():
@@ -95,6 +98,7 @@ def training_step_ms(model, loss_fn, warmup, runs):
         torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)
         opt.step()
 
+    cpu0 = time.process_time()
     for _ in range(warmup):
         step()
     times = []
@@ -102,7 +106,8 @@ def training_step_ms(model, loss_fn, warmup, runs):
         t0 = time.perf_counter()
         step()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3, sum(q.numel() for q in model.parameters())
+    cpu = (time.process_time() - cpu0) / (warmup + runs) * 1e3
+    return statistics.median(times) * 1e3, sum(q.numel() for q in model.parameters()), cpu
 
 
 def grid2d_spec(kind):
@@ -164,9 +169,9 @@ def torch_grid2d_step_ms(kind, threads, warmup=1, runs=3, seed=7):
     return training_step_ms(model, loss, warmup, runs)
 
 
-def npbench_row(npbench, arguments, kind, threads, name_column):
-    """(ms per step, parameters) from the row of `kind` in a `npbench ARGUMENTS` table run with `threads` threads:
-    the model's display name in column `name_column`, then parameters and ms per step."""
+def npbench_row(npbench, arguments, kind, threads, name_column, cpu_column=None):
+    """(ms per step, parameters, CPU ms per step or None) from the row of `kind` in a `npbench ARGUMENTS` table run
+    with `threads` threads: the model's display name in column `name_column`, then parameters and ms per step."""
     env = dict(os.environ, AENP_THREADS=str(threads))
     out = subprocess.run([str(npbench), *arguments], env=env, capture_output=True, text=True, check=True).stdout
     name = unicodedata.normalize("NFC", DISPLAY_NAMES[kind])
@@ -174,12 +179,13 @@ def npbench_row(npbench, arguments, kind, threads, name_column):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) > name_column + 2 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[name_column]) == name:
             npbench_row.blas = out.splitlines()[0] if out else ""
-            return float(cells[name_column + 2]), int(cells[name_column + 1])
+            cpu = float(cells[cpu_column]) if cpu_column is not None else None
+            return float(cells[name_column + 2]), int(cells[name_column + 1]), cpu
     raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in `npbench {' '.join(arguments)}` output:\n{out}")
 
 
 def ours_grid2d_step_ms(npbench, kind, threads):
-    return npbench_row(npbench, ["grid-models", "quick", "gridded", kind], kind, threads, name_column=2)
+    return npbench_row(npbench, ["grid-models", "quick", "gridded", kind], kind, threads, name_column=2, cpu_column=5)
 
 
 def ours_step_ms(npbench, kind, threads):
@@ -222,33 +228,37 @@ def main(argv=None):
             for t in a.threads:
                 load = os.getloadavg()[0]
                 if section == "1d":
-                    pt, n_pt = torch_step_ms(runs[kind], t)
-                    ours, n_ours = ours_step_ms(a.npbench, kind, t)
+                    pt, n_pt, pt_cpu = torch_step_ms(runs[kind], t)
+                    ours, n_ours, ours_cpu = ours_step_ms(a.npbench, kind, t)
                 elif section == "grid2d":
-                    pt, n_pt = torch_grid2d_step_ms(kind, t)
-                    ours, n_ours = ours_grid2d_step_ms(a.npbench, kind, t)
+                    pt, n_pt, pt_cpu = torch_grid2d_step_ms(kind, t)
+                    ours, n_ours, ours_cpu = ours_grid2d_step_ms(a.npbench, kind, t)
                 else:
-                    pt, n_pt = bench_pttnp.torch_step("quick", kind, t)
-                    ours, n_ours, _ = bench_pttnp.ours_step("quick", kind, t)
+                    pt, n_pt, pt_cpu = bench_pttnp.torch_step("quick", kind, t)
+                    ours, n_ours, ours_cpu = bench_pttnp.ours_step("quick", kind, t)
                 if n_pt != n_ours:
                     raise RuntimeError(f"{kind}: twin has {n_pt} parameters, npbench's model {n_ours}")
                 print(f"  round {r + 1}: {section} {DISPLAY_NAMES[kind]}, {t} thread(s): PyTorch {pt:.1f} ms, ours {ours:.1f} ms "
                       f"(load {load:.2f})", file=sys.stderr, flush=True)
                 prev = results.get((section, kind, t))
+                cpu = (pt_cpu, ours_cpu) if ours_cpu is not None else None
                 if prev:
                     pt, ours = min(pt, prev[0]), min(ours, prev[1])
                     loads = (min(load, prev[3][0]), max(load, prev[3][1]))
+                    cpu = (min(cpu[0], prev[4][0]), min(cpu[1], prev[4][1])) if cpu else None
                 else:
                     loads = (load, load)
-                results[(section, kind, t)] = (pt, ours, n_pt, loads)
+                results[(section, kind, t)] = (pt, ours, n_pt, loads, cpu)
     workload = {"1d": "1-D, 16 × 64 / 128", "grid2d": "2-D on-grid, 16 × 32² patches", "pt-tnp": "2-D, 16 × 256 / 256"}
-    print("| model | workload | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | load avg (1 min) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| model | workload | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | "
+          "CPU ms / step, PyTorch / ours | CPU ratio | load avg (1 min) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for section, kind in plan:
         for t in a.threads:
-            pt, ours, n, (lo, hi) = results[(section, kind, t)]
+            pt, ours, n, (lo, hi), cpu = results[(section, kind, t)]
             load = f"{lo:.2f}" if lo == hi else f"{lo:.2f}–{hi:.2f}"
-            print(f"| {DISPLAY_NAMES[kind]} | {workload[section]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {load} |")
+            cpu_cells = f"{cpu[0]:.0f} / {cpu[1]:.0f} | {cpu[1] / cpu[0]:.2f}" if cpu else "– | –"
+            print(f"| {DISPLAY_NAMES[kind]} | {workload[section]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {cpu_cells} | {load} |")
     print(f"\nload average after: {os.getloadavg()[0]:.2f}; ours: {getattr(npbench_row, 'blas', '')}")
 
 
