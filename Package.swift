@@ -39,11 +39,12 @@ let package = Package(
                 path: "Experiments/Gibbs1D"),
         .executableTarget(name: "gibbs1d", dependencies: ["Gibbs1D", "ExperimentKit", "NPData",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/gibbs1d-cli"),
-        .target(name: "ExperimentKit", dependencies: ["AtomicFile", "NPTraining", "NPModels", "NPNN", "NPTensor", "CBLAS"]),
+        .target(name: "ExperimentKit", dependencies: ["AtomicFile", "NPReport", "NPTraining", "NPModels", "NPNN", "NPTensor", "CBLAS"]),
         .target(name: "NPReport", dependencies: ["AtomicFile"]),
         .target(name: "SmokeSim", dependencies: ["AtomicFile", "NPTensor", "CBLAS"], swiftSettings: fastMath),
-        .target(name: "Smoke2D", dependencies: ["AtomicFile", "SmokeSim", "ExperimentKit", "NPPlot", "NPTensor"], path: "Experiments/Smoke2D"),
-        .executableTarget(name: "smoke2d", dependencies: ["Smoke2D", "SmokeSim", "ExperimentKit",
+        .target(name: "Smoke2D", dependencies: ["AtomicFile", "SmokeSim", "ExperimentKit", "NPTraining", "NPModels", "NPAutodiff", "NPPlot", "NPReport", "NPTensor"],
+                path: "Experiments/Smoke2D"),
+        .executableTarget(name: "smoke2d", dependencies: ["Smoke2D", "SmokeSim", "ExperimentKit", "NPModels",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/smoke2d-cli",
                           swiftSettings: fastMath),
         .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
@@ -65,5 +66,6 @@ let package = Package(
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
         .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
         .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
+        .testTarget(name: "Smoke2DTests", dependencies: ["Smoke2D", "SmokeSim", "NPModels", "NPAutodiff", "NPTensor"]),
     ]
 )

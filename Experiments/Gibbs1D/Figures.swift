@@ -19,16 +19,18 @@ extension Gibbs1DExperiment {
         case longLengthscale = 4
 
         /// Context-interval centre; the orientation is fixed to β = true (short lengthscale left of 0).
-        var centre: Double { switch self { case .straddling: return 0.3; case .shortLengthscale: return -2.6; case .longLengthscale: return 2.6 } }
-        var contextCount: Int { self == .straddling ? 24 : 20 }
+        /// Figures 3 and 4: the context interval (half-width 2) ends 0.05 left of the change point, or starts 0.05 right
+        /// of it, with 64 points, so that a model that knows where x = 0 is can show it just beyond the context.
+        var centre: Double { switch self { case .straddling: return 0.3; case .shortLengthscale: return -2.05; case .longLengthscale: return 2.05 } }
+        var contextCount: Int { self == .straddling ? 24 : 64 }
         var caption: String {
             switch self {
             case .straddling:
                 return "A comparison between the predictive distributions on a single synthetic 1-D regression dataset of the TNP-, ConvCNP-, and EquivCNP-based models. For the approximately equivariant models, we plot both the model's predictive distribution (blue), as well as the predictive distributions obtained without using the fixed inputs (red). The dotted black lines indicate the target range."
             case .shortLengthscale:
-                return "As Figure 1, but the context range only spans the low-lengthscale region. For the approximately equivariant models, we plot both the model prediction (blue) and the prediction without the fixed inputs, a strictly equivariant model (red)."
+                return "As Figure 1, but the context range only spans the low-lengthscale region (64 points on [−4.05, −0.05], ending just left of the change point). For the approximately equivariant models, we plot both the model prediction (blue) and the prediction without the fixed inputs, a strictly equivariant model (red)."
             case .longLengthscale:
-                return "As Figure 1, but the context range only spans the high-lengthscale region."
+                return "As Figure 1, but the context range only spans the high-lengthscale region (64 points on [0.05, 4.05], starting just right of the change point)."
             }
         }
     }
@@ -53,6 +55,8 @@ extension Gibbs1DExperiment {
         let xs = (0..<300).map { lo + (hi - lo) * Double($0) / 299 }
         let truth = GibbsGroundTruth(kernel: kernel).predict(xc: task.xc, yc: task.yc, xt: xs)
         let tm = truth.mixtureMean, ts = truth.mixtureStd
+        let best = GibbsEquivariantBayes(kernel: kernel).predict(xc: task.xc, yc: task.yc, xt: xs)
+        let bm = best.mixtureMean, bs = best.mixtureStd
         let fig = Figure(rows: 2, columns: 4, width: Style.fullWidth, height: 3.0, sharedX: false, sharedY: true)
         fig.figureLegend = true
         let xc = Tensor(shape: [1, task.xc.count, 1], scalars: task.xc.map { Float($0) })
@@ -79,6 +83,9 @@ extension Gibbs1DExperiment {
             try ax.line(x: xs, y: tm, color: Style.groundTruth, width: 0.8, style: .dashed, label: "ground truth")
             try ax.line(x: xs, y: zip(tm, ts).map { $0 - 2 * $1 }, color: Style.groundTruth, width: 0.5, style: .dotted)
             try ax.line(x: xs, y: zip(tm, ts).map { $0 + 2 * $1 }, color: Style.groundTruth, width: 0.5, style: .dotted)
+            try ax.line(x: xs, y: bm, color: Color(0.45, 0.45, 0.45, 1), width: 0.8, style: .dashed, label: "best equivariant predictor")
+            try ax.line(x: xs, y: zip(bm, bs).map { $0 - 2 * $1 }, color: Color(0.45, 0.45, 0.45, 1), width: 0.5, style: .dotted)
+            try ax.line(x: xs, y: zip(bm, bs).map { $0 + 2 * $1 }, color: Color(0.45, 0.45, 0.45, 1), width: 0.5, style: .dotted)
             try ax.scatter(x: task.xc, y: task.yc, color: Style.context, size: 2.2, label: "context")
             try ax.verticalLine(at: task.centre - 3); try ax.verticalLine(at: task.centre + 3)
             try ax.verticalLine(at: 0, color: Color(0, 0, 0, 0.35), width: 0.5, style: .dashed)
@@ -86,7 +93,7 @@ extension Gibbs1DExperiment {
         let name = "figure\(f.rawValue)-gibbs1d"
         try fig.write(to: figuresDirectory, name: name)
         let png = figuresDirectory.appendingPathComponent("\(name).png")
-        let caption = f.caption + " Dashed grey: the change point x = 0; black dashed and dotted: ground-truth mean and ±2σ. Reproduction at scale '\(scale.name)' (\(scale.steps) training steps, \(scale.teSteps) for the TE-TNPs)."
+        let caption = f.caption + " Dashed grey: the change point x = 0; black dashed and dotted: ground-truth mean and ±2σ; grey dashed and dotted: the best translation-equivariant predictor (Bayes, change point unknown), which is what a perfectly trained equivariant model would predict — the gap between the two is what fixed inputs can add. Reproduction at scale '\(scale.name)' (\(scale.steps) training steps, \(scale.teSteps) for the TE-TNPs)."
         try writeAtomically(Data("\(caption)\n".utf8), to: figuresDirectory.appendingPathComponent("\(name).caption.txt"))
         try provenance(output: png, item: "Figure \(f.rawValue)", seconds: Date().timeIntervalSince(started),
                        runs: order.map { runConfig($0) }).write(nextTo: png)

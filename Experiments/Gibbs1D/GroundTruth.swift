@@ -47,3 +47,45 @@ extension Gibbs1DExperiment {
         return m
     }
 }
+
+/// The best translation-equivariant predictor's scores (`GibbsEquivariantBayes`, issue 15) on the experiment's test
+/// sets, per task, so that its gap to the exact predictor — the most that fixed inputs can gain — is a paired
+/// difference.
+public struct EquivariantCeilingMetrics: Codable, Sendable {
+    public var kernel: GibbsKernel
+    public var spacing: Double
+    public var inDistribution: [Double]
+    public var outOfDistribution: [Double]
+    public var contextSet: [Double]
+    /// The exact predictor on the same tasks (for the paired gap).
+    public var exactInDistribution: [Double]
+    /// Each in-distribution test task's interval centre (the change point is within reach when |c| < 3).
+    public var centres: [Double]
+}
+
+extension Gibbs1DExperiment {
+    public var ceilingURL: URL { store.base.appendingPathComponent("equivariant-bayes-\(scale.testTasks).json") }
+
+    /// Computes (once, then cached) the best translation-equivariant predictor on the test sets.
+    public func equivariantCeiling() throws -> EquivariantCeilingMetrics {
+        if let m = try? readJSON(EquivariantCeilingMetrics.self, from: ceilingURL), m.inDistribution.count == scale.testTasks / 16 * 16 { return m }
+        let ceiling = GibbsEquivariantBayes(kernel: kernel), exact = GibbsGroundTruth(kernel: kernel)
+        let id = testTasks(.inDistribution).1, ood = testTasks(.outOfDistribution).1
+        say("best translation-equivariant predictor on \(id.count) + \(ood.count) test tasks (offset grid \(ceiling.spacing))")
+        func scores(_ tasks: [GPTask], onContext: Bool = false, _ p: (GPTask, Bool) -> Double) -> [Double] {
+            var out = [Double](repeating: 0, count: tasks.count)
+            out.withUnsafeMutableBufferPointer { b in parallelFor(tasks.count) { i in b[i] = p(tasks[i], onContext) } }
+            return out
+        }
+        let m = EquivariantCeilingMetrics(
+            kernel: kernel, spacing: ceiling.spacing,
+            inDistribution: scores(id) { ceiling.averageLogLikelihood($0, onContext: $1) },
+            outOfDistribution: scores(ood) { ceiling.averageLogLikelihood($0, onContext: $1) },
+            contextSet: scores(id, onContext: true) { ceiling.averageLogLikelihood($0, onContext: $1) },
+            exactInDistribution: scores(id) { exact.averageLogLikelihood($0, onContext: $1) },
+            centres: id.map(\.centre))
+        try FileManager.default.createDirectory(at: store.base, withIntermediateDirectories: true)
+        try writeJSON(m, to: ceilingURL)
+        return m
+    }
+}

@@ -20,6 +20,10 @@ extension Gibbs1DExperiment: PaperExperiment {
         ] + FigureTask.allCases.map(figure) + [
             PaperOutput(target: "ground-truth", paperItem: "Table 3 (ground-truth row)", needs: "nothing (exact GP predictor)",
                         files: [groundTruthURL.path.replacingOccurrences(of: outputRoot.path + "/", with: "")]),
+            PaperOutput(target: "deviation", paperItem: "1-D: equivariance deviation by position (beyond the paper)", needs: "4 approximately equivariant models",
+                        files: ["png", "pdf", "caption.txt", "provenance.json"].map { "figures/deviation-gibbs1d.\($0)" }),
+            PaperOutput(target: "differences", paperItem: "1-D: paired differences by region", needs: "8 models + ablation runs + the best equivariant predictor",
+                        files: ["tex", "md", "json", "provenance.json"].map { "tables/table-gibbs1d-differences.\($0)" }),
             PaperOutput(target: "claims", paperItem: "Claims (1-D)", needs: "cached results only (trains nothing)",
                         files: ["tex", "md", "json", "provenance.json", "verdicts.json"].map { "tables/claims-gibbs1d.\($0)" }),
         ]
@@ -34,6 +38,8 @@ extension Gibbs1DExperiment: PaperExperiment {
         case "table5": try table5()
         case "ground-truth": _ = try groundTruth()
         case "claims": try claimsTable()
+        case "deviation": try deviationFigure()
+        case "differences": try differencesTable()
         default:
             guard target.hasPrefix("figure"), let n = Int(target.dropFirst(6)), let f = FigureTask(rawValue: n) else {
                 throw ExperimentError.usage("unknown target \(target)")

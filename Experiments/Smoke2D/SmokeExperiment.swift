@@ -1,24 +1,40 @@
 import ExperimentKit
 import Foundation
+import NPTensor
+import NPTraining
 import SmokeSim
 
-/// The paper's smoke-plume experiment (Sec. 5.2, App. E.2), as far as it is built: the simulated data set
-/// (`SmokeSim`, `smoke2d generate`) and Figure 5. Table 1's smoke column and Figure 6 follow with the 2-D models
-/// (issue 13); the experiment then declares their runs here.
-public final class SmokeExperiment: PaperExperiment {
+/// The paper's smoke-plume experiment (Sec. 5.2, App. E.2): simulated 128 × 128 final smoke states, eight models
+/// trained on 32 × 32 patches of the training simulations and tested on patches of the test simulations; Table 1's
+/// smoke column, Figures 5 and 6, and this package's equivariance-deviation map, per-region table and claims.
+/// Every output is built from cached runs and metrics, generating, training or evaluating only what is missing.
+public final class SmokeExperiment {
     public let experimentName = "smoke2d"
+    public let scale: SmokeScale
     public let plan: SmokeDatasetPlan
+    public let store: RunStore
+    /// Where the generated data set lives (generated there on first use).
+    public let dataDirectory: URL
+    /// Where `figures/` and `tables/` go.
     public let outputRoot: URL
     public var quiet = false
+    /// Simulations generated in parallel when the data set is missing.
+    public var generationThreads = ProcessInfo.processInfo.activeProcessorCount
 
-    public init(scale: SmokeDataScale, outputRoot: URL) {
-        plan = SmokeDatasetPlan(scale: scale)
-        self.outputRoot = outputRoot
+    /// Seed of the fixed evaluation tasks (independent of every training seed).
+    static let evaluationSeed: UInt64 = 20_240_520
+
+    public init(scale: SmokeScale, resultsRoot: URL, outputRoot: URL, dataDirectory: URL) {
+        self.scale = scale
+        plan = SmokeDatasetPlan(scale: scale.data)
+        store = RunStore(root: resultsRoot, experiment: "smoke2d", scale: scale.name, keepsOptimiserStateWhenDone: false)
+        self.outputRoot = outputRoot; self.dataDirectory = dataDirectory
     }
 
     public var figuresDirectory: URL { outputRoot.appendingPathComponent("figures") }
+    public var tablesDirectory: URL { outputRoot.appendingPathComponent("tables") }
 
-    func say(_ s: String) { if !quiet { FileHandle.standardError.write(Data("[\(experimentName) \(plan.scale.name)] \(s)\n".utf8)) } }
+    func say(_ s: String) { if !quiet { FileHandle.standardError.write(Data("[\(experimentName) \(scale.name)] \(s)\n".utf8)) } }
 
     /// `url` relative to the current directory when inside it (for provenance records that do not name a machine).
     func relativePath(_ url: URL) -> String {
@@ -26,27 +42,78 @@ public final class SmokeExperiment: PaperExperiment {
         return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
     }
 
-    public var outputs: [PaperOutput] {
-        [PaperOutput(target: "figure5", paperItem: "Figure 5", needs: "nothing (6 simulations, seconds)",
-                     files: ["png", "pdf", "caption.txt", "provenance.json"].map { "figures/figure5-smoke.\($0)" })]
+    // MARK: data
+
+    private var loaded: [SmokeDataScale.Split: SmokeStates] = [:]
+    private var fixed: [String: (batches: [TaskBatch], patches: [SmokePatch])] = [:]
+
+    /// Generates the data set if its manifest is missing (intact shards of an interrupted generation are kept).
+    public func ensureData() throws {
+        let manifest = dataDirectory.appendingPathComponent("manifest.json")
+        if FileManager.default.fileExists(atPath: manifest.path) { return }
+        say("no data set at \(relativePath(dataDirectory)); generating \(plan.scale.total) simulations with \(generationThreads) thread(s)")
+        let report = try SmokeDatasetGenerator.run(plan: plan, directory: dataDirectory, threads: generationThreads) { [quiet] line in
+            if !quiet { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }
+        }
+        say(String(format: "generated the data set in %.1f s", report.seconds))
     }
 
-    public func build(_ target: String) throws {
-        _ = try output(target)
-        try figure5()
+    /// The final states of one split, divided by the target scale.
+    public func states(_ split: SmokeDataScale.Split) throws -> SmokeStates {
+        if let s = loaded[split] { return s }
+        try ensureData()
+        let s = try SmokeStates.load(directory: dataDirectory, plan: plan, split: split)
+        loaded[split] = s
+        return s
     }
 
-    /// No training runs yet (the models come with issue 13).
-    public func runStatus() throws -> [(key: String, done: Bool, command: String)] { [] }
-}
+    func trainingSampler() throws -> PatchTaskSampler { PatchTaskSampler(states: try states(.train), targetLimit: scale.trainingTargets) }
 
-extension SmokeExperiment {
-    public var reportTitle: String { "Smoke plumes (paper Sec. 5.2): the simulated data set" }
+    /// The fixed test tasks: patches of the test simulations, every non-context pixel a target.
+    public func testSet() throws -> (batches: [TaskBatch], patches: [SmokePatch]) {
+        if let s = fixed["test"] { return s }
+        let s = PatchTaskSampler(states: try states(.test)).fixedTasks(count: scale.testTasks, seed: Self.evaluationSeed, stream: 1)
+        fixed["test"] = s
+        return s
+    }
 
-    public var reportNotes: [String] {
-        [
-            "The paper's PhiFlow simulations are not public; this package simulates them in Swift following PhiFlow's scheme (128 × 128 closed box, MacCormack smoke advection, semi-Lagrangian velocity advection, buoyancy, exact pressure projection around a fixed obstacle at (64, 100) of radius 10, 35 steps of dt 0.5, the tutorial's scaling). The simulator agrees with PhiFlow 3.4.0 to float32 rounding on five test cases (Docs/smoke-simulator.md).",
-            "Data-set plan at scale '\(plan.scale.name)': seed \(plan.scale.seed). The models, Table 1's smoke column and Figure 6 are not built yet.",
-        ]
+    func validationSet() throws -> [TaskBatch] {
+        if let s = fixed["validation"] { return s.batches }
+        let s = PatchTaskSampler(states: try states(.validation)).fixedTasks(count: scale.validationTasks, seed: Self.evaluationSeed, stream: 2)
+        fixed["validation"] = s
+        return s.batches
+    }
+
+    /// The region of each test task, in test-set order.
+    public func testRegions() throws -> [PatchRegion] {
+        let test = try states(.test)
+        return try testSet().patches.map { p in
+            PatchRegion.of(row: p.row, column: p.column, side: 32, size: test.size, obstacle: plan.setup.obstacle,
+                           inflowY: plan.setup.inflowY, plume: test.parameters[p.state])
+        }
+    }
+
+    // MARK: provenance
+
+    var dataSources: [Provenance.DataSource] {
+        let manifest = try? Data(contentsOf: dataDirectory.appendingPathComponent("manifest.json"))
+        return [Provenance.DataSource(
+            name: "Smoke plumes simulated by SmokeSim (PhiFlow's scheme)", version: SmokeDatasetPlan.version,
+            checksum: manifest.map { "manifest.json sha256 " + SHA256.hex($0) },
+            detail: "scale \(plan.scale.name): \(plan.scale.train)/\(plan.scale.validation)/\(plan.scale.test) simulations, data-set seed \(plan.scale.seed); 32 × 32 patches, N_c ~ U{10, 250} per batch; \(scale.testTasks) test tasks from seed \(Self.evaluationSeed)")]
+    }
+
+    /// What a provenance record states about the experiment's configuration, encoded from the typed values.
+    struct Setting: Encodable {
+        var experiment: String
+        var scale: SmokeScale
+        var plan: SmokeDatasetPlan
+        var runs: [SmokeRunConfig]
+    }
+
+    func provenance(output: URL, item: String, seconds: Double, runs: [SmokeRunConfig]) throws -> Provenance {
+        try Provenance(output: output.path.replacingOccurrences(of: outputRoot.path + "/", with: ""), paperItem: item,
+                       scale: scale.name, seconds: seconds, configuration: Setting(experiment: experimentName, scale: scale, plan: plan, runs: runs),
+                       runs: try runs.map { _ = try metrics($0); return try store.reference($0) }, data: dataSources)
     }
 }

@@ -48,12 +48,20 @@ extension RunStore {
                                       validation: validation(), sampleBatch: sampleBatch)
                 trainer.progress = progress
                 try trainer.run()
+                if !keepsOptimiserStateWhenDone { try dropOptimiserState(dir.appendingPathComponent("checkpoint.safetensors"), model: model) }
                 try markDone(key)
                 return model
             }
         }
         try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
         return model
+    }
+
+    /// Rewrites a checkpoint with the parameters and metadata (training log) only, atomically.
+    func dropOptimiserState(_ url: URL, model: NeuralProcess) throws {
+        var metadata = try Checkpoint.load(into: model.parameters, optimiser: nil, from: url)
+        metadata["adamw.step"] = nil
+        try Checkpoint.save(store: model.parameters, optimiser: nil, metadata: metadata, to: url)
     }
 
     /// A finished run's metrics from `eval/<key>.json`, or computed (and written) by `compute` when missing or when

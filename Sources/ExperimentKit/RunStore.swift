@@ -11,9 +11,14 @@ public struct RunStore: Sendable {
     public let root: URL
     public let experiment: String
     public let scale: String
+    /// Whether a finished run's checkpoint keeps the optimiser state (needed only to resume, which a finished run
+    /// never does). Dropping it makes the committed weights a third of the size (the repository keeps finished
+    /// weights only when they are small).
+    public let keepsOptimiserStateWhenDone: Bool
 
-    public init(root: URL, experiment: String, scale: String) {
+    public init(root: URL, experiment: String, scale: String, keepsOptimiserStateWhenDone: Bool = true) {
         self.root = root; self.experiment = experiment; self.scale = scale
+        self.keepsOptimiserStateWhenDone = keepsOptimiserStateWhenDone
     }
 
     public var base: URL { root.appendingPathComponent(experiment).appendingPathComponent(scale) }

@@ -1,7 +1,10 @@
 import ExperimentKit
 import Foundation
 import Gibbs1D
+import NPData
 import NPModels
+import NPNN
+import NPTensor
 import NPTraining
 import Testing
 
@@ -52,6 +55,25 @@ import Testing
         let e = Gibbs1DExperiment(scale: .ci, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"))
         #expect(Set(e.outputs.map(\.target)) == registered)
         #expect(throws: ExperimentError.self) { try e.build("table2") }
+    }
+
+    /// A store that drops the optimiser state keeps only the parameters (and the training log) in a finished run's
+    /// checkpoint, which still loads; the default keeps the state.
+    @Test func finishedRunsCanDropTheOptimiserState() throws {
+        let sampler = GibbsGPSampler(.inDistribution(kernel: .paper))
+        for keep in [true, false] {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("drop-\(keep)-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: root) }
+            let store = RunStore(root: root, experiment: "x", scale: "ci", keepsOptimiserStateWhenDone: keep)
+            let run = VersionedRun()
+            let trained = try store.trainedModel(run, progress: nil, validation: { [] }) { rng in sampler.sampleBatch(tasks: 4, using: &rng).batch }
+            let url = store.runDirectory(try store.key(run)).appendingPathComponent("checkpoint.safetensors")
+            let names = try SafeTensors.decode(try Data(contentsOf: url)).tensors.keys
+            #expect(names.contains { $0.hasPrefix("adamw.") } == keep)
+            #expect(!store.trainingLog(try store.key(run)).isEmpty, "the training log survives")
+            let reloaded = try store.trainedModel(run, progress: nil, validation: { [] }) { _ in fatalError("a finished run is not retrained") }
+            #expect(reloaded.parameters.snapshot() == trained.parameters.snapshot())
+        }
     }
 
     @Test func provenanceCarriesTheTypedConfiguration() throws {

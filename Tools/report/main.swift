@@ -26,7 +26,8 @@ func experiments(scale: String, results: String, outputs: String? = nil) throws 
         ?? (scale == "quick" ? cwd : cwd.appendingPathComponent("outputs").appendingPathComponent(scale))
     guard let g = Gibbs1DScale.named(scale) else { throw ValidationError("unknown scale '\(scale)'") }
     let gibbs = Gibbs1DExperiment(scale: g, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd), outputRoot: root)
-    let smoke = SmokeExperiment(scale: try SmokeDataScale.named(scale), outputRoot: root)
+    let smoke = SmokeExperiment(scale: try SmokeScale.named(scale), resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd).standardizedFileURL,
+                                outputRoot: root, dataDirectory: cwd.appendingPathComponent("data/smoke/\(scale)"))
     return [gibbs, smoke]
 }
 

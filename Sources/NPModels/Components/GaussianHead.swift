@@ -32,12 +32,17 @@ public struct GaussianHead {
     let mlp: MLP
     let outputDimension: Int
     public let parameterisation: ScaleParameterisation
-    /// A small floor on the variance (or standard deviation) so that the likelihood stays finite when the
-    /// softplus underflows. [ours] 1e-6; the authors' default is 0.
-    public let floor: Float = 1e-6
+    /// A floor added to the variance (or standard deviation) so that the likelihood stays finite when the
+    /// softplus underflows. [ours] 1e-6 by default (`defaultFloor`); the authors' default is 0. Noise-free data
+    /// with exact zeros (smoke) need a larger one (`ModelSpec.scaleFloor`).
+    public let floor: Float
+    public static let defaultFloor: Float = 1e-6
 
     public init(_ scope: ParameterScope, inputs: Int, hidden: Int, outputDimension dy: Int,
-                parameterisation: ScaleParameterisation = .varianceSoftplus, rng: inout RandomGenerator) {
+                parameterisation: ScaleParameterisation = .varianceSoftplus, floor: Float = GaussianHead.defaultFloor,
+                rng: inout RandomGenerator) {
+        require(floor > 0 && floor.isFinite, "the head's scale floor must be positive, got \(floor)")
+        self.floor = floor
         mlp = MLP(scope.child("mlp"), widths: [inputs, hidden, hidden, 2 * dy], rng: &rng)
         outputDimension = dy
         self.parameterisation = parameterisation

@@ -61,7 +61,8 @@ extension ModelSpec {
         case .symmetric: backbone = GroupCNN(root.child("group_cnn"), config: sizes.groupCNN, rng: &rng)
         }
         let head = GaussianHead(root.child("head"), inputs: decoder.featureMultiplier * c, hidden: c, outputDimension: dy,
-                                parameterisation: scaleParameterisation ?? .varianceSoftplus, rng: &rng)
+                                parameterisation: scaleParameterisation ?? .varianceSoftplus,
+                                floor: scaleFloor ?? GaussianHead.defaultFloor, rng: &rng)
         return ConvCNP(parameters: store, encoder: encoder, fixedInputs: fixedInputs, backbone: backbone, decoder: decoder, head: head,
                        inputDimension: 2)
     }

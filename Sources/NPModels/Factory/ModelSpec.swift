@@ -37,6 +37,8 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var pixelLattice: PixelLattice?
     /// What the head's raw scale means (nil: σ² = softplus(raw); the smoke experiment uses σ = softplus(raw)).
     public var scaleParameterisation: ScaleParameterisation?
+    /// The floor the head adds to σ (or σ²) (nil: `GaussianHead.defaultFloor`, 1e-6).
+    public var scaleFloor: Float?
 
     public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
                 inputDimension: Int? = nil, outputDimension: Int? = nil) {

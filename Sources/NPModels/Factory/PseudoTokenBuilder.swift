@@ -15,6 +15,7 @@ extension ModelSpec {
             ? FixedInputsConfig(count: b, hiddenWidth: d, domain: domain, dropoutProbability: dropoutTNP, inputScale: positionScale)
             : nil
         return PseudoTokenTNP(config: preset.tnp, pseudoTokens: resolvedPseudoTokenCount, translationEquivariant: te, fixedInputs: config,
-                              inputDimension: dx, outputDimension: dy, scaleParameterisation: scaleParameterisation ?? .varianceSoftplus, rng: &rng)
+                              inputDimension: dx, outputDimension: dy, scaleParameterisation: scaleParameterisation ?? .varianceSoftplus,
+                              scaleFloor: scaleFloor ?? GaussianHead.defaultFloor, rng: &rng)
     }
 }

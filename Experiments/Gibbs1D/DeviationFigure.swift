@@ -1,0 +1,138 @@
+import AtomicFile
+import ExperimentKit
+import Foundation
+import NPAutodiff
+import NPData
+import NPModels
+import NPPlot
+import NPReport
+import NPTensor
+import NPTraining
+
+extension Gibbs1DExperiment {
+    /// Bins of absolute position for the deviation curves: [−10, 10] in steps of 0.25.
+    static let deviationBins = (lower: -10.0, upper: 10.0, width: 0.25)
+
+    /// Mean |a − b| per bin of x over the in-distribution test targets; NaN for empty bins.
+    func binnedMean(_ pairs: [(x: Double, d: Double)]) -> (centres: [Double], means: [Double]) {
+        let b = Self.deviationBins
+        let n = Int(((b.upper - b.lower) / b.width).rounded())
+        var sum = [Double](repeating: 0, count: n), count = sum
+        for (x, d) in pairs {
+            let k = Int(((x - b.lower) / b.width).rounded(.down))
+            guard k >= 0, k < n else { continue }
+            sum[k] += d; count[k] += 1
+        }
+        return ((0..<n).map { b.lower + (Double($0) + 0.5) * b.width }, zip(sum, count).map { $1 > 0 ? $0 / $1 : .nan })
+    }
+
+    /// Per in-distribution test target: its x and |μ − μ_equiv| of `kind` (fixed inputs on vs zeroed).
+    func modelDeviations(_ kind: ModelKind) throws -> [(x: Double, d: Double)] {
+        let model = try trainedModel(runConfig(kind))
+        var out: [(Double, Double)] = []
+        for b in testSet(.inDistribution) {
+            let on = model.predict(Tape(recording: false), b, fixedInputs: .on).mean.scalars
+            let off = model.predict(Tape(recording: false), b, fixedInputs: .off).mean.scalars
+            for i in on.indices { out.append((Double(b.xt.scalars[i]), Double(abs(on[i] - off[i])))) }
+        }
+        return out
+    }
+
+    /// Per in-distribution test target: |exact mean − best equivariant mean|, the deviation a perfect model would show.
+    func bayesDeviations() -> [(x: Double, d: Double)] {
+        let tasks = testTasks(.inDistribution).1
+        let exact = GibbsGroundTruth(kernel: kernel), best = GibbsEquivariantBayes(kernel: kernel)
+        var per = [[Double]](repeating: [], count: tasks.count)
+        per.withUnsafeMutableBufferPointer { buffer in
+            parallelFor(tasks.count) { i in
+                let t = tasks[i]
+                let a = exact.predict(xc: t.xc, yc: t.yc, xt: t.xt).mixtureMean, b = best.predict(xc: t.xc, yc: t.yc, xt: t.xt).mixtureMean
+                buffer[i] = zip(a, b).map { abs($0 - $1) }
+            }
+        }
+        return zip(tasks, per).flatMap { t, d in zip(t.xt, d).map { ($0, $1) } }
+    }
+
+    /// The equivariance-deviation figure (beyond the paper, issue 15): mean |μ − μ_equiv| against absolute position
+    /// for each approximately equivariant model, beside the exact predictor's deviation from the best equivariant one.
+    @discardableResult
+    public func deviationFigure() throws -> URL {
+        let started = Date()
+        let kinds: [ModelKind] = [.tnpTApprox, .convCNPTApprox, .relaxedConvCNP, .equivCNPEApprox]
+        say("equivariance deviation by position: 4 models and the Bayes predictors on \(scale.testTasks) test tasks")
+        let bayes = binnedMean(bayesDeviations())
+        let fig = Figure(rows: 1, columns: 2, width: Style.fullWidth, height: 2.6, sharedX: true)
+        fig.figureLegend = true
+        let left = fig[0, 0], right = fig[0, 1]
+        left.title = "models: |μ − μ_equiv|"
+        right.title = "Bayes: |exact − best equivariant|"
+        for (i, kind) in kinds.enumerated() {
+            let curve = binnedMean(try modelDeviations(kind))
+            let keep = curve.means.indices.filter { curve.means[$0].isFinite }
+            try left.line(x: keep.map { curve.centres[$0] }, y: keep.map { curve.means[$0] }, color: Style.cycle[i % Style.cycle.count], label: kind.displayName)
+        }
+        let keep = bayes.means.indices.filter { bayes.means[$0].isFinite }
+        try right.line(x: keep.map { bayes.centres[$0] }, y: keep.map { bayes.means[$0] }, color: Style.groundTruth, label: "exact − best equivariant")
+        for ax in [left, right] {
+            ax.xLabel = "x (absolute position)"
+            try ax.verticalLine(at: 0, color: Color(0, 0, 0, 0.6), width: 0.7, style: .dashed)
+            try ax.verticalLine(at: -7); try ax.verticalLine(at: 7)
+            ax.xLimits = Self.deviationBins.lower...Self.deviationBins.upper
+        }
+        left.yLabel = "mean absolute difference of means"
+        let name = "deviation-gibbs1d"
+        try fig.write(to: figuresDirectory, name: name)
+        let png = figuresDirectory.appendingPathComponent("\(name).png")
+        let caption = """
+            Equivariance deviation by position (beyond the paper). Left: for each approximately equivariant model, the mean \
+            over the \(scale.testTasks) in-distribution test tasks' targets in bins of width \(Self.deviationBins.width) of \
+            |μ − μ_equiv|, the change of the predictive mean when the fixed inputs are zeroed (the RelaxedConvCNP: its relaxed \
+            weights set to their equivariant part). Right: the same for the exact predictor against the best translation-\
+            equivariant predictor — where, and by how much, a model that knows where x = 0 is should depart from its \
+            equivariant component. Dashed: the change point x = 0; dotted: the box (−7, 7) outside which the fixed inputs \
+            are zeroed. Kernel \(kernel.rawValue); scale '\(scale.name)'.
+            """
+        try writeAtomically(Data("\(caption)\n".utf8), to: figuresDirectory.appendingPathComponent("\(name).caption.txt"))
+        try provenance(output: png, item: "1-D: equivariance deviation by position (beyond the paper)", seconds: Date().timeIntervalSince(started),
+                       runs: kinds.map { runConfig($0) }).write(nextTo: png)
+        say("wrote \(png.path) (and .pdf)")
+        return png
+    }
+
+    /// Paired differences on the same test tasks, split by whether the change point is within reach of the targets
+    /// (|c| < 3) or not (issue 15).
+    @discardableResult
+    public func differencesTable() throws -> URL {
+        let started = Date()
+        let centres = testTasks(.inDistribution).1.map(\.centre)
+        let near = centres.map { abs($0) < 3 }
+        func row(_ label: String, _ a: [Double]?, _ b: [Double]?) -> TableRow {
+            guard let a, let b else { return TableRow(label, [.missing, .missing, .missing]) }
+            func part(_ keep: (Int) -> Bool) -> TableCell {
+                let idx = a.indices.filter(keep)
+                return cell(Estimate(pairedDifference: idx.map { a[$0] }, minus: idx.map { b[$0] }))
+            }
+            return TableRow(label, [part { near[$0] }, part { !near[$0] }, part { _ in true }])
+        }
+        func id(_ k: ModelKind, b: Int? = nil) throws -> [Double]? { try metrics(b.map { ablationRun(k, $0) } ?? runConfig(k)).perTask?.inDistribution }
+        func component(_ k: ModelKind) throws -> [Double]? { try metrics(runConfig(k)).perTask?.inDistributionEquivariantComponent }
+        let ceiling = try equivariantCeiling()
+        var rows = [row("exact predictor − best equivariant predictor (the most fixed inputs can gain)", ceiling.exactInDistribution, ceiling.inDistribution)]
+        for (a, b) in [(ModelKind.tnpTApprox, ModelKind.tnpT), (.convCNPTApprox, .convCNPT), (.relaxedConvCNP, .convCNPT), (.equivCNPEApprox, .equivCNPE)] {
+            rows.append(row("\(a.displayName) − \(b.displayName)", try id(a), try id(b)))
+        }
+        for k in [ModelKind.tnpTApprox, .convCNPTApprox, .relaxedConvCNP, .equivCNPEApprox] {
+            rows.append(row("\(k.displayName) − its equivariant component", try id(k), try component(k)))
+        }
+        for k in [ModelKind.tnpTApprox, .convCNPTApprox] {
+            rows.append(row("\(k.displayName): B = 1 − B = 0", try id(k, b: 1), try id(k, b: 0)))
+        }
+        let n = near.filter { $0 }.count
+        let table = try ResultsTable(
+            caption: "Paired differences of in-distribution test log-likelihood on the same \(centres.count) test tasks, ± the paired standard error, split by whether the change point is within reach of the task's targets (interval centre |c| < 3: \(n) tasks) or not (\(centres.count - n) tasks). The first row is the most an approximately equivariant model can gain over a perfectly trained equivariant one; the others compare our trained models (seed 0).",
+            label: "tab:gibbs1d-differences", rowHeader: "Difference",
+            columns: [TableColumn("|c| < 3", preference: .none), TableColumn("|c| ≥ 3", preference: .none), TableColumn("all", preference: .none)],
+            groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
+        return try write(table, name: "table-gibbs1d-differences", item: "1-D: paired differences by region", runs: allRuns(), started: started)
+    }
+}
