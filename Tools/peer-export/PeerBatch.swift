@@ -76,7 +76,8 @@ enum PeerExportError: Error, CustomStringConvertible {
 /// The specifications `--fresh PRESET` exports: every 2-D convolutional kind on the pixel lattice of the smoke
 /// frame (on-grid path, σ = softplus(raw) head) and off the grid (SetConv path, stations-like points), and the
 /// three pseudo-token TNPs with 2-D and 4-D inputs. Fixed inputs are zero outside (−5, 5)^d (the frame and the
-/// station box lie inside it). Folder names: `<kind>-<path>`.
+/// station box lie inside it). The on-grid and 2-D PT-TNP models take the smoke experiment's head (σ = softplus(raw)
+/// + 0.01). Folder names: `<kind>-<path>`.
 enum FreshSpecs {
     static let cnnKinds: [ModelKind] = [.convCNPT, .convCNPTApprox, .relaxedConvCNP, .equivCNPE, .equivCNPEApprox]
     static let pseudoTokenKinds: [ModelKind] = [.ptTNP, .ptTNPT, .ptTNPTApprox]
@@ -89,14 +90,16 @@ enum FreshSpecs {
         let lattice = PixelLattice.standardisedFrame(size: [128, 128])
         var out: [(String, ModelSpec)] = []
         for kind in cnnKinds {
-            out.append(("\(kind.rawValue)-gridded", .grid2D(kind, sizes: grid, lattice: lattice, domain: box2, standardDeviationHead: true)))
+            var gridded = ModelSpec.grid2D(kind, sizes: grid, lattice: lattice, domain: box2, standardDeviationHead: true)
+            gridded.scaleFloor = 0.01   // the smoke experiment's floor on σ
+            out.append(("\(kind.rawValue)-gridded", gridded))
             out.append(("\(kind.rawValue)-setconv", .grid2D(kind, sizes: grid, lattice: nil, domain: box2)))
         }
         for kind in pseudoTokenKinds {
             for dx in [2, 4] {
                 var spec = ModelSpec(kind: kind, preset: tnp, domain: DomainBox(lower: .init(repeating: -5, count: dx), upper: .init(repeating: 5, count: dx)),
                                      fourierRange: 14, inputDimension: dx)
-                if dx == 2 { spec.scaleParameterisation = .standardDeviationSoftplus }   // the smoke head on one of them
+                if dx == 2 { spec.scaleParameterisation = .standardDeviationSoftplus; spec.scaleFloor = 0.01 }   // the smoke head
                 out.append(("\(kind.rawValue)-\(dx)d", spec))
             }
         }
@@ -250,7 +253,8 @@ enum PeerBatch {
         ["format": "peer-batch", "version": formatVersion, "run": run.name, "model": run.spec.kind.rawValue,
          "seed": String(seed), "tasks": String(tasks), "splits": "id,ood",
          "data": run.gibbs != nil ? "gibbs1d" : SyntheticBatches.kind(run.spec),
-         "scale": run.spec.scaleParameterisation?.rawValue ?? ScaleParameterisation.varianceSoftplus.rawValue]
+         "scale": run.spec.scaleParameterisation?.rawValue ?? ScaleParameterisation.varianceSoftplus.rawValue,
+         "floor": String(run.spec.scaleFloor ?? GaussianHead.defaultFloor)]
     }
 
     /// Writes `<outputRoot>/<run name>/peer-batch.safetensors` and returns its URL.

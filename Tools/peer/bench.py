@@ -110,16 +110,19 @@ def training_step_ms(model, loss_fn, warmup, runs):
     return statistics.median(times) * 1e3, sum(q.numel() for q in model.parameters()), cpu
 
 
-def grid2d_spec(kind):
-    """`ModelSpec.grid2D(kind, sizes: .quick, lattice: .standardisedFrame([128, 128]), domain: (−5, 5)², σ head)`
-    as npbench grid-models builds it (the fields the twin reads)."""
+GRID_PRESETS = {"quick": 256, "quick-smoke": 64}   # GridCNNPreset name → the U-Net's channel cap
+
+
+def grid2d_spec(kind, preset="quick"):
+    """`ModelSpec.grid2D(kind, sizes: .quick (or .quickSmoke), lattice: .standardisedFrame([128, 128]),
+    domain: (−5, 5)², σ head)` as npbench grid-models builds it (the fields the twin reads)."""
     n = 128
     ppu = float(np.float32(np.sqrt((n * n - 1) / 12)))
     return {"kind": kind, "preset": {"tnp": {}, "convCNP": {"channels": 32}}, "domain": {"lower": [-5, -5], "upper": [5, 5]},
             "fourierRange": 1, "positionScale": 1, "dropoutConvCNP": 0.5, "dropoutEquivCNP": 0.5, "dropoutRelaxed": 0.5,
             "inputDimension": 2, "scaleParameterisation": "standardDeviationSoftplus",
             "pixelLattice": {"pointsPerUnit": [ppu, ppu], "offset": [-(n - 1) / 2, -(n - 1) / 2]},
-            "gridCNN": {"name": "quick", "unet": {"channels": 16, "levels": 4, "kernel": 5, "maxChannels": 256},
+            "gridCNN": {"name": preset, "unet": {"channels": 16, "levels": 4, "kernel": 5, "maxChannels": GRID_PRESETS[preset]},
                         "groupCNN": {"channels": 16, "fields": 1, "layers": 5, "kernel": 5, "rotations": 8},
                         "pointsPerUnit": 8, "decoderLengthscales": 5}}
 
@@ -148,9 +151,9 @@ def patch_batch(lattice, rng, tasks=16):
     return xc, yc, xt, yt, mc, mt
 
 
-def torch_grid2d_step_ms(kind, threads, warmup=1, runs=3, seed=7):
+def torch_grid2d_step_ms(kind, threads, preset="quick", warmup=1, runs=3, seed=7):
     torch.set_num_threads(threads)
-    spec = grid2d_spec(kind)
+    spec = grid2d_spec(kind, preset)
     torch.manual_seed(seed)
     model = build_model(spec)
     for p in model.parameters():   # any finite initialisation: timing only
@@ -169,7 +172,7 @@ def torch_grid2d_step_ms(kind, threads, warmup=1, runs=3, seed=7):
     return training_step_ms(model, loss, warmup, runs)
 
 
-def npbench_row(npbench, arguments, kind, threads, name_column, cpu_column=None):
+def npbench_row(npbench, arguments, kind, threads, name_column, cpu_column=None, preset="quick"):
     """(ms per step, parameters, CPU ms per step or None) from the row of `kind` in a `npbench ARGUMENTS` table run
     with `threads` threads: the model's display name in column `name_column`, then parameters and ms per step."""
     env = dict(os.environ, AENP_THREADS=str(threads))
@@ -177,15 +180,16 @@ def npbench_row(npbench, arguments, kind, threads, name_column, cpu_column=None)
     name = unicodedata.normalize("NFC", DISPLAY_NAMES[kind])
     for line in out.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) > name_column + 2 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[name_column]) == name:
+        if len(cells) > name_column + 2 and cells[0] == preset and unicodedata.normalize("NFC", cells[name_column]) == name:
             npbench_row.blas = out.splitlines()[0] if out else ""
             cpu = float(cells[cpu_column]) if cpu_column is not None else None
             return float(cells[name_column + 2]), int(cells[name_column + 1]), cpu
     raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in `npbench {' '.join(arguments)}` output:\n{out}")
 
 
-def ours_grid2d_step_ms(npbench, kind, threads):
-    return npbench_row(npbench, ["grid-models", "quick", "gridded", kind], kind, threads, name_column=2, cpu_column=5)
+def ours_grid2d_step_ms(npbench, kind, threads, preset="quick"):
+    return npbench_row(npbench, ["grid-models", preset, "gridded", kind], kind, threads, name_column=2, cpu_column=5,
+                       preset=preset)
 
 
 def ours_step_ms(npbench, kind, threads):
@@ -208,6 +212,8 @@ def main(argv=None):
     p.add_argument("--rounds", type=int, default=1, help="repeat the interleaved sweep; the table shows the minimum of the medians")
     p.add_argument("--models", nargs="+", choices=KINDS, help="default: every model of the chosen sections")
     p.add_argument("--sections", nargs="+", choices=("1d", "grid2d", "pt-tnp"), default=["1d"])
+    p.add_argument("--grid-preset", choices=list(GRID_PRESETS), default="quick",
+                   help="2-D CNN sizes: quick (U-Net channels up to 256) or quick-smoke (up to 64, what the smoke experiment trains)")
     a = p.parse_args(argv)
     one_d = [k for k in KINDS if not k.startswith("pt-tnp")]
     plan = [(section, kind) for section, kinds in (("1d", one_d), ("grid2d", CNN_KINDS), ("pt-tnp", list(bench_pttnp.KINDS)))
@@ -231,8 +237,8 @@ def main(argv=None):
                     pt, n_pt, pt_cpu = torch_step_ms(runs[kind], t)
                     ours, n_ours, ours_cpu = ours_step_ms(a.npbench, kind, t)
                 elif section == "grid2d":
-                    pt, n_pt, pt_cpu = torch_grid2d_step_ms(kind, t)
-                    ours, n_ours, ours_cpu = ours_grid2d_step_ms(a.npbench, kind, t)
+                    pt, n_pt, pt_cpu = torch_grid2d_step_ms(kind, t, a.grid_preset)
+                    ours, n_ours, ours_cpu = ours_grid2d_step_ms(a.npbench, kind, t, a.grid_preset)
                 else:
                     pt, n_pt, pt_cpu = bench_pttnp.torch_step("quick", kind, t)
                     ours, n_ours, ours_cpu = bench_pttnp.ours_step("quick", kind, t)
@@ -249,7 +255,7 @@ def main(argv=None):
                 else:
                     loads = (load, load)
                 results[(section, kind, t)] = (pt, ours, n_pt, loads, cpu)
-    workload = {"1d": "1-D, 16 × 64 / 128", "grid2d": "2-D on-grid, 16 × 32² patches", "pt-tnp": "2-D, 16 × 256 / 256"}
+    workload = {"1d": "1-D, 16 × 64 / 128", "grid2d": f"2-D on-grid ({a.grid_preset}), 16 × 32² patches", "pt-tnp": "2-D, 16 × 256 / 256"}
     print("| model | workload | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | "
           "CPU ms / step, PyTorch / ours | CPU ratio | load avg (1 min) |")
     print("|---|---|---|---|---|---|---|---|---|---|")

@@ -255,7 +255,8 @@ def test_fresh_batch(run, batch_path):
     gradients = {k: v for k, v in b.items() if k.startswith(GRADIENT_PREFIX)}
     assert all(np.all(np.isfinite(g)) for g in gradients.values()), f"{batch_path}: non-finite gradient"
     assert sum(float(np.abs(g).sum()) for g in gradients.values()) > 0, f"{batch_path}: every gradient is zero"
-    check_head_bias_gradient(batch_path, b, std_head=scale == "standardDeviationSoftplus")
+    check_head_bias_gradient(batch_path, b, floor=float(np.float32(model.get("scaleFloor", 1e-6))),
+                             std_head=scale == "standardDeviationSoftplus")
 
 
 def export_fresh(preset, peer_export, out_dir):

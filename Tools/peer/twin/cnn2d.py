@@ -273,7 +273,7 @@ class GroupCNN(nn.Module):
 
 class GridConvCNP(nn.Module):
     def __init__(self, *, backbone, sizes, channels, dy, lattice=None, isotropic=False, fixed=None, relax=None,
-                 parameterisation="varianceSoftplus"):
+                 parameterisation="varianceSoftplus", floor=1e-6):
         super().__init__()
         c = channels
         self.lattice = PixelLattice(lattice["pointsPerUnit"], lattice["offset"]) if lattice else None
@@ -297,7 +297,7 @@ class GridConvCNP(nn.Module):
             self.group_cnn = GroupCNN(g["channels"], g["fields"], g["layers"], g["kernel"], g.get("rotations", 8))
             self.multiple = 1
         self.backbone_name = backbone
-        self.head = GaussianHead(features, c, dy, parameterisation)
+        self.head = GaussianHead(features, c, dy, parameterisation, floor)
 
     def forward(self, xc, yc, xt, fixed_inputs="on", context_mask=None):
         """xc [m, nc, 2], yc [m, nc, dy], xt [m, nt, 2], context_mask [m, nc] (1 real, 0 padding) → (mean, variance)."""

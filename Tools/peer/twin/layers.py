@@ -6,6 +6,7 @@
   cout]`, channels last) so the checkpoint loads unchanged; it permutes to PyTorch's `[cout, cin, k]` in the
   forward pass, and takes and returns channels-last grids `[m, g, c]`.
 """
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -68,13 +69,12 @@ def pairwise_squared_distances(a, b):
 
 class GaussianHead(nn.Module):
     """MLP with two hidden layers → mean and raw scale (the Swift `GaussianHead`); returns (mean, variance) with
-    σ² = softplus(raw) + 1e-6 ("varianceSoftplus") or σ = softplus(raw) + 1e-6 ("standardDeviationSoftplus",
-    the smoke experiment's head)."""
+    σ² = softplus(raw) + floor ("varianceSoftplus") or σ = softplus(raw) + floor ("standardDeviationSoftplus",
+    the smoke experiment's head); floor = `ModelSpec.scaleFloor`, 1e-6 by default."""
 
-    floor = 1e-6
-
-    def __init__(self, inputs, hidden, dy=1, parameterisation="varianceSoftplus"):
+    def __init__(self, inputs, hidden, dy=1, parameterisation="varianceSoftplus", floor=1e-6):
         super().__init__()
+        self.floor = float(np.float32(floor))
         if parameterisation not in ("varianceSoftplus", "standardDeviationSoftplus"):
             raise ValueError(f"unknown scale parameterisation {parameterisation!r}")
         self.mlp = MLP([inputs, hidden, hidden, 2 * dy])

@@ -41,6 +41,7 @@ class ModelSpec:
     kernel_shape: str = None     # "perDimension" | "isotropic" | None (the kind's default)
     pseudo_tokens: int = None
     scale: str = "varianceSoftplus"
+    scale_floor: float = 1e-6    # the head's floor on σ or σ² (`ModelSpec.scaleFloor`)
 
     @property
     def channels(self):
@@ -84,7 +85,7 @@ def model_spec(config):
                               "equivcnp": m.get("dropoutEquivCNP", 0.1), "relaxed": m.get("dropoutRelaxed", 0.5)},
                      dx=m.get("inputDimension", 1), dy=m.get("outputDimension", 1), grid_cnn=m.get("gridCNN"),
                      pixel_lattice=m.get("pixelLattice"), kernel_shape=m.get("kernelShape"), pseudo_tokens=m.get("pseudoTokenCount"),
-                     scale=m.get("scaleParameterisation", "varianceSoftplus"))
+                     scale=m.get("scaleParameterisation", "varianceSoftplus"), scale_floor=m.get("scaleFloor", 1e-6))
 
 
 def build_model(spec):
@@ -100,7 +101,7 @@ def build_model(spec):
                          input_scale=spec.position_scale)
         return PseudoTokenTNP(width=t["width"], layers=t["layers"], heads=t["heads"], head_width=t["headWidth"],
                               pseudo_tokens=spec.pseudo_tokens or t["width"], translation_equivariant=spec.kind != "pt-tnp",
-                              fixed=fixed, dx=spec.dx, dy=spec.dy, parameterisation=spec.scale)
+                              fixed=fixed, dx=spec.dx, dy=spec.dy, parameterisation=spec.scale, floor=spec.scale_floor)
     if spec.grid_cnn is not None:
         return build_grid_cnn(spec)
     if spec.kind.startswith("tnp"):
@@ -135,7 +136,7 @@ def build_grid_cnn(spec):
     shape = spec.kernel_shape or ("isotropic" if symmetric else "perDimension")
     return GridConvCNP(backbone="group_cnn" if symmetric else "unet", sizes=spec.grid_cnn, channels=c, dy=spec.dy,
                        lattice=spec.pixel_lattice, isotropic=shape == "isotropic", fixed=fixed, relax=relax,
-                       parameterisation=spec.scale)
+                       parameterisation=spec.scale, floor=spec.scale_floor)
 
 
 def load_checkpoint(model, path):

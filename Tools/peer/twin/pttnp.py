@@ -30,7 +30,7 @@ def context_mean(xc, context_mask=None):
 
 class PseudoTokenTNP(nn.Module):
     def __init__(self, *, width, layers, heads, head_width, pseudo_tokens, translation_equivariant, fixed=None, dx=2, dy=1,
-                 parameterisation="varianceSoftplus"):
+                 parameterisation="varianceSoftplus", floor=1e-6):
         super().__init__()
         if fixed and not translation_equivariant:
             raise ValueError("fixed inputs sit at pseudo-locations, which only the PT-TNP (T) has")
@@ -46,7 +46,7 @@ class PseudoTokenTNP(nn.Module):
             self.add_module(f"layer{i}", nn.ModuleDict({name: AttentionBlock(width, heads, head_width, self.te, dx)
                                                         for name in ("context_to_pseudo", "pseudo_to_context", "pseudo_to_targets")}))
         self.layers = layers
-        self.head = GaussianHead(width, width, dy, parameterisation)
+        self.head = GaussianHead(width, width, dy, parameterisation, floor)
 
     def block(self, i, name):
         return getattr(self, f"layer{i}")[name]
