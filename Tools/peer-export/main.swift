@@ -2,23 +2,34 @@
 //
 //   peer-export RUN_DIR... [--output DIR] [--seed N] [--tasks M]
 //   peer-export --all SCALE_DIR [--output DIR] [--seed N] [--tasks M]
+//   peer-export --spec SPEC.json --name NAME [--model-seed S] [--output DIR] [--seed N] [--tasks M]
+//   peer-export --fresh ci|quick|paper [--model-seed S] [--output DIR] [--seed N] [--tasks M]
 //
-// RUN_DIR is a trained run's folder (config.json + checkpoint.safetensors), e.g.
-// results/gibbs1d/quick/runs/convcnp-t-ee330f2f322f; SCALE_DIR holds run folders (results/gibbs1d/quick/runs)
-// or a `runs/` folder with them (results/gibbs1d/quick). Each run gets <DIR>/<run name>/peer-batch.safetensors,
-// DIR defaulting to outputs/peer (relative to the current directory). Names and shapes: Docs/peer-files.md.
+// RUN_DIR is a run's folder (config.json with the model's specification under "model", and
+// checkpoint.safetensors), e.g. results/gibbs1d/quick/runs/convcnp-t-ee330f2f322f; SCALE_DIR holds run folders
+// (results/gibbs1d/quick/runs) or a `runs/` folder with them (results/gibbs1d/quick). Each run gets
+// <DIR>/<run name>/peer-batch.safetensors, DIR defaulting to outputs/peer (relative to the current directory).
+// --spec builds a freshly initialised model of a ModelSpec JSON (seeded by --model-seed, default 0) and writes it
+// as <DIR>/<NAME>/{config.json, checkpoint.safetensors} beside its batch, so the twin opens it like a run;
+// --fresh does that for every 2-D convolutional kind (on-grid and SetConv paths) and every pseudo-token TNP (2-D
+// and 4-D inputs) at the given sizes (FreshSpecs). 1-D runs get batches from their own task sampler, all other
+// models padded batches of 2-D or 4-D inputs (SyntheticBatches). Names and shapes: Docs/peer-files.md.
 import ExperimentKit
+import NPModels
 import Foundation
 
 BLASKernelSelection.reexecIfNeeded()
 
-let usage = "usage: peer-export RUN_DIR... | --all SCALE_DIR  [--output DIR] [--seed N] [--tasks M]"
+let usage = "usage: peer-export RUN_DIR... | --all SCALE_DIR | --spec SPEC.json --name NAME | --fresh ci|quick|paper  [--model-seed S] [--output DIR] [--seed N] [--tasks M]"
 
 struct Options {
     var runs: [URL] = []
     var output = URL(fileURLWithPath: "outputs/peer")
     var seed: UInt64 = 20_241_216
     var tasks = 16
+    var specs: [(name: String?, file: URL)] = []
+    var fresh: String?
+    var modelSeed: UInt64 = 0
 }
 
 func isRun(_ url: URL) -> Bool {
@@ -49,6 +60,15 @@ func parse(_ args: [String]) throws -> Options {
         switch args[i] {
         case "--all": o.runs += try runsUnder(URL(fileURLWithPath: try value()))
         case "--output": o.output = URL(fileURLWithPath: try value())
+        case "--spec": o.specs.append((nil, URL(fileURLWithPath: try value())))
+        case "--name":
+            guard !o.specs.isEmpty else { throw PeerExportError.usage("--name follows a --spec\n\(usage)") }
+            o.specs[o.specs.count - 1].name = try value()
+        case "--fresh": o.fresh = try value()
+        case "--model-seed":
+            let v = try value()
+            guard let s = UInt64(v) else { throw PeerExportError.usage("--model-seed takes a non-negative integer, got \(v)") }
+            o.modelSeed = s
         case "--seed":
             let v = try value()
             guard let s = UInt64(v) else { throw PeerExportError.usage("--seed takes a non-negative integer, got \(v)") }
@@ -66,7 +86,7 @@ func parse(_ args: [String]) throws -> Options {
         }
         i += 1
     }
-    if o.runs.isEmpty { throw PeerExportError.usage(usage) }
+    if o.runs.isEmpty && o.specs.isEmpty && o.fresh == nil { throw PeerExportError.usage(usage) }
     return o
 }
 
@@ -77,9 +97,20 @@ func fail(_ message: String) -> Never {
 
 let options: Options
 do { options = try parse(Array(CommandLine.arguments.dropFirst())) } catch { fail("\(error)") }
-for dir in options.runs {
+var folders = options.runs
+do {
+    var fresh: [(String, ModelSpec)] = try options.fresh.map { try FreshSpecs.all(preset: $0) } ?? []
+    for (name, file) in options.specs {
+        let spec = try JSONDecoder().decode(ModelSpec.self, from: Data(contentsOf: file))
+        fresh.append((name ?? file.deletingPathExtension().lastPathComponent, spec))
+    }
+    for (name, spec) in fresh {
+        folders.append(try PeerModel.writeFresh(spec, seed: options.modelSeed, to: options.output.appendingPathComponent(name)).directory)
+    }
+} catch { fail("\(error)") }
+for dir in folders {
     do {
-        let run = try TrainedRun(directory: dir)
+        let run = try PeerModel(directory: dir)
         let url = try PeerBatch.write(run, seed: options.seed, tasks: options.tasks, outputRoot: options.output)
         print("\(run.name): \(url.path)")
     } catch {

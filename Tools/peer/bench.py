@@ -1,6 +1,19 @@
 """Side-by-side training-step times: each PyTorch twin and our `npbench` for the same model, interleaved.
 
-    python Tools/peer/bench.py [--runs-dir results/gibbs1d/quick] [--threads 1 2] [--rounds 1] [--models KIND...]
+    python Tools/peer/bench.py [--sections 1d grid2d pt-tnp] [--runs-dir results/gibbs1d/quick] [--threads 1 2]
+                               [--rounds 1] [--models KIND...]
+
+Sections: `1d` (default) the eight 1-D models below; `grid2d` the 2-D CNN models at the smoke experiment's quick
+sizes (`GridCNNPreset.quick`: U-Net C 16, 4 poolings, kernel 5; D8 group CNN, C 16, 1 field, 5 layers, kernel 5),
+on-grid path, σ = softplus(raw) head, as `npbench grid-models quick gridded KIND`: 16 tasks of 32 × 32 patches of
+the 128 × 128 frame with 10–250 context pixels and the other pixels as targets (padded), median of 3 steps after 1
+warm-up on both sides (the twin draws its own patches of the same distribution; the grid is 32 × 32 for every
+batch, so the convolutions, which dominate, are the same work); `pt-tnp` the three pseudo-token TNPs at the quick
+preset with 2-D inputs, as `npbench pt-tnp-child quick KIND` (16 tasks × 256 context / 256 targets, median of 5
+after 1; `bench_pttnp.py`). The 2-D twins are freshly initialised (`ModelSpec` as npbench builds it); parameter
+counts are checked equal. The CPU columns (2-D sections; process CPU time per step, warm-up included, all threads)
+are what a step costs when the process is not waiting for a core: on a shared machine the 1-thread CPU ratio is
+the steadier comparison.
 
 Workload (as `npbench models`): 16 tasks, 64 context and 128 target points, inputs U[−3, 3], outputs N(0, 1);
 one step = forward, Gaussian NLL, backward, gradient clipping by value at 0.5 (our schedule's clipping), AdamW
@@ -26,13 +39,16 @@ import time
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from peer_files import run_dirs  # noqa: E402
-from twin import load_run  # noqa: E402
+from twin import build_model, load_run  # noqa: E402
+from twin.grid import PixelLattice  # noqa: E402
 from twin.layers import gaussian_nll  # noqa: E402
-from twin.models import DISPLAY_NAMES, KINDS  # noqa: E402
+from twin.models import CNN_KINDS, DISPLAY_NAMES, KINDS  # noqa: E402
+import bench_pttnp  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_B = {"tnp-t-approx": 4}   # other approximately equivariant kinds default to B = C
@@ -59,18 +75,30 @@ def torch_step_ms(run_dir, threads, warmup=1, runs=7, seed=4):
     xc = torch.rand(16, 64, 1, generator=g) * 6 - 3
     xt = torch.rand(16, 128, 1, generator=g) * 6 - 3
     yc, yt = torch.randn(16, 64, 1, generator=g), torch.randn(16, 128, 1, generator=g)
-    opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
     p = spec.fixed_input_dropout
 
-    def step():
+    def loss():
         keep = "on" if p is None else (torch.rand(16, generator=g) >= p).float()
         mean, variance = model(xc, yc, xt, fixed_inputs=keep)
-        loss = gaussian_nll(mean, variance, yt)
+        return gaussian_nll(mean, variance, yt)
+
+    return training_step_ms(model, loss, warmup, runs)
+
+
+def training_step_ms(model, loss_fn, warmup, runs):
+    """(median ms of `runs` training steps after `warmup`, parameter count, process CPU ms per step with the
+    warm-up included, as npbench counts it): loss, backward, clipping by value at 0.5, AdamW (lr 5e-4, weight
+    decay 0.01)."""
+    opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
+
+    def step():
+        loss = loss_fn()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)
         opt.step()
 
+    cpu0 = time.process_time()
     for _ in range(warmup):
         step()
     times = []
@@ -78,19 +106,94 @@ def torch_step_ms(run_dir, threads, warmup=1, runs=7, seed=4):
         t0 = time.perf_counter()
         step()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3, sum(p.numel() for p in model.parameters())
+    cpu = (time.process_time() - cpu0) / (warmup + runs) * 1e3
+    return statistics.median(times) * 1e3, sum(q.numel() for q in model.parameters()), cpu
 
 
-def ours_step_ms(npbench, kind, threads):
+GRID_PRESETS = {"quick": 256, "quick-smoke": 64}   # GridCNNPreset name → the U-Net's channel cap
+
+
+def grid2d_spec(kind, preset="quick"):
+    """`ModelSpec.grid2D(kind, sizes: .quick (or .quickSmoke), lattice: .standardisedFrame([128, 128]),
+    domain: (−5, 5)², σ head)` as npbench grid-models builds it (the fields the twin reads)."""
+    n = 128
+    ppu = float(np.float32(np.sqrt((n * n - 1) / 12)))
+    return {"kind": kind, "preset": {"tnp": {}, "convCNP": {"channels": 32}}, "domain": {"lower": [-5, -5], "upper": [5, 5]},
+            "fourierRange": 1, "positionScale": 1, "dropoutConvCNP": 0.5, "dropoutEquivCNP": 0.5, "dropoutRelaxed": 0.5,
+            "inputDimension": 2, "scaleParameterisation": "standardDeviationSoftplus",
+            "pixelLattice": {"pointsPerUnit": [ppu, ppu], "offset": [-(n - 1) / 2, -(n - 1) / 2]},
+            "gridCNN": {"name": preset, "unet": {"channels": 16, "levels": 4, "kernel": 5, "maxChannels": GRID_PRESETS[preset]},
+                        "groupCNN": {"channels": 16, "fields": 1, "layers": 5, "kernel": 5, "rotations": 8},
+                        "pointsPerUnit": 8, "decoderLengthscales": 5}}
+
+
+def patch_batch(lattice, rng, tasks=16):
+    """npbench's patchBatch: 32 × 32 patches at random places of the frame, 10–250 context pixels, the other
+    pixels targets, padded (masks) to the batch's largest counts; outputs U[0, 1]."""
+    xs, ys = [], []
+    for _ in range(tasks):
+        o = rng.integers(0, 97, size=2)
+        pixels = np.stack(np.meshgrid(np.arange(32), np.arange(32), indexing="ij"), -1).reshape(-1, 2) + o
+        pixels = pixels[rng.permutation(1024)]
+        nc = int(rng.integers(10, 251))
+        pos = ((pixels + lattice.offset) / lattice.ppu.astype(np.float64)).astype(np.float32)
+        xs.append((pos[:nc], pos[nc:]))
+        ys.append((rng.random((nc, 1), dtype=np.float32), rng.random((1024 - nc, 1), dtype=np.float32)))
+
+    def pad(parts):
+        n = max(len(p) for p in parts)
+        out = np.stack([np.concatenate([p, np.repeat(p[-1:], n - len(p), 0)]) for p in parts])
+        mask = np.stack([(np.arange(n) < len(p)).astype(np.float32) for p in parts])
+        return torch.from_numpy(out), torch.from_numpy(mask)
+
+    (xc, mc), (xt, mt) = pad([x[0] for x in xs]), pad([x[1] for x in xs])
+    yc, yt = pad([y[0] for y in ys])[0], pad([y[1] for y in ys])[0]
+    return xc, yc, xt, yt, mc, mt
+
+
+def torch_grid2d_step_ms(kind, threads, preset="quick", warmup=1, runs=3, seed=7):
+    torch.set_num_threads(threads)
+    spec = grid2d_spec(kind, preset)
+    torch.manual_seed(seed)
+    model = build_model(spec)
+    for p in model.parameters():   # any finite initialisation: timing only
+        torch.nn.init.normal_(p, std=0.05)
+    model.train()
+    rng = np.random.default_rng(seed)
+    lattice = PixelLattice(spec["pixelLattice"]["pointsPerUnit"], spec["pixelLattice"]["offset"])
+    xc, yc, xt, yt, mc, mt = patch_batch(lattice, rng)
+    has_fixed = kind not in ("convcnp-t", "equivcnp-e")
+
+    def loss():
+        keep = (torch.rand(16) >= 0.5).float() if has_fixed else "on"
+        mean, variance = model(xc, yc, xt, fixed_inputs=keep, context_mask=mc)
+        return gaussian_nll(mean, variance, yt, mt)
+
+    return training_step_ms(model, loss, warmup, runs)
+
+
+def npbench_row(npbench, arguments, kind, threads, name_column, cpu_column=None, preset="quick"):
+    """(ms per step, parameters, CPU ms per step or None) from the row of `kind` in a `npbench ARGUMENTS` table run
+    with `threads` threads: the model's display name in column `name_column`, then parameters and ms per step."""
     env = dict(os.environ, AENP_THREADS=str(threads))
-    out = subprocess.run([str(npbench), "models", "quick", kind], env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([str(npbench), *arguments], env=env, capture_output=True, text=True, check=True).stdout
     name = unicodedata.normalize("NFC", DISPLAY_NAMES[kind])
     for line in out.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 4 and cells[0] == "quick" and unicodedata.normalize("NFC", cells[1]) == name:
-            ours_step_ms.blas = out.splitlines()[0] if out else ""
-            return float(cells[3]), int(cells[2])
-    raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in npbench output:\n{out}")
+        if len(cells) > name_column + 2 and cells[0] == preset and unicodedata.normalize("NFC", cells[name_column]) == name:
+            npbench_row.blas = out.splitlines()[0] if out else ""
+            cpu = float(cells[cpu_column]) if cpu_column is not None else None
+            return float(cells[name_column + 2]), int(cells[name_column + 1]), cpu
+    raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in `npbench {' '.join(arguments)}` output:\n{out}")
+
+
+def ours_grid2d_step_ms(npbench, kind, threads, preset="quick"):
+    return npbench_row(npbench, ["grid-models", preset, "gridded", kind], kind, threads, name_column=2, cpu_column=5,
+                       preset=preset)
+
+
+def ours_step_ms(npbench, kind, threads):
+    return npbench_row(npbench, ["models", "quick", kind], kind, threads, name_column=1)
 
 
 def cpu_model():
@@ -107,13 +210,19 @@ def main(argv=None):
     p.add_argument("--npbench", default=str(ROOT / ".build/release/npbench"))
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--rounds", type=int, default=1, help="repeat the interleaved sweep; the table shows the minimum of the medians")
-    p.add_argument("--models", nargs="+", choices=KINDS, default=list(KINDS))
+    p.add_argument("--models", nargs="+", choices=KINDS, help="default: every model of the chosen sections")
+    p.add_argument("--sections", nargs="+", choices=("1d", "grid2d", "pt-tnp"), default=["1d"])
+    p.add_argument("--grid-preset", choices=list(GRID_PRESETS), default="quick",
+                   help="2-D CNN sizes: quick (U-Net channels up to 256) or quick-smoke (up to 64, what the smoke experiment trains)")
     a = p.parse_args(argv)
+    one_d = [k for k in KINDS if not k.startswith("pt-tnp")]
+    plan = [(section, kind) for section, kinds in (("1d", one_d), ("grid2d", CNN_KINDS), ("pt-tnp", list(bench_pttnp.KINDS)))
+            if section in a.sections for kind in kinds if a.models is None or kind in a.models]
     if not Path(a.npbench).is_file():
         p.error(f"{a.npbench} not found: build it with `swift build -c release --product npbench`")
     torch.set_num_interop_threads(1)
-    runs = default_runs(a.runs_dir)
-    missing = [k for k in a.models if k not in runs]
+    runs = default_runs(a.runs_dir) if "1d" in a.sections else {}
+    missing = [k for section, k in plan if section == "1d" and k not in runs]
     if missing:
         p.error(f"no run with the default fixed-input count under {a.runs_dir} for {', '.join(missing)}")
     print(f"# peer bench — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {cpu_model()}, "
@@ -121,30 +230,42 @@ def main(argv=None):
           f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}), load average before {os.getloadavg()[0]:.2f}\n", flush=True)
     results = {}
     for r in range(a.rounds):
-        for kind in a.models:
+        for section, kind in plan:
             for t in a.threads:
                 load = os.getloadavg()[0]
-                pt, n_pt = torch_step_ms(runs[kind], t)
-                ours, n_ours = ours_step_ms(a.npbench, kind, t)
+                if section == "1d":
+                    pt, n_pt, pt_cpu = torch_step_ms(runs[kind], t)
+                    ours, n_ours, ours_cpu = ours_step_ms(a.npbench, kind, t)
+                elif section == "grid2d":
+                    pt, n_pt, pt_cpu = torch_grid2d_step_ms(kind, t, a.grid_preset)
+                    ours, n_ours, ours_cpu = ours_grid2d_step_ms(a.npbench, kind, t, a.grid_preset)
+                else:
+                    pt, n_pt, pt_cpu = bench_pttnp.torch_step("quick", kind, t)
+                    ours, n_ours, ours_cpu = bench_pttnp.ours_step("quick", kind, t)
                 if n_pt != n_ours:
                     raise RuntimeError(f"{kind}: twin has {n_pt} parameters, npbench's model {n_ours}")
-                print(f"  round {r + 1}: {DISPLAY_NAMES[kind]}, {t} thread(s): PyTorch {pt:.1f} ms, ours {ours:.1f} ms "
+                print(f"  round {r + 1}: {section} {DISPLAY_NAMES[kind]}, {t} thread(s): PyTorch {pt:.1f} ms, ours {ours:.1f} ms "
                       f"(load {load:.2f})", file=sys.stderr, flush=True)
-                prev = results.get((kind, t))
+                prev = results.get((section, kind, t))
+                cpu = (pt_cpu, ours_cpu) if ours_cpu is not None else None
                 if prev:
                     pt, ours = min(pt, prev[0]), min(ours, prev[1])
                     loads = (min(load, prev[3][0]), max(load, prev[3][1]))
+                    cpu = (min(cpu[0], prev[4][0]), min(cpu[1], prev[4][1])) if cpu else None
                 else:
                     loads = (load, load)
-                results[(kind, t)] = (pt, ours, n_pt, loads)
-    print("| model | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | load avg (1 min) |")
-    print("|---|---|---|---|---|---|---|")
-    for kind in a.models:
+                results[(section, kind, t)] = (pt, ours, n_pt, loads, cpu)
+    workload = {"1d": "1-D, 16 × 64 / 128", "grid2d": f"2-D on-grid ({a.grid_preset}), 16 × 32² patches", "pt-tnp": "2-D, 16 × 256 / 256"}
+    print("| model | workload | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | "
+          "CPU ms / step, PyTorch / ours | CPU ratio | load avg (1 min) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for section, kind in plan:
         for t in a.threads:
-            pt, ours, n, (lo, hi) = results[(kind, t)]
+            pt, ours, n, (lo, hi), cpu = results[(section, kind, t)]
             load = f"{lo:.2f}" if lo == hi else f"{lo:.2f}–{hi:.2f}"
-            print(f"| {DISPLAY_NAMES[kind]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {load} |")
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}; ours: {getattr(ours_step_ms, 'blas', '')}")
+            cpu_cells = f"{cpu[0]:.0f} / {cpu[1]:.0f} | {cpu[1] / cpu[0]:.2f}" if cpu else "– | –"
+            print(f"| {DISPLAY_NAMES[kind]} | {workload[section]} | {n:,} | {t} | {pt:.1f} | {ours:.1f} | {ours / pt:.2f} | {cpu_cells} | {load} |")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}; ours: {getattr(npbench_row, 'blas', '')}")
 
 
 if __name__ == "__main__":

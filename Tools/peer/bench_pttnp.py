@@ -44,6 +44,7 @@ def torch_step(preset, kind, threads, warmup=1, runs=5):
     xc, xt = torch.rand(m, p["context"], 2) * 6 - 3, torch.rand(m, p["targets"], 2) * 6 - 3
     yc, yt = torch.randn(m, p["context"], 1), torch.randn(m, p["targets"], 1)
     times = []
+    cpu0 = time.process_time()
     for step in range(warmup + runs):
         t0 = time.perf_counter()
         keep = (torch.rand(m) > 0.5).float() if fixed else "on"
@@ -55,7 +56,8 @@ def torch_step(preset, kind, threads, warmup=1, runs=5):
         opt.step()
         if step >= warmup:
             times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times), sum(q.numel() for q in model.parameters())
+    cpu = (time.process_time() - cpu0) / (warmup + runs) * 1e3   # warm-up included, as npbench
+    return statistics.median(times), sum(q.numel() for q in model.parameters()), cpu
 
 
 def ours_step(preset, kind, threads):
@@ -76,7 +78,7 @@ def main():
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for kind in a.models:
         for t in a.threads:
-            torch_ms, torch_params = torch_step(a.preset, kind, t)
+            torch_ms, torch_params, _ = torch_step(a.preset, kind, t)
             ours_ms, ours_params, ours_cpu = ours_step(a.preset, kind, t)
             print(f"| {kind} | {t} | {ours_params:,} / {torch_params:,} | {torch_ms:.1f} | {ours_ms:.1f} | {ours_cpu:.0f} | {ours_ms / torch_ms:.2f} |", flush=True)
 

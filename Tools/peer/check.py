@@ -1,4 +1,4 @@
-"""Cross-framework check: our trained models against their PyTorch twin on the batch peer-export wrote.
+"""Cross-framework check: our models against their PyTorch twin on the batch peer-export wrote.
 
     python Tools/peer/check.py RUN_DIR... [--batches DIR]
     python Tools/peer/check.py --all SCALE_DIR [--batches DIR]
@@ -6,7 +6,10 @@
 For each run: loads config.json + checkpoint.safetensors into the twin, reads
 <DIR>/<run name>/peer-batch.safetensors (DIR defaults to outputs/peer; write it with
 `.build/release/peer-export --all SCALE_DIR`), and compares predictive means and standard deviations for the
-in- and out-of-distribution batch with fixed inputs on and forced off. Relative difference of a tensor:
+in- and out-of-distribution batch with fixed inputs on and forced off. A run folder may also be one that
+`peer-export --fresh PRESET` or `--spec FILE` wrote (a freshly initialised model: config.json and
+checkpoint.safetensors beside its batch; check them with `--all outputs/peer/fresh --batches outputs/peer/fresh`).
+Padded batches (2-D and 4-D models) carry context and target masks, which both sides use. Relative difference of a tensor:
 max |ours − twin| / max |ours| (see Docs/peer-check.md for why this normalisation). Fails (exit 1) if any
 mean or std difference exceeds --tolerance (1e-4), or the loss gradient of any parameter (compared with PyTorch
 autograd, in distribution, fixed inputs on) differs by more than --gradient-tolerance (1e-3). Also printed, not gated: the loss's relative difference, the
@@ -44,14 +47,25 @@ def elementwise_relative(ours, twin, floor=1e-3):
     return float(np.max(np.abs(o - t) / np.where(denom > 0, denom, 1)))
 
 
+def split_tensors(batch, split, dtype=torch.float32):
+    """(xc, yc, xt, yt, model keyword arguments, target mask) of one split; masks only for padded batches."""
+    xc, yc, xt, yt = (torch.from_numpy(batch[f"{split}.{n}"]).to(dtype) for n in ("xc", "yc", "xt", "yt"))
+    kwargs = {}
+    if f"{split}.context_mask" in batch:
+        kwargs["context_mask"] = torch.from_numpy(batch[f"{split}.context_mask"])
+    target_mask = torch.from_numpy(batch[f"{split}.target_mask"]) if f"{split}.target_mask" in batch else None
+    return xc, yc, xt, yt, kwargs, target_mask
+
+
 def parameter_gradients(model, batch):
-    """{name: gradient (float64 numpy)} of the in-distribution loss with fixed inputs on."""
+    """{name: gradient (float64 numpy)} of the in-distribution loss with fixed inputs on (zero for parameters the
+    loss does not reach, e.g. the last layer's pseudo→context block of a PT-TNP)."""
     model.zero_grad(set_to_none=True)
     dtype = next(model.parameters()).dtype
-    xc, yc, xt, yt = (torch.from_numpy(batch[f"id.{n}"]).to(dtype) for n in ("xc", "yc", "xt", "yt"))
-    mean, variance = model(xc, yc, xt, fixed_inputs="on")
-    gaussian_nll(mean, variance, yt).backward()
-    return {name: p.grad.double().numpy() for name, p in model.named_parameters()}
+    xc, yc, xt, yt, kwargs, target_mask = split_tensors(batch, "id", dtype)
+    mean, variance = model(xc, yc, xt, fixed_inputs="on", **kwargs)
+    gaussian_nll(mean, variance, yt, target_mask).backward()
+    return {name: (p.grad if p.grad is not None else torch.zeros_like(p)).double().numpy() for name, p in model.named_parameters()}
 
 
 def gradient_difference(ours, other):
@@ -92,12 +106,12 @@ def check_run(run_dir, batch_path):
     worst_point = {"mean": 0.0, "std": 0.0}
     with torch.no_grad():
         for split in SPLITS:
-            xc, yc, xt, yt = (torch.from_numpy(batch[f"{split}.{n}"]) for n in ("xc", "yc", "xt", "yt"))
+            xc, yc, xt, yt, kwargs, target_mask = split_tensors(batch, split)
             for switch in ("on", "off"):
-                mean, variance = model(xc, yc, xt, fixed_inputs=switch)
-                mean64, variance64 = model64(xc.double(), yc.double(), xt.double(), fixed_inputs=switch)
+                mean, variance = model(xc, yc, xt, fixed_inputs=switch, **kwargs)
+                mean64, variance64 = model64(xc.double(), yc.double(), xt.double(), fixed_inputs=switch, **kwargs)
                 std = torch.sqrt(variance)
-                loss = gaussian_nll(mean, variance, yt)
+                loss = gaussian_nll(mean, variance, yt, target_mask)
                 for name, twin in (("mean", mean), ("std", std)):
                     ours = batch[f"{split}.{name}_{switch}"]
                     row[f"{split} {name} {switch}"] = relative_difference(ours, twin.numpy())
@@ -107,8 +121,12 @@ def check_run(run_dir, batch_path):
                 ours_loss = float(batch[f"{split}.loss_{switch}"][0])
                 row[f"{split} loss {switch}"] = abs(ours_loss - float(loss)) / max(abs(ours_loss), 1e-12)
     ours = our_gradients(model, batch)
-    row["gradient"], row["gradient worst"] = gradient_difference(ours, parameter_gradients(model, batch))
-    row["gradient vs float64"] = gradient_difference(ours, parameter_gradients(model64, batch))[0]
+    twin32, twin64 = parameter_gradients(model, batch), parameter_gradients(model64, batch)
+    row["gradient"], row["gradient worst"] = gradient_difference(ours, twin32)
+    row["gradient vs float64"] = gradient_difference(ours, twin64)[0]
+    # The same distance for PyTorch's own float32 gradient: when both float32 gradients are about as far from the
+    # float64 one, the difference is float32 rounding (or a ReLU kink or max-pool tie that rounding decides).
+    row["twin gradient vs float64"] = gradient_difference({k: v.astype(np.float32) for k, v in twin32.items()}, twin64)[0]
     row["worst point mean"], row["worst point std"] = worst_point["mean"], worst_point["std"]
     # How much the switch changes OUR in-distribution prediction: shows that "off" is really tested.
     row["ours on vs off"] = relative_difference(batch["id.mean_on"], batch["id.mean_off"])
@@ -147,14 +165,16 @@ def main(argv=None):
         if row["gradient"] > a.gradient_tolerance:
             failures.append(f"{run.name}: gradient difference {row['gradient']:.2e} ({row['gradient worst']}) "
                             f"> {a.gradient_tolerance:.0e}")
-    header = ["run", "model", "B"] + COLUMNS + ["loss", "gradient (worst parameter)", "gradient: ours vs float64 twin", "worst point mean", "worst point std", "ours vs float64 twin",
-                                           "ours: id mean on vs off"]
+    header = ["run", "model", "B"] + COLUMNS + ["loss", "gradient (worst parameter)", "gradient: ours vs float64 twin",
+                                           "gradient: float32 twin vs float64 twin", "worst point mean", "worst point std",
+                                           "ours vs float64 twin", "ours: id mean on vs off"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in rows:
         loss = max(r[f"{s} loss {w}"] for s in SPLITS for w in ("on", "off"))
         cells = [r["run"], r["model"], str(r["B"])] + [f"{r[c]:.1e}" for c in COLUMNS] + [f"{loss:.1e}", f"{r['gradient']:.1e} ({r['gradient worst']})",
                                                                       f"{r['gradient vs float64']:.1e}",
+                                                                      f"{r['twin gradient vs float64']:.1e}",
                                                                       f"{r['worst point mean']:.1e}",
                                                                       f"{r['worst point std']:.1e}", f"{r['vs float64']:.1e}",
                                                                       f"{r['ours on vs off']:.1e}"]

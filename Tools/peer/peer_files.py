@@ -8,6 +8,8 @@ SPLITS = ("id", "ood")
 BATCH_INPUTS = ("xc", "yc", "xt", "yt")
 PREDICTIONS = ("mean_on", "std_on", "mean_off", "std_off")
 LOSSES = ("loss_on", "loss_off")
+MASKS = ("context_mask", "target_mask")   # padded batches only: [m, nc], [m, nt], 1 real, 0 padding
+FORMAT_VERSION = "3"
 OPTIMISER_PREFIX = "adamw."   # AdamW moments stored beside the parameters in a checkpoint
 
 
@@ -34,6 +36,10 @@ def batch_shapes(header, config):
         shapes.update({f"{s}.xc": [m, nc, dx], f"{s}.yc": [m, nc, dy], f"{s}.xt": [m, nt, dx], f"{s}.yt": [m, nt, dy]})
         shapes.update({f"{s}.{p}": [m, nt, dy] for p in PREDICTIONS})
         shapes.update({f"{s}.{p}": [1] for p in LOSSES})
+        if f"{s}.context_mask" in header:
+            shapes[f"{s}.context_mask"] = [m, nc]
+        if f"{s}.target_mask" in header:
+            shapes[f"{s}.target_mask"] = [m, nt]
     shapes.update({GRADIENT_PREFIX + name: shape for name, shape in expected_parameters(config).items()})
     return shapes
 
@@ -71,20 +77,119 @@ def _mlp(name, widths):
     return shapes
 
 
+def convolutional_channels(model):
+    """C of a convolutional model (the Swift `ModelSpec.convolutionalChannels`)."""
+    grid = model.get("gridCNN")
+    if grid is None:
+        return model["preset"]["convCNP"]["channels"]
+    return grid["groupCNN" if model["kind"].startswith("equivcnp") else "unet"]["channels"]
+
+
 def resolved_fixed_input_count(model):
     """B as built (the Swift `ModelSpec.resolvedFixedInputCount`); `model` is config.json's `model` object."""
-    kind, b, c = model["kind"], model.get("fixedInputCount"), model["preset"]["convCNP"]["channels"]
+    kind, b, c = model["kind"], model.get("fixedInputCount"), convolutional_channels(model)
     if kind == "tnp-t-approx":
         return 4 if b is None else b
+    if kind == "pt-tnp-t-approx":
+        return model["preset"]["tnp"]["width"] if b is None else b
+    if kind.startswith("pt-tnp"):
+        return 0
     if kind in ("convcnp-t-approx", "equivcnp-e-approx"):
         return c if b is None else b
     return c if kind == "relaxedconvcnp-t-approx" else 0
 
 
-def expected_parameters(config, dx=1, dy=1):
+def _attention_block(name, d, heads, dh, te, dx):
+    shapes = {}
+    for norm in ("norm1", "norm2"):
+        shapes.update({f"{name}.{norm}.weight": [d], f"{name}.{norm}.bias": [d]})
+    for proj in ("q", "k", "v"):
+        shapes.update(_linear(f"{name}.attention.{proj}", d, heads * dh, bias=False))
+    shapes.update(_linear(f"{name}.attention.out", heads * dh, d))
+    if te:
+        shapes.update(_mlp(f"{name}.attention.logits", [dx + heads, d, d, heads]))
+    shapes.update(_mlp(f"{name}.ff", [d, d, d, d]))
+    return shapes
+
+
+def unet_channels(channels, levels, max_channels=256):
+    """(inputs, outputs) of every U-Net convolution: down blocks, bottleneck, up blocks (Swift `convolutionChannels`)."""
+    down_out = [min(channels << (i + 1), max_channels) for i in range(levels)]
+    down = [(channels if i == 0 else down_out[i - 1], down_out[i]) for i in range(levels)]
+    bottom = channels if levels == 0 else down_out[-1]
+    up, below = [], bottom
+    for i in reversed(range(levels)):
+        out = channels if i == 0 else down_out[i - 1]
+        up.append((below + down_out[i], out))
+        below = out
+    return down + [(bottom, bottom)] + up
+
+
+def _pseudo_token_parameters(model, b, dx, dy):
+    t = model["preset"]["tnp"]
+    d, heads, dh, te = t["width"], t["heads"], t["headWidth"], model["kind"] != "pt-tnp"
+    tokens = model.get("pseudoTokenCount") or d
+    shapes = _mlp("tokens", [dy if te else dx + dy + 1, d, d, d])
+    if te:
+        shapes["target_token"] = [d]
+    shapes["pseudo_tokens"] = [tokens, d]
+    if te:
+        shapes["pseudo_locations"] = [tokens, dx]
+    if b > 0:
+        shapes.update(_mlp("fixed_inputs.mlp", [dx, d, d, b]))
+        if b != d:
+            shapes.update(_linear("fixed_inputs.projection", b, d))
+    for i in range(t["layers"]):
+        for block in ("context_to_pseudo", "pseudo_to_context", "pseudo_to_targets"):
+            shapes.update(_attention_block(f"layer{i}.{block}", d, heads, dh, te, dx))
+    shapes.update(_mlp("head.mlp", [d, d, d, 2 * dy]))
+    return shapes
+
+
+def _grid_cnn_parameters(model, b, dy):
+    """The 2-D convolutional models (U-Net or D_N group CNN; on-grid or SetConv encoder and decoder)."""
+    kind, grid = model["kind"], model["gridCNN"]
+    symmetric = kind.startswith("equivcnp")
+    c = convolutional_channels(model)
+    shapes = _mlp("encoder.mlp", [dy + 1, c, c])
+    on_grid = model.get("pixelLattice") is not None
+    kernels = 1 if on_grid else grid.get("decoderLengthscales", 5)
+    if not on_grid:
+        iso = (model.get("kernelShape") or ("isotropic" if symmetric else "perDimension")) == "isotropic"
+        lengthscales = 1 if iso else 2
+        shapes["encoder.log_lengthscale"] = [lengthscales]
+        shapes.update({f"decoder.log_lengthscale_{j}": [lengthscales] for j in range(kernels)})
+    if kind in ("convcnp-t-approx", "equivcnp-e-approx") and b > 0:
+        shapes.update(_mlp("fixed_inputs.mlp", [2, c, c, b]))
+        if b != c:
+            shapes.update(_linear("fixed_inputs.projection", b, c))
+    if symmetric:
+        g = grid["groupCNN"]
+        k, order = g["kernel"], 2 * g.get("rotations", 8)
+        for i in range(g["layers"]):
+            rows = k * k if i == 0 else k * k * order
+            cin = g["channels"] if i == 0 else g["fields"]
+            cout = g["channels"] if i == g["layers"] - 1 else g["fields"]
+            shapes.update({f"group_cnn.gconv{i}.weight": [rows, cin, cout], f"group_cnn.gconv{i}.bias": [cout]})
+    else:
+        u = grid["unet"]
+        for i, (cin, cout) in enumerate(unet_channels(u["channels"], u["levels"], u.get("maxChannels", 256))):
+            shapes.update({f"unet.conv{i}.weight": [u["kernel"], u["kernel"], cin, cout], f"unet.conv{i}.bias": [cout]})
+            if kind == "relaxedconvcnp-t-approx":
+                shapes.update(_mlp(f"unet.relax{i}.mlp", [2, c, c, cin]))
+    shapes.update(_mlp("head.mlp", [kernels * c, c, c, 2 * dy]))
+    return shapes
+
+
+def expected_parameters(config):
     """{name: shape} of every trainable parameter of the run's model (float32 in the checkpoint)."""
     model = config.get("model", config)
     kind, b = model["kind"], resolved_fixed_input_count(model)
+    dx, dy = model.get("inputDimension", 1), model.get("outputDimension", 1)
+    if kind.startswith("pt-tnp"):
+        return _pseudo_token_parameters(model, b, dx, dy)
+    if model.get("gridCNN") is not None:
+        return _grid_cnn_parameters(model, b, dy)
     if kind.startswith("tnp"):
         t = model["preset"]["tnp"]
         d, heads, dh, te = t["width"], t["heads"], t["headWidth"], kind != "tnp"
@@ -94,15 +199,7 @@ def expected_parameters(config, dx=1, dy=1):
         if kind == "tnp-t-approx" and b > 0:
             shapes.update(_mlp("fixed_inputs.mlp", [2 * b * dx, d, d, d]))
         for i in range(t["layers"]):
-            s = f"layer{i}"
-            for norm in ("norm1", "norm2"):
-                shapes.update({f"{s}.{norm}.weight": [d], f"{s}.{norm}.bias": [d]})
-            for proj in ("q", "k", "v"):
-                shapes.update(_linear(f"{s}.attention.{proj}", d, heads * dh, bias=False))
-            shapes.update(_linear(f"{s}.attention.out", heads * dh, d))
-            if te:
-                shapes.update(_mlp(f"{s}.attention.logits", [dx + heads, d, d, heads]))
-            shapes.update(_mlp(f"{s}.ff", [d, d, d, d]))
+            shapes.update(_attention_block(f"layer{i}", d, heads, dh, te, dx))
         shapes.update(_mlp("head.mlp", [d, d, d, 2 * dy]))
         return shapes
     c = model["preset"]["convCNP"]

@@ -6,6 +6,7 @@
   cout]`, channels last) so the checkpoint loads unchanged; it permutes to PyTorch's `[cout, cin, k]` in the
   forward pass, and takes and returns channels-last grids `[m, g, c]`.
 """
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -67,24 +68,32 @@ def pairwise_squared_distances(a, b):
 
 
 class GaussianHead(nn.Module):
-    """MLP with two hidden layers → mean and raw scale; σ² = softplus(raw) + 1e-6 (the Swift `GaussianHead`)."""
+    """MLP with two hidden layers → mean and raw scale (the Swift `GaussianHead`); returns (mean, variance) with
+    σ² = softplus(raw) + floor ("varianceSoftplus") or σ = softplus(raw) + floor ("standardDeviationSoftplus",
+    the smoke experiment's head); floor = `ModelSpec.scaleFloor`, 1e-6 by default."""
 
-    floor = 1e-6
-
-    def __init__(self, inputs, hidden, dy=1):
+    def __init__(self, inputs, hidden, dy=1, parameterisation="varianceSoftplus", floor=1e-6):
         super().__init__()
+        self.floor = float(np.float32(floor))
+        if parameterisation not in ("varianceSoftplus", "standardDeviationSoftplus"):
+            raise ValueError(f"unknown scale parameterisation {parameterisation!r}")
         self.mlp = MLP([inputs, hidden, hidden, 2 * dy])
         self.dy = dy
+        self.std_head = parameterisation == "standardDeviationSoftplus"
 
     def forward(self, features):
         out = self.mlp(features)
         mean, raw = out[..., : self.dy], out[..., self.dy:]
-        variance = F.softplus(raw) + self.floor
-        return mean, variance
+        scale = F.softplus(raw) + self.floor
+        return mean, scale * scale if self.std_head else scale
 
 
-def gaussian_nll(mean, variance, y):
-    """Minus the mean over every target and output of log N(y; mean, variance) (our training loss)."""
+def gaussian_nll(mean, variance, y, target_mask=None):
+    """Minus the mean over every real target (target_mask [m, nt]: 1 real, 0 padding) and output of
+    log N(y; mean, variance) (our training loss, the Swift `NeuralProcess.loss`)."""
     half_log_2pi = 0.5 * torch.log(torch.tensor(2 * torch.pi, dtype=y.dtype))
     ll = -half_log_2pi - 0.5 * torch.log(variance) - (y - mean) ** 2 / (2 * variance)
-    return -ll.mean()
+    if target_mask is None:
+        return -ll.mean()
+    mask = target_mask.to(ll.dtype)[..., None]
+    return -(ll * mask).sum() / (mask.sum() * ll.shape[-1])

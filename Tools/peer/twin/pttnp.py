@@ -9,7 +9,8 @@
 Per layer: u ← block_c→u(u ← z_c); z_c ← block_u→c(z_c ← u) (not in the last layer: it cannot reach the
 targets); z_t ← block_u→t(z_t ← u). Names as the Swift store: tokens.*, target_token, pseudo_tokens,
 pseudo_locations, fixed_inputs.*, layer{i}.{context_to_pseudo,pseudo_to_context,pseudo_to_targets}.*, head.mlp.*.
-Unmasked batches only (the timing workload); the Swift model also takes padded batches.
+Padded batches: `context_mask` [m, nc] (1 real, 0 padding) masks padded context points as keys of the pseudo-tokens'
+attention (the only place where context tokens are keys) and out of the context mean.
 """
 import torch
 import torch.nn as nn
@@ -19,8 +20,17 @@ from .layers import MLP, GaussianHead
 from .tnp import AttentionBlock
 
 
+def context_mean(xc, context_mask=None):
+    """Mean of each task's real context inputs, [m, 1, dx] (accumulated in float64, as the Swift code)."""
+    if context_mask is None:
+        return xc.double().mean(dim=1, keepdim=True).to(xc.dtype)
+    w = context_mask.double()[..., None]
+    return ((xc.double() * w).sum(dim=1, keepdim=True) / w.sum(dim=1, keepdim=True)).to(xc.dtype)
+
+
 class PseudoTokenTNP(nn.Module):
-    def __init__(self, *, width, layers, heads, head_width, pseudo_tokens, translation_equivariant, fixed=None, dx=2, dy=1):
+    def __init__(self, *, width, layers, heads, head_width, pseudo_tokens, translation_equivariant, fixed=None, dx=2, dy=1,
+                 parameterisation="varianceSoftplus", floor=1e-6):
         super().__init__()
         if fixed and not translation_equivariant:
             raise ValueError("fixed inputs sit at pseudo-locations, which only the PT-TNP (T) has")
@@ -36,12 +46,12 @@ class PseudoTokenTNP(nn.Module):
             self.add_module(f"layer{i}", nn.ModuleDict({name: AttentionBlock(width, heads, head_width, self.te, dx)
                                                         for name in ("context_to_pseudo", "pseudo_to_context", "pseudo_to_targets")}))
         self.layers = layers
-        self.head = GaussianHead(width, width, dy)
+        self.head = GaussianHead(width, width, dy, parameterisation, floor)
 
     def block(self, i, name):
         return getattr(self, f"layer{i}")[name]
 
-    def forward(self, xc, yc, xt, fixed_inputs="on"):
+    def forward(self, xc, yc, xt, fixed_inputs="on", context_mask=None):
         m, nt = xt.shape[0], xt.shape[1]
         if self.te:
             zc = self.tokens(yc)
@@ -50,12 +60,12 @@ class PseudoTokenTNP(nn.Module):
             zc = self.tokens(torch.cat([xc, yc, torch.ones_like(yc[..., :1])], dim=-1))
             zt = self.tokens(torch.cat([xt, torch.zeros(m, nt, yc.shape[-1] + 1, dtype=xt.dtype)], dim=-1))
         zq = self.pseudo_tokens.expand(m, -1, -1)
-        xq = self.pseudo_locations + xc.mean(dim=1, keepdim=True) if self.te else None
+        xq = self.pseudo_locations + context_mean(xc, context_mask) if self.te else None
         if self.fixed_inputs is not None:
             zq = zq + self.fixed_inputs(xq, keep_mask(fixed_inputs, m, xc.dtype))
         xc_, xt_ = (xc, xt) if self.te else (None, None)
         for i in range(self.layers):
-            zq = self.block(i, "context_to_pseudo")(zq, keys=zc, xq=xq, xk=xc_)
+            zq = self.block(i, "context_to_pseudo")(zq, keys=zc, xq=xq, xk=xc_, key_mask=context_mask)
             if i < self.layers - 1:
                 zc = self.block(i, "pseudo_to_context")(zc, keys=zq, xq=xc_, xk=xq)
             zt = self.block(i, "pseudo_to_targets")(zt, keys=zq, xq=xt_, xk=xq)

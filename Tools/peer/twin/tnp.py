@@ -30,7 +30,8 @@ class MultiHeadAttention(nn.Module):
         m, n, _ = x.shape
         return x.reshape(m, n, self.heads, self.head_width).permute(0, 2, 1, 3)   # [m, H, n, dh]
 
-    def forward(self, queries, keys, xq=None, xk=None):
+    def forward(self, queries, keys, xq=None, xk=None, key_mask=None):
+        """key_mask [m, nk]: keys with 0 (padding) get zero attention weight (−10³⁰ added to their logits)."""
         m, nq, _ = queries.shape
         q, k, v = self.split_heads(self.q(queries)), self.split_heads(self.k(keys)), self.split_heads(self.v(keys))
         scale = 1.0 / float(self.head_width) ** 0.5
@@ -39,6 +40,8 @@ class MultiHeadAttention(nn.Module):
             diff = xq[:, :, None, :] - xk[:, None, :, :]                # [m, nq, nk, dx]
             pair = torch.cat([diff, dots.permute(0, 2, 3, 1)], dim=-1)  # [m, nq, nk, dx + H]
             dots = self.logits(pair).permute(0, 3, 1, 2)                # [m, H, nq, nk]
+        if key_mask is not None:
+            dots = dots + torch.where(key_mask == 0, -1e30, 0.0).to(dots.dtype)[:, None, None, :]
         attn = torch.softmax(dots, dim=-1)
         merged = (attn @ v).permute(0, 2, 1, 3).reshape(m, nq, self.heads * self.head_width)
         return self.out(merged)
@@ -54,10 +57,10 @@ class AttentionBlock(nn.Module):
         self.attention = MultiHeadAttention(width, heads, head_width, translation_equivariant, dx, te_hidden=width)
         self.ff = MLP([width, width, width, width])
 
-    def forward(self, z, keys=None, xq=None, xk=None):
+    def forward(self, z, keys=None, xq=None, xk=None, key_mask=None):
         q = self.norm1(z)
         k = self.norm1(keys) if keys is not None else q
-        h = z + self.attention(q, k, xq, xk if xk is not None else xq)
+        h = z + self.attention(q, k, xq, xk if xk is not None else xq, key_mask)
         return h + self.ff(self.norm2(h))
 
 
