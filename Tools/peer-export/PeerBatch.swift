@@ -168,10 +168,13 @@ enum SyntheticBatches {
         if let offsets = model.parameters.named.first(where: { $0.0 == "pseudo_locations" })?.1.value {
             reach += offsets.scalars.map(abs).max() ?? 0
         }
+        // The domain box covers only the dimensions the fixed inputs see (all by default); the others need no shift.
+        let seen = spec.fixedInputDimensions ?? Array(0..<dx)
         return (0..<dx).map { d in
+            guard let k = seen.firstIndex(of: d) else { return 0 }
             let lo = stride(from: d, to: batch.xc.count, by: dx).map { batch.xc.scalars[$0] }.min()!
             let loT = stride(from: d, to: batch.xt.count, by: dx).map { batch.xt.scalars[$0] }.min()!
-            var s = spec.domain.upper[d] - min(lo, loT) + reach
+            var s = spec.domain.upper[k] - min(lo, loT) + reach
             // Whole pixels (gridded data), so that the shifted points stay on the lattice; whole grid steps (the
             // SetConv path), so that the grid moves with the data: the equivariant component's predictions stay
             // the same (exactly on the lattice, to float rounding off it).

@@ -136,7 +136,9 @@ def _pseudo_token_parameters(model, b, dx, dy):
     if te:
         shapes["pseudo_locations"] = [tokens, dx]
     if b > 0:
-        shapes.update(_mlp("fixed_inputs.mlp", [dx, d, d, b]))
+        # The fixed inputs see `fixedInputDimensions` of the inputs when set (4-D: lon, lat, elevation).
+        seen = len(model["fixedInputDimensions"]) if model.get("fixedInputDimensions") else dx
+        shapes.update(_mlp("fixed_inputs.mlp", [seen, d, d, b]))
         if b != d:
             shapes.update(_linear("fixed_inputs.projection", b, d))
     for i in range(t["layers"]):

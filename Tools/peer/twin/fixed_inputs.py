@@ -34,9 +34,13 @@ def fourier_wavelengths(count, wavelength_range):
 
 
 class FixedInputs(nn.Module):
-    def __init__(self, *, count, hidden, dx, out_channels, domain, input_scale=1.0, fourier=None):
-        """`fourier` = (coefficients, range) for Fourier features, None for raw positions."""
+    def __init__(self, *, count, hidden, dx, out_channels, domain, input_scale=1.0, fourier=None, dims=None):
+        """`fourier` = (coefficients, range) for Fourier features, None for raw positions; `dims` = the input
+        dimensions the fixed inputs see (the Swift `ModelSpec.fixedInputDimensions`; None: all `dx` of them); the MLP
+        and the domain box then have `len(dims)` dimensions."""
         super().__init__()
+        self.dims = list(dims) if dims is not None else None
+        dx = len(self.dims) if self.dims is not None else dx
         self.fourier = fourier
         self.input_scale = float(input_scale)
         width = 2 * fourier[0] * dx if fourier else dx
@@ -62,6 +66,8 @@ class FixedInputs(nn.Module):
 
     def forward(self, x, keep):
         """x [m, n, dx], keep [m, 1, 1] → t(x) ⊙ inDomain(x) ⊙ keep, [m, n, c]."""
+        if self.dims is not None:
+            x = x[..., self.dims]
         t = self.mlp(self.features(x))
         if self.projection is not None:
             t = self.projection(t)

@@ -42,6 +42,7 @@ class ModelSpec:
     pseudo_tokens: int = None
     scale: str = "varianceSoftplus"
     scale_floor: float = 1e-6    # the head's floor on σ or σ² (`ModelSpec.scaleFloor`)
+    fixed_input_dims: list = None  # the input dimensions the fixed inputs see (`ModelSpec.fixedInputDimensions`)
 
     @property
     def channels(self):
@@ -85,7 +86,8 @@ def model_spec(config):
                               "equivcnp": m.get("dropoutEquivCNP", 0.1), "relaxed": m.get("dropoutRelaxed", 0.5)},
                      dx=m.get("inputDimension", 1), dy=m.get("outputDimension", 1), grid_cnn=m.get("gridCNN"),
                      pixel_lattice=m.get("pixelLattice"), kernel_shape=m.get("kernelShape"), pseudo_tokens=m.get("pseudoTokenCount"),
-                     scale=m.get("scaleParameterisation", "varianceSoftplus"), scale_floor=m.get("scaleFloor", 1e-6))
+                     scale=m.get("scaleParameterisation", "varianceSoftplus"), scale_floor=m.get("scaleFloor", 1e-6),
+                     fixed_input_dims=m.get("fixedInputDimensions"))
 
 
 def build_model(spec):
@@ -98,7 +100,7 @@ def build_model(spec):
         fixed = None
         if spec.kind == "pt-tnp-t-approx" and b > 0:
             fixed = dict(count=b, hidden=t["width"], dx=spec.dx, out_channels=t["width"], domain=spec.domain,
-                         input_scale=spec.position_scale)
+                         input_scale=spec.position_scale, dims=spec.fixed_input_dims)
         return PseudoTokenTNP(width=t["width"], layers=t["layers"], heads=t["heads"], head_width=t["headWidth"],
                               pseudo_tokens=spec.pseudo_tokens or t["width"], translation_equivariant=spec.kind != "pt-tnp",
                               fixed=fixed, dx=spec.dx, dy=spec.dy, parameterisation=spec.scale, floor=spec.scale_floor)
@@ -130,7 +132,7 @@ def build_grid_cnn(spec):
         raise ValueError(f"the U-Net and group-CNN models are 2-D; this spec has dx = {spec.dx}")
     c, b = spec.channels, spec.resolved_fixed_input_count
     symmetric = spec.kind.startswith("equivcnp")
-    raw_fixed = dict(hidden=c, dx=2, domain=spec.domain, input_scale=spec.position_scale)
+    raw_fixed = dict(hidden=c, dx=2, domain=spec.domain, input_scale=spec.position_scale, dims=spec.fixed_input_dims)
     fixed = dict(count=b, out_channels=c, **raw_fixed) if b > 0 and spec.kind in ("convcnp-t-approx", "equivcnp-e-approx") else None
     relax = dict(count=c, out_channels=c, **raw_fixed) if spec.kind == "relaxedconvcnp-t-approx" else None
     shape = spec.kernel_shape or ("isotropic" if symmetric else "perDimension")
