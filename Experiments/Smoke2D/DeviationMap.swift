@@ -17,7 +17,8 @@ extension SmokeExperiment {
         let n = test.size
         var sum = [Double](repeating: 0, count: n * n), count = [Double](repeating: 0, count: n * n)
         for (k, patch) in patches.enumerated() {
-            for p in 0..<(sampler.side * sampler.side) {
+            // Target pixels only: the models are trained to predict the pixels outside the context.
+            for p in patch.targets {
                 let (r, c) = sampler.framePixel(patch, p)
                 sum[r * n + c] += abs(on[k][p] - off[k][p]); count[r * n + c] += 1
             }
@@ -77,9 +78,9 @@ extension SmokeExperiment {
         }.joined(separator: ", ")
         let caption = """
             Equivariance-deviation map (beyond the paper). For each approximately equivariant model of the smoke experiment, \
-            the mean over the \(scale.testTasks) test patches covering a pixel of |μ − μ_equiv|, the change of the predictive \
+            the mean over the \(scale.testTasks) test patches covering a pixel (as a target) of |μ − μ_equiv|, the change of the predictive \
             mean (smoke / 21) when the fixed inputs are zeroed (the RelaxedConvCNP: its relaxed weights set to their \
-            equivariant part), with every pixel of each patch predicted from the patch's context and placed at its absolute \
+            equivariant part), with every target pixel of each patch predicted from the patch's context and placed at its absolute \
             position in the 128 × 128 frame; one colour scale for all models. Left: the mean test state. White circle: the \
             obstacle; dashed orange: the smallest and largest inflow disks at the three inflow sites. Frame-averaged \
             deviation: \(stats). Scale '\(scale.name)'; \(scaleNote)

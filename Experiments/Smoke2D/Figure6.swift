@@ -71,10 +71,15 @@ extension SmokeExperiment {
         let fig = Figure(rows: 2 * chosen.count, columns: columns.count + 1, width: 1.0 * Double(columns.count + 1), height: 1.05 * Double(2 * chosen.count) + 0.3)
         for (b, (title, patch)) in chosen.enumerated() {
             let truth = sampler.points(patch, Array(0..<n)).y.scalars.map(Double.init)
-            let means = columns.map { c in patchMeans(models[c.kind]!, sampler, [patch], c.sw)[0] }
+            // Context pixels are blank in the model panels: the models are trained to predict the other pixels only.
+            let isContext = Set(patch.context)
+            let means = columns.map { c in
+                patchMeans(models[c.kind]!, sampler, [patch], c.sw)[0].enumerated().map { isContext.contains($0.offset) ? Double.nan : $0.element }
+            }
             let errors = means.map { zip($0, truth).map { abs($0 - $1) } }
+            let targetCount = Double(n - isContext.count)
             let meanRange = 0...max(truth.max()!, 1e-3)
-            let errorRange = 0...max(errors.flatMap { $0 }.max()!, 1e-3)
+            let errorRange = 0...max(errors.flatMap { $0 }.filter(\.isFinite).max()!, 1e-3)
             var observed = [Double](repeating: .nan, count: n)
             for p in patch.context { observed[p] = truth[p] }
             func panel(_ r: Int, _ c: Int, _ values: [Double], _ range: ClosedRange<Double>, _ t: String?) throws {
@@ -91,7 +96,7 @@ extension SmokeExperiment {
             fig[2 * b + 1, 0].yLabel = String(format: "|error|, 0–%.2f", errorRange.upperBound)
             for (c, col) in columns.enumerated() {
                 try panel(0, c + 1, means[c], meanRange, b == 0 ? col.title : nil)
-                try panel(1, c + 1, errors[c], errorRange, String(format: "%.3f", errors[c].reduce(0, +) / Double(n)))
+                try panel(1, c + 1, errors[c], errorRange, String(format: "%.3f", errors[c].filter(\.isFinite).reduce(0, +) / targetCount))
             }
         }
         let name = "figure6-smoke"
@@ -105,7 +110,8 @@ extension SmokeExperiment {
             the non-equivariant PT-TNP, PT-TNP (T), PT-TNP (T̃), ConvCNP (T), ConvCNP (T̃), RelaxedConvCNP (T̃), EquivCNP (E) and \
             EquivCNP (Ẽ); each approximately equivariant model is followed by its equivariant component (same weights, fixed \
             inputs zeroed, titled "(fixed inp. off)"). Upper row of each patch: the predictive mean of smoke density / 21; lower row: |mean − ground truth|, \
-            with its average over the patch as the panel title. Colour scales (viridis, dark to yellow) are shared within each row of a \
+            with its average over the patch's target pixels as the panel title; the context pixels are blank in the model \
+            panels (the models are trained to predict only the pixels outside the context). Colour scales (viridis, dark to yellow) are shared within each row of a \
             patch: means from 0 to the patch's maximum, errors from 0 to the largest error of any model (the ranges are in the \
             row labels); values beyond the range saturate. Scale '\(scale.name)'; \(scaleNote)
             """
