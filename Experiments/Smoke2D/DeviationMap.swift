@@ -35,8 +35,11 @@ extension SmokeExperiment {
         let n = test.size
         let maps = try Self.approximatelyEquivariant.map { ($0, try deviationMap($0)) }
         let meanState = (0..<(n * n)).map { i in (0..<test.count).reduce(0.0) { $0 + Double(test.values[$1 * n * n + i]) } / Double(test.count) }
-        let fig = Figure(rows: 1, columns: maps.count + 1, width: Style.fullWidth * 1.25, height: 2.3)
-        let top = max(maps.flatMap { $0.1.filter(\.isFinite) }.max() ?? 0, 1e-4)
+        let fig = Figure(rows: 1, columns: maps.count + 1, width: Style.fullWidth * 1.5, height: 2.3)
+        // One colour scale for the models, up to the 99th percentile of every map's pixels (a few edge pixels would
+        // otherwise set the scale and leave the maps dark); larger values saturate.
+        let pooled = maps.flatMap { $0.1.filter(\.isFinite) }.sorted()
+        let top = max(pooled.isEmpty ? 0 : pooled[min(pooled.count - 1, Int(0.99 * Double(pooled.count)))], 1e-4)
         func outline(_ ax: Axes, _ dark: Bool) throws {
             let ink = dark ? Color.white : Color.black
             if let o = plan.setup.obstacle {
@@ -58,13 +61,15 @@ extension SmokeExperiment {
             ax.xLabel = "x (cells)"; ax.yLabel = column == 0 ? "y (cells)" : " "
         }
         let first = fig[0, 0]
-        try first.heatmap(meanState, rows: n, columns: n, xExtent: 0...Double(n), yExtent: 0...Double(n), colormap: .viridis, showColorbar: false)
+        // Every panel has its colour bar, so that all panels have the same size.
+        try first.heatmap(meanState, rows: n, columns: n, xExtent: 0...Double(n), yExtent: 0...Double(n), colormap: .viridis,
+                          colorbarLabel: "smoke / 21")
         frame(first, "mean test state", 0)
         try outline(first, true)
         for (i, (kind, map)) in maps.enumerated() {
             let ax = fig[0, i + 1]
             try ax.heatmap(map, rows: n, columns: n, xExtent: 0...Double(n), yExtent: 0...Double(n), colormap: .viridis, range: 0...top,
-                           colorbarLabel: i == maps.count - 1 ? "mean |μ − μ_equiv|" : nil, showColorbar: i == maps.count - 1)
+                           colorbarLabel: i == maps.count - 1 ? "mean |μ − μ_equiv|" : nil)
             frame(ax, kind.displayName, i + 1)
             try outline(ax, true)
         }
@@ -81,7 +86,7 @@ extension SmokeExperiment {
             the mean over the \(scale.testTasks) test patches covering a pixel (as a target) of |μ − μ_equiv|, the change of the predictive \
             mean (smoke / 21) when the fixed inputs are zeroed (the RelaxedConvCNP: its relaxed weights set to their \
             equivariant part), with every target pixel of each patch predicted from the patch's context and placed at its absolute \
-            position in the 128 × 128 frame; one colour scale for all models. Left: the mean test state. White circle: the \
+            position in the 128 × 128 frame; one colour scale for all models, up to the 99th percentile of their pixels (larger values saturate). Left: the mean test state. White circle: the \
             obstacle; dashed orange: the smallest and largest inflow disks at the three inflow sites. Frame-averaged \
             deviation: \(stats). Scale '\(scale.name)'; \(scaleNote)
             """
