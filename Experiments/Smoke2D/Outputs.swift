@@ -19,7 +19,7 @@ extension SmokeExperiment: PaperExperiment {
             figure("smoke-deviation", "smoke-deviation-map", "Smoke: equivariance-deviation map (beyond the paper)", "4 approximately equivariant models"),
             table("smoke-context", ["table-smoke-context"], "Smoke: context-set log-likelihood and Δequiv", "8 trained models"),
             table("smoke-regions", ["table-smoke-regions", "table-smoke-differences"], "Smoke: log-likelihood by region, paired differences", "8 trained models"),
-            PaperOutput(target: "claims", paperItem: "Claims (smoke)", needs: "cached results only (trains nothing)",
+            PaperOutput(target: "claims", paperItem: "Claims (smoke)", needs: "8 models + the seed replicates of the ConvCNP and EquivCNP pairs",
                         files: ["tex", "md", "json", "provenance.json", "verdicts.json"].map { "tables/claims-smoke2d.\($0)" }),
         ]
     }
