@@ -103,19 +103,22 @@ public enum Evaluation {
             let eq = model.predict(Tape(recording: false), b, fixedInputs: .off).mean.scalars
             for t in 0..<b.taskCount {
                 let idx = realTargetIndices(b, task: t)
-                let per = idx.count
-                var e = 0.0, num = 0.0, den = 0.0
+                var e = 0.0, num = 0.0, den = 0.0, per = 0
                 for i in idx {
                     let (a, q) = (Double(ae[i]), Double(eq[i]))
-                    let r = abs((q - a) / q)
                     if abs(q) < 1e-3 { nearZero += 1 }
-                    e += p == 1 ? r : r * r
                     num += p == 1 ? abs(q - a) : (q - a) * (q - a)
                     den += p == 1 ? abs(q) : q * q
+                    // The elementwise ratio is undefined where μ_equiv is exactly 0 (it happens for smoke, whose
+                    // fields are mostly exactly zero): such targets are left out of it (and counted as near zero).
+                    guard q != 0 else { continue }
+                    let r = abs((q - a) / q)
+                    e += p == 1 ? r : r * r
+                    per += 1
                 }
-                targets += per
-                elementwise.append(p == 1 ? e / Double(per) : (e / Double(per)).squareRoot())
-                ratios.append(p == 1 ? num / den : (num / den).squareRoot())
+                targets += idx.count
+                if per > 0 { elementwise.append(p == 1 ? e / Double(per) : (e / Double(per)).squareRoot()) }
+                if den > 0 { ratios.append(p == 1 ? num / den : (num / den).squareRoot()) }
             }
         }
         return Deviation(elementwise: Estimate(elementwise), normRatio: Estimate(ratios), nearZeroTargets: nearZero, targets: targets)
