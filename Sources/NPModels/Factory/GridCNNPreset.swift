@@ -30,8 +30,8 @@ public struct GridCNNPreset: Codable, Sendable, Equatable {
     public static let quick = GridCNNPreset(name: "quick", unet: .init(channels: 16, levels: 4, kernel: 5),
                                             groupCNN: .init(channels: 16, fields: 1, layers: 5, kernel: 5, rotations: 8), pointsPerUnit: 8)
     /// The smoke experiment's quick U-Net: `quick` with the channels capped at 64 (C = 16, 32, 64, 64, 64 down the
-    /// levels), which cuts the parameters from 4.9 M to about 0.6 M, so that trained weights stay small enough to
-    /// commit, and the convolution work by about a third. Group CNN as `quick`.
+    /// levels), which cuts a ConvCNP's parameters from 4.9 M to 0.91 M, so that trained weights stay small enough to
+    /// commit, and the work of the two deepest levels. Group CNN as `quick`.
     public static let quickSmoke = GridCNNPreset(name: "quick-smoke", unet: .init(channels: 16, levels: 4, kernel: 5, maxChannels: 64),
                                                  groupCNN: .init(channels: 16, fields: 1, layers: 5, kernel: 5, rotations: 8), pointsPerUnit: 8)
     /// Tiny, for tests and CI (D8 with a 3 × 3 kernel: its disk is the centre and the four neighbours).
