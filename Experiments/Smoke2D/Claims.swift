@@ -84,9 +84,9 @@ extension SmokeExperiment {
         let evaluated = evaluateClaims()
         let table = try EvaluatedClaim.table(evaluated, experimentTitle: "the smoke experiment", label: "tab:smoke-claims", note: scaleNote)
         try writeJSON(evaluated, to: tablesDirectory.appendingPathComponent("claims-smoke2d.verdicts.json"))
-        try table.write(to: tablesDirectory, name: "claims-smoke2d")
-        let url = tablesDirectory.appendingPathComponent("claims-smoke2d.tex")
-        try provenance(output: url, item: "Claims (smoke)", seconds: Date().timeIntervalSince(started), runs: allRuns()).write(nextTo: url)
+        let url = try table.write(to: tablesDirectory, name: "claims-smoke2d") {
+            try provenance(output: $0, item: "Claims (smoke)", seconds: Date().timeIntervalSince(started), runs: allRuns())
+        }
         say("wrote \(relativePath(url))")
         return url
     }

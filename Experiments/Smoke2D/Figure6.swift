@@ -36,8 +36,10 @@ extension SmokeExperiment {
             let m = v.reduce(0, +) / Double(v.count)
             return v.reduce(0) { $0 + ($1 - m) * ($1 - m) }
         }
+        // Each candidate's variation once, not once per comparison.
+        let variations = patches.map { $0.context.count >= 60 ? variation($0) : -1 }
         func best(_ keep: (Int) -> Bool) -> SmokePatch? {
-            patches.indices.filter { keep($0) && patches[$0].context.count >= 60 }.max { variation(patches[$0]) < variation(patches[$1]) }.map { patches[$0] }
+            patches.indices.filter { keep($0) && variations[$0] >= 0 }.max { variations[$0] < variations[$1] }.map { patches[$0] }
         }
         func describe(_ what: String, _ p: SmokePatch) -> String {
             "\(what): rows \(p.row)–\(p.row + 31), columns \(p.column)–\(p.column + 31) of \(test.names[p.state])"

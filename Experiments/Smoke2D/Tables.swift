@@ -16,7 +16,7 @@ extension SmokeExperiment {
     /// Each approximately equivariant model with the strictly equivariant model of its class.
     static let pairs: [(ModelKind, ModelKind)] = [(.ptTNPTApprox, .ptTNPT), (.convCNPTApprox, .convCNPT), (.relaxedConvCNP, .convCNPT), (.equivCNPEApprox, .equivCNPE)]
 
-    func cell(_ e: Estimate) -> TableCell { .estimate(mean: e.mean, standardError: e.standardError) }
+    func cell(_ e: Estimate) -> TableCell { TableCell(e) }
 
     var scaleNote: String {
         "Produced by this reproduction at scale '\(scale.name)' (\(plan.scale.train) training simulations; \(scale.cnnSteps) steps for the CNN models, \(scale.pseudoTokenSteps) for the PT-TNP, \(scale.translationEquivariantSteps) for the PT-TNP (T) and (T̃); seed 0\(scale.seedReplicates > 1 ? ", the ConvCNP and EquivCNP pairs also with \(scale.seedReplicates - 1) more seeds for the claims" : ""); \(scale.testTasks) test tasks); not the paper's numbers."
@@ -25,9 +25,9 @@ extension SmokeExperiment {
     /// Writes a table with its provenance sidecar; returns the `.tex` path.
     @discardableResult
     func write(_ table: ResultsTable, name: String, item: String, runs: [SmokeRunConfig], started: Date) throws -> URL {
-        try table.write(to: tablesDirectory, name: name)
-        let url = tablesDirectory.appendingPathComponent("\(name).tex")
-        try provenance(output: url, item: item, seconds: Date().timeIntervalSince(started), runs: runs).write(nextTo: url)
+        let url = try table.write(to: tablesDirectory, name: name) {
+            try provenance(output: $0, item: item, seconds: Date().timeIntervalSince(started), runs: runs)
+        }
         say("wrote \(relativePath(url))")
         return url
     }
@@ -69,12 +69,12 @@ extension SmokeExperiment {
             caption: "Average test log-likelihoods (↑) for the synthetic 1-D GP and 2-D smoke experiments. For the 1-D dataset we used the regular TNP, while for the 2-D experiment we used the PT-TNP. Results are grouped together by model class. Best in-class result is bolded. (This reproduction's numbers: the 1-D columns from tables/table1-gibbs1d, the smoke column from tables/table1-smoke, each at the scale its note gives.)",
             label: "tab:loglik", columns: gibbs.columns + smoke.columns, groups: groups, decimals: 3,
             note: [gibbs.note.map { "1-D columns: \($0)" }, smoke.note.map { "Smoke column: \($0)" }].compactMap { $0 }.joined(separator: " "))
-        try joined.write(to: tablesDirectory, name: "table1")
-        let url = tablesDirectory.appendingPathComponent("table1.tex")
-        var record = try provenance(output: url, item: "Table 1", seconds: Date().timeIntervalSince(started), runs: modelRuns())
-        record.data.append(Provenance.DataSource(name: "Table 1, 1-D columns", version: "tables/table1-gibbs1d.json", checksum: try sha256(of: oneD),
-                                                 detail: "built by `gibbs1d build table1`; its runs are in tables/table1-gibbs1d.provenance.json"))
-        try record.write(nextTo: url)
+        let url = try joined.write(to: tablesDirectory, name: "table1") { url in
+            var record = try provenance(output: url, item: "Table 1", seconds: Date().timeIntervalSince(started), runs: modelRuns())
+            record.data.append(Provenance.DataSource(name: "Table 1, 1-D columns", version: "tables/table1-gibbs1d.json", checksum: try sha256(of: oneD),
+                                                     detail: "built by `gibbs1d build table1`; its runs are in tables/table1-gibbs1d.provenance.json"))
+            return record
+        }
         say("wrote \(relativePath(url)) (the 1-D columns joined with the smoke column)")
     }
 
