@@ -62,11 +62,7 @@ extension Gibbs1DExperiment {
         }
         /// Per seed of the replicated kinds: the task-averaged difference picked by `values` from the two runs.
         func seeded(_ a: ModelKind, _ b: ModelKind, _ values: (PerTaskLogLikelihoods, PerTaskLogLikelihoods) -> ([Double], [Double])?) -> Estimate? {
-            let pairs = zip(seedRuns(a), seedRuns(b)).compactMap { ra, rb -> Double? in
-                guard let pa = existingMetrics(ra)?.perTask, let pb = existingMetrics(rb)?.perTask, let (x, y) = values(pa, pb) else { return nil }
-                return Estimate(pairedDifference: x, minus: y).mean
-            }
-            return pairs.count >= 2 ? Estimate(pairs) : nil
+            seedDifferences(a, b, metrics: existingMetrics, values)
         }
         func seededID(_ a: ModelKind, _ b: ModelKind) -> Estimate? { seeded(a, b) { ($0.inDistribution, $1.inDistribution) } }
         func seededComponent(_ a: ModelKind) -> Estimate? {

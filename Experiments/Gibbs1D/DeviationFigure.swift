@@ -98,41 +98,4 @@ extension Gibbs1DExperiment {
         say("wrote \(png.path) (and .pdf)")
         return png
     }
-
-    /// Paired differences on the same test tasks, split by whether the change point is within reach of the targets
-    /// (|c| < 3) or not (issue 15).
-    @discardableResult
-    public func differencesTable() throws -> URL {
-        let started = Date()
-        let centres = testTasks(.inDistribution).1.map(\.centre)
-        let near = centres.map { abs($0) < 3 }
-        func row(_ label: String, _ a: [Double]?, _ b: [Double]?) -> TableRow {
-            guard let a, let b else { return TableRow(label, [.missing, .missing, .missing]) }
-            func part(_ keep: (Int) -> Bool) -> TableCell {
-                let idx = a.indices.filter(keep)
-                return cell(Estimate(pairedDifference: idx.map { a[$0] }, minus: idx.map { b[$0] }))
-            }
-            return TableRow(label, [part { near[$0] }, part { !near[$0] }, part { _ in true }])
-        }
-        func id(_ k: ModelKind, b: Int? = nil) throws -> [Double]? { try metrics(b.map { ablationRun(k, $0) } ?? runConfig(k)).perTask?.inDistribution }
-        func component(_ k: ModelKind) throws -> [Double]? { try metrics(runConfig(k)).perTask?.inDistributionEquivariantComponent }
-        let ceiling = try equivariantCeiling()
-        var rows = [row("exact predictor − best equivariant predictor (the most fixed inputs can gain)", ceiling.exactInDistribution, ceiling.inDistribution)]
-        for (a, b) in [(ModelKind.tnpTApprox, ModelKind.tnpT), (.convCNPTApprox, .convCNPT), (.relaxedConvCNP, .convCNPT), (.equivCNPEApprox, .equivCNPE)] {
-            rows.append(row("\(a.displayName) − \(b.displayName)", try id(a), try id(b)))
-        }
-        for k in [ModelKind.tnpTApprox, .convCNPTApprox, .relaxedConvCNP, .equivCNPEApprox] {
-            rows.append(row("\(k.displayName) − its equivariant component", try id(k), try component(k)))
-        }
-        for k in [ModelKind.tnpTApprox, .convCNPTApprox] {
-            rows.append(row("\(k.displayName): B = 1 − B = 0", try id(k, b: 1), try id(k, b: 0)))
-        }
-        let n = near.filter { $0 }.count
-        let table = try ResultsTable(
-            caption: "Paired differences of in-distribution test log-likelihood on the same \(centres.count) test tasks, ± the paired standard error, split by whether the change point is within reach of the task's targets (interval centre |c| < 3: \(n) tasks) or not (\(centres.count - n) tasks). The first row is the most an approximately equivariant model can gain over a perfectly trained equivariant one; the others compare our trained models (seed 0).",
-            label: "tab:gibbs1d-differences", rowHeader: "Difference",
-            columns: [TableColumn("|c| < 3", preference: .none), TableColumn("|c| ≥ 3", preference: .none), TableColumn("all", preference: .none)],
-            groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
-        return try write(table, name: "table-gibbs1d-differences", item: "1-D: paired differences by region", runs: allRuns(), started: started)
-    }
 }

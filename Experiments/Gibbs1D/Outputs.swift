@@ -66,8 +66,8 @@ extension Gibbs1DExperiment {
     public var reportNotes: [String] {
         [
             "Data: GP draws with the Gibbs kernel (\(kernel.rawValue)), lengthscales 0.1 and 4 switching at x = 0 with random orientation, noise standard deviation 0.2; contexts of 1–64 points on an interval of length 4 centred uniformly in [−7, 7] (in distribution) or [13, 27] (out of distribution), 128 targets on [c − 3, c + 3].",
-            "Budget at scale '\(scale.name)': model preset \(scale.preset.name), \(scale.steps) training steps of 16 tasks for the CNN models and the TNP, \(scale.teSteps) for the TE-TNPs (the paper: 500,000), one seed per model, \(scale.testTasks) test tasks per split. Standard errors are over test tasks; seed-to-seed variation is not included.",
-            "Known deviations: fixed-input positions divided by 7 (the half-width of the training domain) for the CNN models; a variance floor of 10⁻⁶; value clipping of gradients at 0.5; dropout p = 0.1 (EquivCNP (Ẽ)) and 0.5 (RelaxedConvCNP (T̃)); weights shared between each layer's self- and cross-attention (spec readings A2–A22, see the README).",
+            "Budget at scale '\(scale.name)': model preset \(scale.preset.name), \(scale.steps) training steps of 16 tasks for the CNN models and the TNP, \(scale.teSteps) for the TE-TNPs (the paper: 500,000), \(scale.testTasks) test tasks per split; the ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs with \(scale.seedReplicates) training seeds, the other models with one. \(seedNote)",
+            "Known deviations: fixed-input positions divided by 7 (the half-width of the training domain) for the CNN models; a variance floor of 10⁻⁶; gradients clipped by global norm at 0.5 (what the authors' code does; the paper says value clipping)\(scale.warmupFraction.map { String(format: "; learning rate warmed up over the first %.0f%% of the steps, then cosine-decayed to zero", 100 * $0) } ?? ""); per-task SetConv grids; dropout p = 0.1 (EquivCNP (Ẽ)) and 0.5 (RelaxedConvCNP (T̃)); weights shared between each layer's self- and cross-attention (spec readings A2–A22, see the README).",
         ]
     }
 }

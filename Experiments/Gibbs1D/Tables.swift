@@ -14,6 +14,13 @@ extension Gibbs1DExperiment {
 
     func cell(_ e: Estimate) -> TableCell { TableCell(e) }
 
+    /// How rows marked "(k seeds)" are summarised.
+    var seedNote: String {
+        scale.seedReplicates > 1
+            ? "Rows marked (\(scale.seedReplicates) seeds): mean over \(scale.seedReplicates) training seeds ± the standard error over seeds (all seeds see the same test tasks, so this is training variability); other rows: one training run ± the standard error over test tasks."
+            : "One training run per model; ± the standard error over test tasks."
+    }
+
     var scaleNote: String {
         "Produced by this reproduction at scale '\(scale.name)' (model preset \(scale.preset.name), \(scale.steps) training steps, \(scale.teSteps) for the TE-TNPs, \(scale.testTasks) test tasks per split); not the paper's numbers."
     }
@@ -36,8 +43,7 @@ extension Gibbs1DExperiment {
         var groups: [RowGroup] = []
         for (name, kinds) in Self.groups {
             groups.append(RowGroup(name, try kinds.map { k in
-                let m = try metrics(runConfig(k))
-                return TableRow(k.displayName, [cell(m.inDistribution), cell(m.outOfDistribution)])
+                TableRow(seedLabel(k), [cell(try seedAveraged(k) { $0.inDistribution }), cell(try seedAveraged(k) { $0.outOfDistribution })])
             }))
         }
         let ceiling = try equivariantCeiling()
@@ -47,10 +53,10 @@ extension Gibbs1DExperiment {
         ]))
         let gap = Estimate(pairedDifference: ceiling.exactInDistribution, minus: ceiling.inDistribution)
         let table = try ResultsTable(
-            caption: "Average test log-likelihoods (↑) for the synthetic 1-D GP experiment (the paper's Table 1, 1-D columns; the smoke column comes from the 2-D experiment). Results are grouped together by model class. Best in-class result is bolded. The last two rows are not models: the exact predictive, which knows that the change point is at x = 0, and the best translation-equivariant predictor, the Bayes predictive of a predictor that cannot see absolute position (change point uncertain, offset prior of the task distribution). Their gap in distribution, \(String(format: "%.3f ± %.3f", gap.mean, gap.standardError)) nats (paired), is the most that fixed inputs can gain over a perfectly trained equivariant model.",
+            caption: "Average test log-likelihoods (↑) for the synthetic 1-D GP experiment (the paper's Table 1, 1-D columns; the smoke column comes from the 2-D experiment). Results are grouped together by model class. Best in-class result is bolded. The last two rows are not models: the exact predictive, which knows that the change point is at x = 0, and the best translation-equivariant predictor, the Bayes predictive of a predictor that cannot see absolute position (change point uncertain, offset prior of the task distribution). Their gap in distribution, \(String(format: "%.3f ± %.3f", gap.mean, gap.standardError)) nats (paired), is the most that fixed inputs can gain over a perfectly trained equivariant model. \(seedNote)",
             label: "tab:gibbs1d-loglik", columns: [TableColumn("ID", group: "1-D GP"), TableColumn("OOD", group: "1-D GP")],
             groups: groups, decimals: 3, note: scaleNote)
-        return try write(table, name: "table1-gibbs1d", item: "Table 1 (1-D columns)", runs: Self.models.map { runConfig($0) }, started: started)
+        return try write(table, name: "table1-gibbs1d", item: "Table 1 (1-D columns)", runs: Self.models.flatMap { seedRuns($0) }, started: started)
     }
 
     /// Table 3: log-likelihoods on the context sets, with the ground truth under both kernel readings.
@@ -59,7 +65,7 @@ extension Gibbs1DExperiment {
         let started = Date()
         let gt = try groundTruth()
         var groups = try Self.groups.map { name, kinds in
-            RowGroup(name, try kinds.map { TableRow($0.displayName, [cell(try metrics(runConfig($0)).contextSet)]) })
+            RowGroup(name, try kinds.map { k in TableRow(seedLabel(k), [cell(try seedAveraged(k) { $0.contextSet })]) })
         }
         let paperKernel = gt.contextSet[GibbsKernel.paper.rawValue]!, released = gt.contextSet[GibbsKernel.asReleased.rawValue]!
         groups.append(RowGroup("Ground truth", [
@@ -69,9 +75,9 @@ extension Gibbs1DExperiment {
             TableRow("Best translation-equivariant predictor (test tasks' contexts)", [cell(Estimate(try equivariantCeiling().contextSet))]),
         ]))
         let table = try ResultsTable(
-            caption: "Average log-likelihoods (↑) for the synthetic 1-D GP experiment when tested on context sets. The paper reports a ground-truth log-likelihood of 0.2806 ± 0.0005; the two ground-truth rows above it are this reproduction's exact predictor with the paper's kernel formula and with the kernel the authors' code computed (\(gt.tasks) tasks each). The last row is the best translation-equivariant predictor (change point unknown) on the contexts of the \(scale.testTasks) in-distribution test tasks, with the experiment's kernel (\(kernel.rawValue)).",
+            caption: "Average log-likelihoods (↑) for the synthetic 1-D GP experiment when tested on context sets. The paper reports a ground-truth log-likelihood of 0.2806 ± 0.0005; the two ground-truth rows above it are this reproduction's exact predictor with the paper's kernel formula and with the kernel the authors' code computed (\(gt.tasks) tasks each). The last row is the best translation-equivariant predictor (change point unknown) on the contexts of the \(scale.testTasks) in-distribution test tasks, with the experiment's kernel (\(kernel.rawValue)). \(seedNote)",
             label: "tab:gibbs1d-context", columns: [TableColumn("Context log-lik.")], groups: groups, decimals: 4, note: scaleNote)
-        return try write(table, name: "table3-gibbs1d-context", item: "Table 3", runs: Self.models.map { runConfig($0) }, started: started)
+        return try write(table, name: "table3-gibbs1d-context", item: "Table 3", runs: Self.models.flatMap { seedRuns($0) }, started: started)
     }
 
     /// Table 4: equivariance deviation of the approximately equivariant models, in percent.

@@ -16,9 +16,38 @@ public struct TrainingSchedule: Codable, Sendable, Equatable {
     public var clipping: GradientClipping = .value(0.5)
     public var checkpointEvery: Int
     public var validateEvery: Int
+    /// How the learning rate varies over the run (nil: constant, the paper's protocol). Optional and omitted when
+    /// nil, so that schedules without it keep their cache keys.
+    public var learningRateSchedule: LearningRateSchedule?
 
     public init(steps: Int, checkpointEvery: Int, validateEvery: Int) {
         self.steps = steps; self.checkpointEvery = checkpointEvery; self.validateEvery = validateEvery
+    }
+
+    /// The learning rate of optimiser step `step` (1-based: the rate used for the step'th update).
+    public func learningRate(atStep step: Int) -> Float {
+        guard let s = learningRateSchedule else { return learningRate }
+        return learningRate * s.factor(step: step, of: steps)
+    }
+}
+
+/// A multiplier of the base learning rate as a function of the step, so that a resumed run uses exactly the rates
+/// an uninterrupted one would.
+public enum LearningRateSchedule: Codable, Sendable, Equatable {
+    /// Linear warm-up from base/warmup to base over the first `warmup` steps, then cosine decay to
+    /// `finalFraction` × base at the last step (the usual recipe for short budgets; the paper trains at a constant rate).
+    case warmupCosine(warmup: Int, finalFraction: Float)
+
+    /// The factor for step `step` (1 … total) of a run of `total` steps.
+    public func factor(step: Int, of total: Int) -> Float {
+        switch self {
+        case .warmupCosine(let warmup, let finalFraction):
+            if step <= warmup { return Float(max(step, 1)) / Float(max(warmup, 1)) }
+            let span = max(total - warmup, 1)
+            let progress = min(Double(step - warmup) / Double(span), 1)
+            let cosine = 0.5 * (1 + Foundation.cos(Double.pi * progress))
+            return finalFraction + (1 - finalFraction) * Float(cosine)
+        }
     }
 }
 
@@ -89,6 +118,7 @@ public final class Trainer {
             }
             tape.backward(from: loss)
             schedule.clipping.apply(to: model.parameters)
+            optimiser.hyper.learningRate = schedule.learningRate(atStep: step + 1)
             optimiser.update()
             step += 1
             ema = ema.map { 0.98 * $0 + 0.02 * value } ?? value

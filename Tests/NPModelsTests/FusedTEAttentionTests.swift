@@ -11,7 +11,7 @@ import Testing
 @Suite struct FusedTEAttentionTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test(arguments: [("tnp-t-7237898f2fc3", ModelKind.tnpT, nil as Int?), ("tnp-t-approx-B4-2a49ec5c1a8a", .tnpTApprox, 4)])
+    @Test(arguments: [("tnp-t-366e18a22be9", ModelKind.tnpT, nil as Int?), ("tnp-t-approx-B4-8a2e98718b9a", .tnpTApprox, 4)])
     func committedCheckpointsLoadAndPredictAsBefore(_ run: String, _ kind: ModelKind, _ b: Int?) throws {
         let url = Self.root.appendingPathComponent("results/gibbs1d/quick/runs/\(run)/checkpoint.safetensors")
         var rng = RandomGenerator(seed: 1)

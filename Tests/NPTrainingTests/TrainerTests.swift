@@ -48,6 +48,48 @@ func sampler() -> (inout RandomGenerator) -> TaskBatch {
         #expect(csv.split(separator: "\n").count == 5)
     }
 
+    @Test func warmupCosineRisesLinearlyThenDecaysToTheFinalFraction() {
+        let s = LearningRateSchedule.warmupCosine(warmup: 5, finalFraction: 0.1)
+        #expect(s.factor(step: 1, of: 105) == 0.2 && s.factor(step: 5, of: 105) == 1)
+        #expect(abs(s.factor(step: 55, of: 105) - 0.55) < 1e-6)   // half-way through the decay: 0.1 + 0.9 · ½
+        #expect(abs(s.factor(step: 105, of: 105) - 0.1) < 1e-6)
+        let rates = (6...105).map { s.factor(step: $0, of: 105) }
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 })
+        var schedule = TrainingSchedule(steps: 105, checkpointEvery: 5, validateEvery: 5)
+        #expect(schedule.learningRate(atStep: 50) == schedule.learningRate)   // nil: the paper's constant rate
+        schedule.learningRateSchedule = s
+        #expect(schedule.learningRate(atStep: 1) == schedule.learningRate * 0.2)
+    }
+
+    /// A scheduled run (warm-up + cosine, clipping by global norm) stopped part-way by a NaN resumes from its last
+    /// checkpoint to the uninterrupted run's parameters: the rate is a function of the step, not of the process.
+    @Test func scheduledRunStoppedPartWayResumesToTheSameResult() throws {
+        var vr = RandomGenerator(seed: 98)
+        let validation = [sampler()(&vr)]
+        var s = schedule(20)
+        s.learningRateSchedule = .warmupCosine(warmup: 4, finalFraction: 0)
+        s.clipping = .norm(0.5)
+        let a = smallModel()
+        _ = try Trainer(model: a, schedule: s, seed: 4, directory: tempDirectory(), validation: validation, sampleBatch: sampler()).run()
+        let dir = tempDirectory()
+        var calls = 0
+        let good = sampler()
+        let poisoned: (inout RandomGenerator) -> TaskBatch = { rng in
+            calls += 1
+            var b = good(&rng)
+            if calls > 12 { b.yt.scalars[0] = .nan }
+            return b
+        }
+        #expect(throws: TrainingError.self) {
+            try Trainer(model: smallModel(), schedule: s, seed: 4, directory: dir, validation: validation, sampleBatch: poisoned).run()
+        }
+        let b = smallModel()
+        _ = try Trainer(model: b, schedule: s, seed: 4, directory: dir, validation: validation, sampleBatch: sampler()).run()
+        for (name, p) in a.parameters.named {
+            #expect(b.parameters[name]!.scalars == p.scalars, "\(name) differs after resuming")
+        }
+    }
+
     @Test func nonFiniteLossStopsWithAClearErrorAndKeepsTheCheckpoint() throws {
         let dir = tempDirectory()
         var calls = 0

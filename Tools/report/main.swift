@@ -20,18 +20,22 @@ struct NPReportCommand: ParsableCommand {
         subcommands: [PDF.self, Readme.self])
 }
 
-/// Every experiment at a scale, with the output root reproduce.sh uses.
+/// Every experiment that has this scale (the 1-D experiment alone has `standard`), with the output root
+/// reproduce.sh uses.
 func experiments(scale: String, results: String, outputs: String? = nil) throws -> [PaperExperiment] {
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     let root = outputs.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
         ?? (scale == "quick" ? cwd : cwd.appendingPathComponent("outputs").appendingPathComponent(scale))
-    guard let g = Gibbs1DScale.named(scale) else { throw ValidationError("unknown scale '\(scale)'") }
-    let gibbs = Gibbs1DExperiment(scale: g, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd), outputRoot: root)
-    let smoke = SmokeExperiment(scale: try SmokeScale.named(scale), resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd).standardizedFileURL,
-                                outputRoot: root, dataDirectory: cwd.appendingPathComponent("data/smoke/\(scale)"))
-    guard let env = EnvironmentScale.named(scale) else { throw ValidationError("unknown scale '\(scale)'") }
-    let environment = EnvironmentExperiment(scale: env, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd), outputRoot: root)
-    return [gibbs, smoke, environment]
+    let resultsRoot = URL(fileURLWithPath: results, relativeTo: cwd)
+    var found: [PaperExperiment] = []
+    if let g = Gibbs1DScale.named(scale) { found.append(Gibbs1DExperiment(scale: g, resultsRoot: resultsRoot, outputRoot: root)) }
+    if let s = try? SmokeScale.named(scale) {
+        found.append(SmokeExperiment(scale: s, resultsRoot: resultsRoot.standardizedFileURL, outputRoot: root,
+                                     dataDirectory: cwd.appendingPathComponent("data/smoke/\(scale)")))
+    }
+    if let env = EnvironmentScale.named(scale) { found.append(EnvironmentExperiment(scale: env, resultsRoot: resultsRoot, outputRoot: root)) }
+    guard !found.isEmpty else { throw ValidationError("unknown scale '\(scale)'") }
+    return found
 }
 
 func verdicts(_ e: PaperExperiment) -> [EvaluatedClaim]? {
@@ -57,7 +61,7 @@ struct Readme: ParsableCommand {
 
 struct PDF: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build report/reproduction-<scale>.pdf from the outputs that exist (trains nothing).")
-    @Option(help: "ci, quick or paper.") var scale = "quick"
+    @Option(help: "ci, quick, standard (the 1-D experiment only) or paper.") var scale = "quick"
     @Option(help: "Folder of the PDF.") var out = "report"
     @Option(help: "Cache of runs and metrics.") var results = "results"
     @Option(help: "Root of the experiments' figures/ and tables/ (default: . for quick, outputs/<scale> otherwise).") var outputs: String?

@@ -35,17 +35,36 @@ public protocol GridDecoder {
     func callAsFunction(_ tape: Tape, _ z: Variable, grid: Grid, positions: Tensor, xt: Tensor) -> Variable
 }
 
-/// The off-grid SetConv encoder with the discretisation it uses: a grid on the lattice ℤ/ppu covering the
-/// batch's real context and target inputs with a margin.
+/// Where the off-grid SetConv puts its grid points.
+public enum GridPlacement: String, Codable, Sendable, Equatable {
+    /// One grid on the lattice ℤ/ppu covering every real input of the batch (`Grid(covering:)`).
+    case batch
+    /// Each task its own grid of a common point count, padded symmetrically (`Grid(coveringEachTask:)`): as many
+    /// points as one task needs, and exact reflection equivariance at any padding.
+    case perTask
+}
+
+/// The off-grid SetConv encoder with the discretisation it uses: a grid of spacing 1/ppu covering the real context
+/// and target inputs with a margin, for the whole batch or per task (`GridPlacement`).
 public struct OffGridSetConvEncoder: GridEncoder {
     public let setConv: SetConvEncoder
     public let pointsPerUnit: [Float]
     public let margin: Float
     public let channels: Int
+    public var placement: GridPlacement = .batch
+
+    public init(setConv: SetConvEncoder, pointsPerUnit: [Float], margin: Float, channels: Int, placement: GridPlacement = .batch) {
+        self.setConv = setConv; self.pointsPerUnit = pointsPerUnit; self.margin = margin; self.channels = channels
+        self.placement = placement
+    }
 
     public func grid(context: ContextSet, targets xt: Tensor, multipleOf: Int) -> Grid {
         // Padded targets repeat real points of their task, so they never widen the grid.
-        Grid(covering: [(context.x, context.mask), (xt, nil)], pointsPerUnit: pointsPerUnit, margin: margin, multipleOf: multipleOf)
+        let inputs = [(context.x, context.mask), (xt, nil as Tensor?)]
+        switch placement {
+        case .batch: return Grid(covering: inputs, pointsPerUnit: pointsPerUnit, margin: margin, multipleOf: multipleOf)
+        case .perTask: return Grid(coveringEachTask: inputs, pointsPerUnit: pointsPerUnit, margin: margin, multipleOf: multipleOf)
+        }
     }
 
     public func callAsFunction(_ tape: Tape, _ context: ContextSet, grid: Grid, positions: Tensor) -> Variable {

@@ -58,6 +58,47 @@ public struct Grid: Sendable, Equatable {
         self.init(pointsPerUnit: ppu, start: start, step: .init(repeating: 1, count: dx), shape: shape)
     }
 
+    /// Per-task grids: each task's own lattice range ⌊(minᵦ − margin)·ppu⌋ … ⌈(maxᵦ + margin)·ppu⌉ over its real
+    /// context and target inputs, one point count for the batch (the largest range, padded up to `multipleOf`),
+    /// each task's range padded *symmetrically* to that count: eᵦ extra points put eᵦ/2 before and eᵦ/2 after,
+    /// so a task's grid starts at a half-integer lattice coordinate when eᵦ is odd. Shifting a task by a multiple
+    /// of 1/ppu shifts its grid with it and reflecting it (x ↦ −x) reflects its grid point for point, at any
+    /// padding: exact translation and reflection equivariance task by task. A batch of tasks spread over a wide
+    /// range (the 1-D centres in [−7, 7]) needs only as many points as one task's reach, not the whole batch's.
+    public init(coveringEachTask xs: [(points: Tensor, mask: Tensor?)], pointsPerUnit ppu: [Float], margin: Float, multipleOf: Int = 1) {
+        let dx = ppu.count
+        require(multipleOf >= 1, "multipleOf must be positive")
+        require(!xs.isEmpty, "a grid needs inputs to cover")
+        let m = xs[0].points.shape[0]
+        var lo = [[Float]](repeating: .init(repeating: .infinity, count: dx), count: m)
+        var hi = [[Float]](repeating: .init(repeating: -.infinity, count: dx), count: m)
+        for (x, mask) in xs {
+            require(x.rank == 3 && x.shape[2] == dx && x.shape[0] == m, "per-task grids of dimension \(dx) for \(m) tasks covering inputs of shape \(x.shape)")
+            let n = x.shape[1]
+            for b in 0..<m { for i in 0..<n where mask == nil || mask!.scalars[b * n + i] != 0 {
+                for d in 0..<dx { let v = x.scalars[(b * n + i) * dx + d]; lo[b][d] = min(lo[b][d], v); hi[b][d] = max(hi[b][d], v) }
+            } }
+        }
+        require(lo.allSatisfy { $0.allSatisfy(\.isFinite) } && hi.allSatisfy { $0.allSatisfy(\.isFinite) },
+                "every task needs at least one finite real input for its grid")
+        // Lattice ranges, rounded in Double as `init(covering:)` so that lattice-aligned shifts give shifted indices.
+        func latticeIndex(_ v: Float, _ d: Int, _ rule: FloatingPointRoundingRule) -> Int {
+            Int((Double(v) * Double(ppu[d])).rounded(rule))
+        }
+        let first: [[Int]] = lo.map { l in (0..<dx).map { latticeIndex(l[$0] - margin, $0, .down) } }
+        let last: [[Int]] = hi.map { h in (0..<dx).map { latticeIndex(h[$0] + margin, $0, .up) } }
+        let counts: [[Int]] = (0..<m).map { b in (0..<dx).map { last[b][$0] - first[b][$0] + 1 } }
+        let shape: [Int] = (0..<dx).map { d in
+            let n = counts.map { $0[d] }.max()!
+            return (n + multipleOf - 1) / multipleOf * multipleOf
+        }
+        let shifts: [[Double]] = (0..<m).map { b in
+            (0..<dx).map { d in Double(first[b][d]) - Double(shape[d] - counts[b][d]) / 2 }
+        }
+        self.init(pointsPerUnit: ppu, start: .init(repeating: 0, count: dx), step: .init(repeating: 1, count: dx), shape: shape,
+                  taskShifts: shifts)
+    }
+
     public var dimension: Int { shape.count }
     /// Total number of points, ∏ sᵢ.
     public var count: Int { shape.reduce(1, *) }

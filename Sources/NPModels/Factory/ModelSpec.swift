@@ -42,6 +42,10 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     /// The input dimensions the fixed inputs see (nil: all). `domain` is then a box over these dimensions only.
     /// The environmental 4-D models use [0, 1, 3] (lon, lat, elevation; not time, data.md §5.6).
     public var fixedInputDimensions: [Int]?
+    /// Where the off-grid SetConv models put their grid (nil: `.batch`, one grid spanning the batch). The 1-D
+    /// experiment uses `.perTask` (issue 15): its tasks are centred anywhere in [−7, 7], so a batch grid is ~3×
+    /// larger than one task needs.
+    public var gridPlacement: GridPlacement?
 
     public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
                 inputDimension: Int? = nil, outputDimension: Int? = nil, fixedInputDimensions: [Int]? = nil) {
@@ -58,8 +62,12 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     }
 
     /// The 1-D Gibbs-GP experiment's settings: zero outside (−7, 7), Fourier range 14.
-    public static func gibbs1D(_ kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil) -> ModelSpec {
-        ModelSpec(kind: kind, preset: preset, fixedInputCount: fixedInputCount, domain: DomainBox(lower: [-7], upper: [7]), fourierRange: 14)
+    public static func gibbs1D(_ kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil,
+                               gridPlacement: GridPlacement? = .perTask) -> ModelSpec {
+        var spec = ModelSpec(kind: kind, preset: preset, fixedInputCount: fixedInputCount, domain: DomainBox(lower: [-7], upper: [7]),
+                             fourierRange: 14)
+        if case .convolutional = kind.recipe { spec.gridPlacement = gridPlacement }
+        return spec
     }
 
     public var dx: Int { inputDimension ?? 1 }
@@ -109,6 +117,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         case .relaxed: convolution = .relaxed(positional)
         }
         return ConvCNP(config: preset.convCNP, convolution: convolution, fixedInputs: fixed && b > 0 ? positional : nil,
-                       inputDimension: dx, outputDimension: dy, kernelShape: kernelShape ?? .perDimension, rng: &rng)
+                       inputDimension: dx, outputDimension: dy, kernelShape: kernelShape ?? .perDimension,
+                       gridPlacement: gridPlacement ?? .batch, rng: &rng)
     }
 }

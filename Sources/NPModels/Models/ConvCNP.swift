@@ -49,13 +49,14 @@ public final class ConvCNP: NeuralProcess {
     /// input dimensions with the same points per unit along every axis.
     public convenience init(config: Config, convolution: ConvKind, fixedInputs fixed: FixedInputsConfig?,
                             inputDimension dx: Int = 1, outputDimension dy: Int = 1, kernelShape: KernelShape = .perDimension,
-                            rng: inout RandomGenerator) {
+                            gridPlacement: GridPlacement = .batch, rng: inout RandomGenerator) {
         let store = ParameterStore()
         let c = config.channels
         let ppu = [Float](repeating: config.pointsPerUnit, count: dx)
         let setConv = SetConvEncoder(store.root.child("encoder"), outputDimension: dy, channels: c, pointsPerUnit: ppu,
                                      kernelShape: kernelShape, rng: &rng)
-        let encoder = OffGridSetConvEncoder(setConv: setConv, pointsPerUnit: ppu, margin: config.margin, channels: c)
+        let encoder = OffGridSetConvEncoder(setConv: setConv, pointsPerUnit: ppu, margin: config.margin, channels: c,
+                                            placement: gridPlacement)
         let fixedInputs = fixed.map { FixedInputs(store.root.child("fixed_inputs"), config: $0, inputDimension: dx, outputChannels: c, rng: &rng) }
         let backbone = ConvStack(store.root.child("cnn"), layers: config.layers, channels: c, kernel: config.kernel, kind: convolution,
                                  inputDimension: dx, rng: &rng)

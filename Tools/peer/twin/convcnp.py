@@ -27,6 +27,22 @@ def grid_positions(xs, points_per_unit, margin):
     return torch.from_numpy(g)
 
 
+def per_task_grid_positions(xc, xt, points_per_unit, margin):
+    """The Swift `Grid(coveringEachTask:)` in 1-D: task b's lattice range ⌊(min_b − margin)·ppu⌋ … ⌈(max_b + margin)·ppu⌉,
+    one count n for the batch (the largest range), each range padded symmetrically to n, so that a task padded
+    by an odd count starts half a point off the lattice. Returns [m, n] float32."""
+    xc, xt = np.asarray(xc, dtype=np.float32), np.asarray(xt, dtype=np.float32)
+    ppu, margin = np.float32(points_per_unit), np.float32(margin)
+    firsts, lasts = [], []
+    for b in range(xc.shape[0]):
+        values = np.concatenate([xc[b].ravel(), xt[b].ravel()])
+        firsts.append(math.floor(float(np.float32(values.min() - margin)) * float(ppu)))
+        lasts.append(math.ceil(float(np.float32(values.max() + margin)) * float(ppu)))
+    n = max(l - f + 1 for f, l in zip(firsts, lasts))
+    rows = [((f - (n - (l - f + 1)) / 2) + np.arange(n, dtype=np.float64)) / float(ppu) for f, l in zip(firsts, lasts)]
+    return torch.from_numpy(np.stack(rows).astype(np.float32))
+
+
 class SetConvEncoder(nn.Module):
     """E(g) = Σᵢ [yᵢ, 1] exp(−|g − xᵢ|² / (2ℓ²)), then a pointwise MLP [dy + 1, c, c]."""
 
@@ -81,9 +97,11 @@ class ConvStack(nn.Module):
 
 class ConvCNP(nn.Module):
     def __init__(self, *, channels, layers, kernel, points_per_unit, margin, decoder_lengthscales,
-                 convolution, fixed=None, relax=None, dy=1):
+                 convolution, fixed=None, relax=None, dy=1, placement="batch"):
         super().__init__()
-        self.points_per_unit, self.margin = points_per_unit, margin
+        if placement not in ("batch", "perTask"):
+            raise ValueError(f"unknown grid placement {placement!r}")
+        self.points_per_unit, self.margin, self.placement = points_per_unit, margin, placement
         self.encoder = SetConvEncoder(dy, channels)
         self.fixed_inputs = FixedInputs(**fixed) if fixed else None
         self.cnn = ConvStack(layers, channels, kernel, convolution, relax)
@@ -96,8 +114,12 @@ class ConvCNP(nn.Module):
             raise ValueError(f"this ConvCNP is 1-D; got dx = {xc.shape[-1]}")
         m = xc.shape[0]
         keep = keep_mask(fixed_inputs, m, xc.dtype)
-        g = grid_positions([xc.detach(), xt.detach()], self.points_per_unit, self.margin)
-        grid = g.to(xc.dtype).reshape(1, -1, 1).expand(m, -1, 1)
+        if self.placement == "perTask":
+            g = per_task_grid_positions(xc.detach().cpu().numpy(), xt.detach().cpu().numpy(), self.points_per_unit, self.margin)
+            grid = g.to(xc.dtype).unsqueeze(-1)
+        else:
+            g = grid_positions([xc.detach(), xt.detach()], self.points_per_unit, self.margin)
+            grid = g.to(xc.dtype).reshape(1, -1, 1).expand(m, -1, 1)
         z = self.encoder(xc, yc, grid)
         if self.fixed_inputs is not None:
             z = z + self.fixed_inputs(grid, keep)   # CNN(ẽ(D) + t)

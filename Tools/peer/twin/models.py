@@ -43,6 +43,7 @@ class ModelSpec:
     scale: str = "varianceSoftplus"
     scale_floor: float = 1e-6    # the head's floor on σ or σ² (`ModelSpec.scaleFloor`)
     fixed_input_dims: list = None  # the input dimensions the fixed inputs see (`ModelSpec.fixedInputDimensions`)
+    grid_placement: str = "batch"  # the SetConv grid: "batch" (one for the batch) | "perTask" (`ModelSpec.gridPlacement`)
 
     @property
     def channels(self):
@@ -87,7 +88,7 @@ def model_spec(config):
                      dx=m.get("inputDimension", 1), dy=m.get("outputDimension", 1), grid_cnn=m.get("gridCNN"),
                      pixel_lattice=m.get("pixelLattice"), kernel_shape=m.get("kernelShape"), pseudo_tokens=m.get("pseudoTokenCount"),
                      scale=m.get("scaleParameterisation", "varianceSoftplus"), scale_floor=m.get("scaleFloor", 1e-6),
-                     fixed_input_dims=m.get("fixedInputDimensions"))
+                     fixed_input_dims=m.get("fixedInputDimensions"), grid_placement=m.get("gridPlacement", "batch"))
 
 
 def build_model(spec):
@@ -123,7 +124,7 @@ def build_model(spec):
                    "equivcnp-e": "symmetric", "equivcnp-e-approx": "symmetric"}[spec.kind]
     return ConvCNP(channels=ch, layers=c["layers"], kernel=c["kernel"], points_per_unit=c["pointsPerUnit"],
                    margin=c.get("margin", 0.1), decoder_lengthscales=c.get("decoderLengthscales", 5),
-                   convolution=convolution, fixed=fixed, relax=relax)
+                   convolution=convolution, fixed=fixed, relax=relax, placement=spec.grid_placement)
 
 
 def build_grid_cnn(spec):
