@@ -30,7 +30,7 @@ public final class Gibbs1DExperiment {
     public init(scale: Gibbs1DScale, kernel: GibbsKernel = Gibbs1DExperiment.defaultKernel, resultsRoot: URL, outputRoot: URL) {
         self.scale = scale; self.kernel = kernel; self.outputRoot = outputRoot
         let scaleName = kernel == Self.defaultKernel ? scale.name : "\(scale.name)-\(kernel.rawValue)"
-        store = RunStore(root: resultsRoot, experiment: experimentName, scale: scaleName)
+        store = RunStore(root: resultsRoot, experiment: experimentName, scale: scaleName, keepsOptimiserStateWhenDone: false)
     }
 
     func say(_ s: String) { if !quiet { FileHandle.standardError.write(Data("[\(experimentName) \(scale.name)] \(s)\n".utf8)) } }

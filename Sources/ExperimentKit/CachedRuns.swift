@@ -53,6 +53,8 @@ extension RunStore {
                 return model
             }
         }
+        // A run finished before its store stopped keeping optimiser state sheds it on first use (atomic, idempotent).
+        if !keepsOptimiserStateWhenDone { try dropOptimiserState(key) }
         try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
         return model
     }

@@ -70,6 +70,13 @@ import Testing
             #expect(!store.trainingLog(try store.key(run)).isEmpty, "the training log survives")
             let reloaded = try store.trainedModel(run, progress: nil, validation: { [] }) { _ in fatalError("a finished run is not retrained") }
             #expect(reloaded.parameters.snapshot() == trained.parameters.snapshot())
+            // A run finished under a keeping store sheds the state when a dropping store first loads it.
+            if keep {
+                let dropping = RunStore(root: root, experiment: "x", scale: "ci", keepsOptimiserStateWhenDone: false)
+                let again = try dropping.trainedModel(run, progress: nil, validation: { [] }) { _ in fatalError("a finished run is not retrained") }
+                #expect(!(try SafeTensors.decode(try Data(contentsOf: url)).tensors.keys.contains { $0.hasPrefix("adamw.") }))
+                #expect(again.parameters.snapshot() == trained.parameters.snapshot())
+            }
         }
     }
 

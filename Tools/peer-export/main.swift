@@ -6,7 +6,7 @@
 //   peer-export --fresh ci|quick|paper [--model-seed S] [--output DIR] [--seed N] [--tasks M]
 //
 // RUN_DIR is a run's folder (config.json with the model's specification under "model", and
-// checkpoint.safetensors), e.g. results/gibbs1d/quick/runs/convcnp-t-ee330f2f322f; SCALE_DIR holds run folders
+// checkpoint.safetensors), e.g. results/gibbs1d/quick/runs/convcnp-t-2aa7dfc5669c; SCALE_DIR holds run folders
 // (results/gibbs1d/quick/runs) or a `runs/` folder with them (results/gibbs1d/quick). Each run gets
 // <DIR>/<run name>/peer-batch.safetensors, DIR defaulting to outputs/peer (relative to the current directory).
 // --spec builds a freshly initialised model of a ModelSpec JSON (seeded by --model-seed, default 0) and writes it
