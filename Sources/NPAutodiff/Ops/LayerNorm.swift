@@ -20,9 +20,13 @@ extension Tape {
                     parallelChunks(rows, work: rows * d * 12) { range in
                         for r in range {
                             let (xr, hr, yr) = (X + r * d, H + r * d, Y + r * d)
-                            let mean = layerNormSum(xr, count: d) / Float(d)
-                            for j in 0..<d { hr[j] = xr[j] - mean }
-                            let s = 1 / (layerNormSumOfSquares(hr, count: d) / Float(d) + eps).squareRoot()
+                            // Sums in index order, as before this op was split over the workers: the same bits.
+                            var mean: Float = 0
+                            for j in 0..<d { mean += xr[j] }
+                            mean /= Float(d)
+                            var v: Float = 0
+                            for j in 0..<d { let c = xr[j] - mean; hr[j] = c; v += c * c }
+                            let s = 1 / (v / Float(d) + eps).squareRoot()
                             S[r] = s
                             for j in 0..<d { let h = hr[j] * s; hr[j] = h; yr[j] = h * Gn[j] + B[j] }
                         }
@@ -38,15 +42,10 @@ extension Tape {
                         parallelChunks(rows, work: rows * d * 12) { range in
                             for r in range {
                                 let (gr, hr, xr) = (G + r * d, H + r * d, gx + r * d)
-                                var (a0, a1, b0, b1): (Float, Float, Float, Float) = (0, 0, 0, 0)
-                                var j = 0
-                                while j + 2 <= d {
-                                    let d0 = gr[j] * Gn[j], d1 = gr[j + 1] * Gn[j + 1]
-                                    a0 += d0; a1 += d1; b0 += d0 * hr[j]; b1 += d1 * hr[j + 1]
-                                    j += 2
-                                }
-                                if j < d { let d0 = gr[j] * Gn[j]; a0 += d0; b0 += d0 * hr[j] }
-                                let m1 = (a0 + a1) / Float(d), m2 = (b0 + b1) / Float(d), s = S[r]
+                                var m1: Float = 0, m2: Float = 0
+                                for j in 0..<d { let dj = gr[j] * Gn[j]; m1 += dj; m2 += dj * hr[j] }
+                                m1 /= Float(d); m2 /= Float(d)
+                                let s = S[r]
                                 for j in 0..<d { xr[j] += (gr[j] * Gn[j] - m1 - hr[j] * m2) * s }
                             }
                         }
@@ -61,26 +60,4 @@ extension Tape {
             }}
         }
     }
-}
-
-/// Σ x over `n` values with four partial sums (vectorisable; the layer-norm statistics).
-@inlinable
-func layerNormSum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
-    var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
-    var j = 0
-    while j + 4 <= n { s0 += x[j]; s1 += x[j + 1]; s2 += x[j + 2]; s3 += x[j + 3]; j += 4 }
-    var s = (s0 + s1) + (s2 + s3)
-    while j < n { s += x[j]; j += 1 }
-    return s
-}
-
-/// Σ x² over `n` values with four partial sums.
-@inlinable
-func layerNormSumOfSquares(_ x: UnsafePointer<Float>, count n: Int) -> Float {
-    var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
-    var j = 0
-    while j + 4 <= n { s0 += x[j] * x[j]; s1 += x[j + 1] * x[j + 1]; s2 += x[j + 2] * x[j + 2]; s3 += x[j + 3] * x[j + 3]; j += 4 }
-    var s = (s0 + s1) + (s2 + s3)
-    while j < n { s += x[j] * x[j]; j += 1 }
-    return s
 }

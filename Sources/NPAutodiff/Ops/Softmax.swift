@@ -3,8 +3,7 @@ import NPTensor
 
 extension Tape {
     /// Softmax along `axis` of `scale · x` (scale 1 by default; attention passes 1/√d_head), computed with
-    /// the maximum subtracted. Rows are spread over the workers. Softmax over the last axis (contiguous rows) uses
-    /// `FastExp` (within 4·10⁻⁷ of libm's exp); other axes libm's exp.
+    /// the maximum subtracted. Rows are spread over the workers.
     ///
     /// Gradient: with y = softmax(s·x) and upstream g, dx_j = s · y_j (g_j − Σ_k g_k y_k).
     public func softmax(_ x: Variable, axis: Int = -1, scale: Float = 1) -> Variable {
@@ -14,15 +13,6 @@ extension Tape {
         x.value.scalars.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { py in
             let (X, Y) = (px.baseAddress!, py.baseAddress!)
             parallelChunks(outer * inner, work: outer * inner * n * 20) { lines in
-                if inner == 1 {   // contiguous rows (the attention case): vectorised maximum and exp (FastExp)
-                    for line in lines {
-                        let row = X + line * n, out = Y + line * n
-                        let mx = n > 0 ? rowMaximum(row, count: n) : 0
-                        let inv = 1 / FastExp.shiftedExp(row, out, count: n, scale: scale, shift: mx)
-                        for j in 0..<n { out[j] *= inv }
-                    }
-                    return
-                }
                 for line in lines {
                     let (o, i) = (line / inner, line % inner)
                     let base = o * n * inner + i
