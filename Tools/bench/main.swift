@@ -116,7 +116,7 @@ if wants("models") {
         default: return "ConvCNP"
         }
     }
-    row(["preset", "model", "parameters", "ms / step (median)", "PyTorch ms (same threads)", "ratio ours / PyTorch", "context (padded)", "CPU ms / step (all threads, warm-up included)"])
+    row(["preset", "model", "parameters", "ms / step (median)", "PyTorch ms (same threads; shared/spec, recorded on the old 16 × 64 / 128, U[−3, 3] workload)", "ratio ours / PyTorch", "context (padded)", "CPU ms / step (all threads, warm-up included)"])
     row(["---", "---", "---", "---", "---", "---", "---", "---"])
     let presets = sections.contains("paper") ? [ModelPreset.paper] : sections.contains("quick") ? [ModelPreset.quick] : [ModelPreset.quick, .paper]
     for preset in presets {
