@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "smoke2d", dependencies: ["Smoke2D", "SmokeSim", "ExperimentKit", "ExperimentCLI", "NPModels",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/smoke2d-cli",
                           swiftSettings: fastMath),
-        .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
+        .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPData", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
                           swiftSettings: fastMath),
         .executableTarget(name: "np-report", dependencies: ["Gibbs1D", "Smoke2D", "Environment", "SmokeSim", "ExperimentKit", "NPReport", "AtomicFile",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Tools/report"),

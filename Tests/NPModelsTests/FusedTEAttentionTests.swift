@@ -49,3 +49,31 @@ import Testing
         #expect(worst / scale < 1e-5, "largest gradient difference \(worst) at gradient scale \(scale)")
     }
 }
+
+/// The plain TNP's fused attention (`Tape.multiHeadAttention`) against its reference composition, on a padded
+/// batch: predictions and every parameter gradient.
+@Suite struct FusedStandardAttentionTests {
+    @Test(arguments: [true, false])
+    func tnpPredictionsAndGradientsEqualTheReferenceComposition(_ padded: Bool) {
+        var rng = RandomGenerator(seed: 6)
+        let model = ModelSpec.gibbs1D(.tnp, preset: .ci).build(rng: &rng) as! TNP
+        let batch = padded ? randomBatch(tasks: 3, contextCounts: [4, 9, 6], targetCounts: [5, 3, 8], seed: 72)
+                           : randomBatch(tasks: 3, context: 7, targets: 9, seed: 73)
+        #expect(padded == (batch.contextMask != nil))
+        func run(_ implementation: MultiHeadAttention.LogitImplementation) -> ([Float], Float, [[Float]]) {
+            model.logitImplementation = implementation
+            model.parameters.zeroGrad()
+            let y = outputs(model, batch)
+            let tape = Tape()
+            let loss = model.loss(tape, batch, fixedInputs: .on)
+            tape.backward(from: loss)
+            return (y, loss.scalars[0], model.parameters.parameters.map(\.grad.scalars))
+        }
+        let (yf, lf, gf) = run(.fused), (yr, lr, gr) = run(.reference)
+        #expect(relativeDifference(yf, yr) < 1e-5, "\(relativeDifference(yf, yr))")
+        #expect(abs(lf - lr) <= 1e-5 * max(1, abs(lr)))
+        let scale = gr.flatMap { $0 }.map(abs).max()!
+        let worst = zip(gf, gr).map { maxAbsDifference($0, $1) }.max()!
+        #expect(worst / scale < 1e-5, "largest gradient difference \(worst) at gradient scale \(scale)")
+    }
+}

@@ -101,9 +101,9 @@ if wants("mlp") {
 }
 
 if wants("models") {
-    // The peer-bench workload: 16 tasks, 64 context and 128 target points, inputs in [−3, 3];
+    // The peer-bench workload: 16 of the 1-D experiment's tasks (GibbsTasks.swift), one fixed batch per model;
     // forward, Gaussian NLL, backward, value clipping, AdamW (lr 5e-4).
-    print("## Model training steps (16 tasks × 64 context / 128 targets, forward + backward + AdamW)\n")
+    print("## Model training steps (16 tasks, forward + backward + AdamW; \(GibbsBenchTasks.description))\n")
     let torch: [String: [Int: Double]] = [   // peer-bench.md, ms per step by threads, "preset/model"
         "quick/ConvCNP": [1: 243, 2: 119], "paper/ConvCNP": [1: 1023, 2: 581],
         "quick/TNP": [1: 55, 2: 49], "paper/TNP": [1: 333, 2: 195],
@@ -116,8 +116,8 @@ if wants("models") {
         default: return "ConvCNP"
         }
     }
-    row(["preset", "model", "parameters", "ms / step (median)", "PyTorch ms (same threads)", "ratio ours / PyTorch"])
-    row(["---", "---", "---", "---", "---", "---"])
+    row(["preset", "model", "parameters", "ms / step (median)", "PyTorch ms (same threads; shared/spec, recorded on the old 16 × 64 / 128, U[−3, 3] workload)", "ratio ours / PyTorch", "context (padded)", "CPU ms / step (all threads, warm-up included)"])
+    row(["---", "---", "---", "---", "---", "---", "---", "---"])
     let presets = sections.contains("paper") ? [ModelPreset.paper] : sections.contains("quick") ? [ModelPreset.quick] : [ModelPreset.quick, .paper]
     for preset in presets {
         let oneD = ModelKind.allCases.filter { $0.modelClass != "PT-TNP" }   // the pseudo-token TNPs: section pt-tnp
@@ -126,9 +126,10 @@ if wants("models") {
             var rng = RandomGenerator(seed: 4)
             let model = ModelSpec.gibbs1D(kind, preset: preset).build(rng: &rng)
             let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
-            let xc = rng.uniformTensor([16, 64, 1], low: -3, high: 3), xt = rng.uniformTensor([16, 128, 1], low: -3, high: 3)
-            let batch = TaskBatch(xc: xc, yc: rng.normalTensor([16, 64, 1]), xt: xt, yt: rng.normalTensor([16, 128, 1]))
+            var dataRNG = RandomGenerator(seed: 5)
+            let batch = GibbsBenchTasks.batch(tasks: 16, using: &dataRNG)
             let heavy = preset.name == "paper" && (kind == .tnpT || kind == .tnpTApprox)
+            let cpu0 = processCPUSeconds()
             let times = time(warmup: 1, runs: heavy ? 3 : 7) {
                 let tape = Tape()
                 let loss = model.loss(tape, batch, fixedInputs: model.trainingSwitch(tasks: 16, using: &rng))
@@ -137,9 +138,10 @@ if wants("models") {
                 opt.update()
             }
             let ms = median(times) * 1e3
+            let cpu = (processCPUSeconds() - cpu0) / Double(times.count + 1) * 1e3
             let ref = torch["\(preset.name)/\(reference(kind))"]?[workerCount]
             row([preset.name, kind.displayName, "\(model.parameters.scalarCount)", f(ms, 1),
-                 ref.map { "\(f($0, 0)) (\(reference(kind)))" } ?? "–", ref.map { f(ms / $0, 2) } ?? "–"])
+                 ref.map { "\(f($0, 0)) (\(reference(kind)))" } ?? "–", ref.map { f(ms / $0, 2) } ?? "–", "\(batch.contextCount)", f(cpu, 1)])
         }
     }
     print()

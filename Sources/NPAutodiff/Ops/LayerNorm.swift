@@ -10,42 +10,46 @@ extension Tape {
         let d = x.shape.last!
         require(gain.shape == [d] && bias.shape == [d], "layerNorm: gain/bias must be [\(d)]")
         let rows = x.value.count / max(d, 1)
-        var y = [Float](repeating: 0, count: x.value.count)
-        var xhat = [Float](repeating: 0, count: x.value.count)
-        var invStd = [Float](repeating: 0, count: rows)
+        var y = uninitializedFloats(x.value.count)      // every element written below
+        var xhat = uninitializedFloats(x.value.count)
+        var invStd = uninitializedFloats(rows)
         x.value.scalars.withUnsafeBufferPointer { px in gain.value.scalars.withUnsafeBufferPointer { pg in
-            bias.value.scalars.withUnsafeBufferPointer { pb in
-                for r in 0..<rows {
-                    let base = r * d
-                    var mean: Float = 0
-                    for j in 0..<d { mean += px[base + j] }
-                    mean /= Float(d)
-                    var v: Float = 0
-                    for j in 0..<d { let c = px[base + j] - mean; v += c * c }
-                    let s = 1 / (v / Float(d) + eps).squareRoot()
-                    invStd[r] = s
-                    for j in 0..<d {
-                        let h = (px[base + j] - mean) * s
-                        xhat[base + j] = h
-                        y[base + j] = h * pg[j] + pb[j]
+            bias.value.scalars.withUnsafeBufferPointer { pb in y.withUnsafeMutableBufferPointer { py in
+                xhat.withUnsafeMutableBufferPointer { ph in invStd.withUnsafeMutableBufferPointer { ps in
+                    let (X, Gn, B, Y, H, S) = (px.baseAddress!, pg.baseAddress!, pb.baseAddress!, py.baseAddress!, ph.baseAddress!, ps.baseAddress!)
+                    parallelChunks(rows, work: rows * d * 12) { range in
+                        for r in range {
+                            let (xr, hr, yr) = (X + r * d, H + r * d, Y + r * d)
+                            // Sums in index order, as before this op was split over the workers: the same bits.
+                            var mean: Float = 0
+                            for j in 0..<d { mean += xr[j] }
+                            mean /= Float(d)
+                            var v: Float = 0
+                            for j in 0..<d { let c = xr[j] - mean; hr[j] = c; v += c * c }
+                            let s = 1 / (v / Float(d) + eps).squareRoot()
+                            S[r] = s
+                            for j in 0..<d { let h = hr[j] * s; hr[j] = h; yr[j] = h * Gn[j] + B[j] }
+                        }
                     }
-                }
-            }
+                }}
+            }}
         }}
         return result(Tensor(shape: x.shape, scalars: y), inputs: [x, gain, bias]) { out in
             out.gradStorage.withUnsafeBufferPointer { g in gain.value.scalars.withUnsafeBufferPointer { pg in
                 if x.requiresGrad {
-                    x.withGrad { gx in
-                        for r in 0..<rows {
-                            let base = r * d
-                            var m1: Float = 0, m2: Float = 0
-                            for j in 0..<d { let dj = g[base + j] * pg[j]; m1 += dj; m2 += dj * xhat[base + j] }
-                            m1 /= Float(d); m2 /= Float(d)
-                            for j in 0..<d {
-                                gx[base + j] += (g[base + j] * pg[j] - m1 - xhat[base + j] * m2) * invStd[r]
+                    x.withGrad { gx in xhat.withUnsafeBufferPointer { ph in invStd.withUnsafeBufferPointer { ps in
+                        let (G, Gn, H, S) = (g.baseAddress!, pg.baseAddress!, ph.baseAddress!, ps.baseAddress!)
+                        parallelChunks(rows, work: rows * d * 12) { range in
+                            for r in range {
+                                let (gr, hr, xr) = (G + r * d, H + r * d, gx + r * d)
+                                var m1: Float = 0, m2: Float = 0
+                                for j in 0..<d { let dj = gr[j] * Gn[j]; m1 += dj; m2 += dj * hr[j] }
+                                m1 /= Float(d); m2 /= Float(d)
+                                let s = S[r]
+                                for j in 0..<d { xr[j] += (gr[j] * Gn[j] - m1 - hr[j] * m2) * s }
                             }
                         }
-                    }
+                    }}}
                 }
                 if gain.requiresGrad {
                     gain.withGrad { gg in for r in 0..<rows { for j in 0..<d { gg[j] += g[r * d + j] * xhat[r * d + j] } } }

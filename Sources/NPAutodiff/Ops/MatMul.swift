@@ -21,7 +21,7 @@ extension Tape {
         require(k == bk, "matmul: inner sizes differ, \(a.shape) · \(b.shape)\(tB ? "ᵀ" : "")")
         let m = a.value.count / max(k, 1)
         let outShape = Array(a.shape.dropLast()) + [n]
-        var c = [Float](repeating: 0, count: m * n)
+        var c = uninitializedFloats(m * n)   // gemm with beta = 0 writes every element
         a.value.scalars.withUnsafeBufferPointer { pa in b.value.scalars.withUnsafeBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in
                 gemm(transA: false, transB: tB, m: m, n: n, k: k, a: pa.baseAddress!, lda: k,
@@ -64,7 +64,7 @@ extension Tape {
         let batch = a.shape.prefix(r - 2).reduce(1, *)
         let outShape = Array(a.shape.prefix(r - 2)) + [m, n]
         let work = 2 * batch * m * n * k
-        var c = [Float](repeating: 0, count: batch * m * n)
+        var c = uninitializedFloats(batch * m * n)   // gemm with beta = 0 writes every element
         a.value.scalars.withUnsafeBufferPointer { pa in b.value.scalars.withUnsafeBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in
                 let (A, B, C) = (pa.baseAddress!, pb.baseAddress!, pc.baseAddress!)

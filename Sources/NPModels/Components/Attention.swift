@@ -40,7 +40,8 @@ public struct MultiHeadAttention {
         attend(tape, queries: queries, keys: keys, queryPositions: xq.map(tape.constant), keyPositions: xk.map(tape.constant), keyMask: keyMask)
     }
 
-    /// How the TE logits are computed: the fused pair-MLP op (the default) or its unfused reference composition.
+    /// How attention is computed: fused ops (the default: the pair-MLP logit op for TE attention,
+    /// `Tape.multiHeadAttention` for standard attention) or the unfused reference composition.
     /// Both use the same parameters and agree to float rounding (tested).
     public enum LogitImplementation: Sendable { case fused, reference }
 
@@ -49,9 +50,13 @@ public struct MultiHeadAttention {
     public func attend(_ tape: Tape, queries: Variable, keys: Variable, queryPositions xq: Variable?, keyPositions xk: Variable?,
                        keyMask: Tensor? = nil, implementation: LogitImplementation = .fused) -> Variable {
         let (m, nq, nk) = (queries.shape[0], queries.shape[1], keys.shape[1])
-        let q = splitHeads(tape, wq(tape, queries)), k = splitHeads(tape, wk(tape, keys)), v = splitHeads(tape, wv(tape, keys))
         let scale = 1 / Float(headWidth).squareRoot()
         if let keyMask { require(keyMask.shape == [m, nk], "key mask must be [m, nk] = [\(m), \(nk)], got \(keyMask.shape)") }
+        if logitMLP == nil && implementation == .fused {   // standard attention: the fused op, heads read in place
+            return wo(tape, tape.multiHeadAttention(queries: wq(tape, queries), keys: wk(tape, keys), values: wv(tape, keys),
+                                                    heads: heads, scale: scale, keyMask: keyMask))
+        }
+        let q = splitHeads(tape, wq(tape, queries)), k = splitHeads(tape, wk(tape, keys)), v = splitHeads(tape, wv(tape, keys))
         let attn: Variable
         if let logitMLP {
             guard let xq, let xk else { fatalError("TE attention needs query and key positions") }
