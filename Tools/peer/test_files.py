@@ -55,7 +55,13 @@ def test_checkpoint(run):
     path = run / "checkpoint.safetensors"
     header = read_header(path)
     metadata = header.get("__metadata__", {})
+    # Finished runs may have dropped the AdamW moments (RunStore.dropOptimiserState); unfinished ones keep them.
+    has_state = any(k.startswith(OPTIMISER_PREFIX) for k in header if k != "__metadata__")
+    if not has_state:
+        assert (run / "DONE").exists(), f"{path}: an unfinished run's checkpoint lacks its optimiser state"
     for key in CHECKPOINT_METADATA:
+        if key == "adamw.step" and not has_state:
+            continue
         assert key in metadata, f"{path}: metadata lacks {key!r}"
     assert int(metadata["step"]) == config["schedule"]["steps"], f"{path}: step {metadata['step']} != schedule"
     expected = expected_parameters(config)
@@ -63,7 +69,7 @@ def test_checkpoint(run):
     params = {k for k in names if not k.startswith(OPTIMISER_PREFIX)}
     assert params == set(expected), (f"{path}: parameters differ from the documented ones: missing "
                                      f"{sorted(set(expected) - params)}, unexpected {sorted(params - set(expected))}")
-    moments = {f"{OPTIMISER_PREFIX}{m}.{k}" for m in ("m", "v") for k in expected}
+    moments = {f"{OPTIMISER_PREFIX}{m}.{k}" for m in ("m", "v") for k in expected} if has_state else set()
     assert names - params == moments, f"{path}: AdamW moments do not match the parameters"
     for name in names:
         shape = expected[name.split(".", 2)[2] if name.startswith(OPTIMISER_PREFIX) else name]
@@ -73,7 +79,8 @@ def test_checkpoint(run):
     values = load_file(str(path))
     bad = [k for k, v in values.items() if not np.all(np.isfinite(v))]
     assert not bad, f"{path}: non-finite values in {bad}"
-    assert np.all(values["adamw.v." + next(iter(expected))] >= 0), f"{path}: negative second moment"
+    if has_state:
+        assert np.all(values["adamw.v." + next(iter(expected))] >= 0), f"{path}: negative second moment"
 
 
 def masked_mean(values, b, split):
