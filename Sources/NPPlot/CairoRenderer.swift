@@ -93,7 +93,7 @@ struct CairoRenderer {
             Text.draw(cr, xl, x: rect.x + rect.w / 2, y: rect.y + rect.h + below + Style.labelFontSize * 0.85, size: Style.labelFontSize, align: .center)
         }
         if let yl = ax.yLabel {
-            let left = figure.showsYTicks(r, c) ? 24.0 : 6.0
+            let left = figure.yTickRoom(r, c)
             Text.draw(cr, yl, x: rect.x - left - 1, y: rect.y + rect.h / 2, size: Style.labelFontSize, align: .center, rotated: true)
         }
         if let t = ax.title {

@@ -80,12 +80,21 @@ public final class Figure {
     func showsXTicks(_ r: Int, _ c: Int) -> Bool { !self[r, c].hideXTickLabels && !(sharedX && r < rows - 1) }
     func showsYTicks(_ r: Int, _ c: Int) -> Bool { !self[r, c].hideYTickLabels && !(sharedY && c > 0) }
 
+    /// Room left of panel (r, c)'s plot for its y tick labels: 24 points, more when the longest label needs it
+    /// (a digit is about 0.6 em wide), so that a y label never runs into them.
+    func yTickRoom(_ r: Int, _ c: Int) -> Double {
+        guard showsYTicks(r, c) else { return 6 }
+        let ax = self[r, c]
+        let longest = Ticks.labels(Ticks.positions(limits(row: r, column: c).y, target: ax.yTickTarget)).map(\.count).max() ?? 0
+        return max(24, Double(longest) * Style.tickFontSize * 0.6 + 6)
+    }
+
     /// The plotting rectangle of panel (r, c): x, y (top), width, height in points.
     func plotRect(row r: Int, column c: Int) -> (x: Double, y: Double, w: Double, h: Double) {
         let ax = self[r, c]
         let cellW = pageWidth / Double(columns)
         let cellH = (pageHeight - topMargin - bottomMargin) / Double(rows)
-        let left = (showsYTicks(r, c) ? 24.0 : 6.0) + (ax.yLabel == nil ? 0 : 10)
+        let left = yTickRoom(r, c) + (ax.yLabel == nil ? 0 : 10)
         let bottom = (showsXTicks(r, c) ? 13.0 : 5.0) + (ax.xLabel == nil ? 0 : 10)
         let top = ax.title == nil ? 5.0 : 13.0
         let right = ax.colorbar == nil ? 6.0 : 40.0

@@ -66,5 +66,15 @@ import Testing
         let gt = try e.groundTruth()
         #expect(Set(gt.contextSet.keys) == ["gibbs", "gibbs-as-released"])
         for v in gt.contextSet.values { #expect(v.count == 40 && v.mean.isFinite && v.mean > -1 && v.mean < 1) }
+        #expect(gt.kernel == e.kernel && gt.testTasks == 16)
+        // A cached file whose test scores belong to another kernel or test-set size gets them recomputed; its
+        // context-set scores (which depend on neither) are kept.
+        var stale = gt
+        stale.kernel = .paper; stale.testTasks = 1_024; stale.inDistribution.mean = 99
+        stale.contextSet["gibbs"]!.mean = 0.5
+        try writeJSON(stale, to: e.groundTruthURL)
+        let again = try e.groundTruth()
+        #expect(again.inDistribution.mean == gt.inDistribution.mean && again.kernel == e.kernel && again.testTasks == 16)
+        #expect(again.contextSet["gibbs"]!.mean == 0.5)
     }
 }
