@@ -11,7 +11,7 @@ extension EvaluatedClaim {
                 e.difference.map { .estimate(mean: $0.mean, standardError: $0.standardError) } ?? .missing,
                 e.difference.map { .value($0.standardErrors) } ?? .missing,
                 e.acrossSeeds.map { .estimate(mean: $0.mean, standardError: $0.standardError) } ?? .missing,
-                e.acrossSeeds.map { .value(Double($0.count)) } ?? .missing,
+                e.acrossSeeds.map { .text(String($0.count)) } ?? .missing,
                 .text(e.verdict.rawValue),
             ])
         }
