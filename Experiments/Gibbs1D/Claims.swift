@@ -23,6 +23,14 @@ extension Gibbs1DExperiment {
               "EquivCNP (Ẽ) − same model with fixed inputs zeroed, ID, paired", .greater),
         claim("fi-tnp", "Sec. 5.1", "The fixed inputs carry the gain: TNP (T̃) beats its own equivariant component",
               "TNP (T̃) − same model with fixed inputs zeroed, ID, paired", .greater),
+        claim("t1-convcnp-near", "Sec. 5.1", "Where the symmetry breaks (the change point within the targets' reach) ConvCNP (T̃) beats ConvCNP (T)",
+              "ConvCNP (T̃) − ConvCNP (T), ID log-likelihood on the tasks with |c| < 3, paired", .greater),
+        claim("t1-equivcnp-near", "Sec. 5.1", "Where the symmetry breaks (the change point within the targets' reach) EquivCNP (Ẽ) beats EquivCNP (E)",
+              "EquivCNP (Ẽ) − EquivCNP (E), ID log-likelihood on the tasks with |c| < 3, paired", .greater),
+        claim("fi-convcnp-near", "Sec. 5.1", "Where the symmetry breaks, ConvCNP (T̃) beats its own equivariant component",
+              "ConvCNP (T̃) − same model with fixed inputs zeroed, ID on the tasks with |c| < 3, paired", .greater),
+        claim("fi-equivcnp-near", "Sec. 5.1", "Where the symmetry breaks, EquivCNP (Ẽ) beats its own equivariant component",
+              "EquivCNP (Ẽ) − same model with fixed inputs zeroed, ID on the tasks with |c| < 3, paired", .greater),
         claim("t1-recover-tnp", "Table 1", "Approximately equivariant models recover the non-equivariant TNP's in-distribution performance",
               "TNP (T̃) − TNP, ID log-likelihood, paired (not worse)", .notWorse),
         claim("t1-ood-convcnp", "Table 1", "ConvCNP (T̃) generalises out of distribution as well as ConvCNP (T)",
@@ -68,12 +76,30 @@ extension Gibbs1DExperiment {
         func seededComponent(_ a: ModelKind) -> Estimate? {
             seeded(a, a) { p, _ in p.inDistributionEquivariantComponent.map { (p.inDistribution, $0) } }
         }
+        // The in-distribution test tasks whose targets reach the change point (|c| < 3), in test-set order.
+        let nearChangePoint = testTasks(.inDistribution).1.map { abs($0.centre) < 3 }
+        func near(_ v: [Double]?) -> [Double]? {
+            guard let v, v.count == nearChangePoint.count else { return nil }
+            return zip(v, nearChangePoint).filter(\.1).map(\.0)
+        }
+        func nearPair(_ x: [Double], _ y: [Double]) -> ([Double], [Double])? {
+            guard let a = near(x), let b = near(y) else { return nil }
+            return (a, b)
+        }
+        func seededNearID(_ a: ModelKind, _ b: ModelKind) -> Estimate? { seeded(a, b) { nearPair($0.inDistribution, $1.inDistribution) } }
+        func seededNearComponent(_ a: ModelKind) -> Estimate? {
+            seeded(a, a) { p, _ in p.inDistributionEquivariantComponent.flatMap { nearPair(p.inDistribution, $0) } }
+        }
         let acrossSeeds: [String: Estimate?] = [
             "t1-convcnp": seededID(.convCNPTApprox, .convCNPT),
             "t1-equivcnp": seededID(.equivCNPEApprox, .equivCNPE),
             "fi-convcnp": seededComponent(.convCNPTApprox),
             "fi-equivcnp": seededComponent(.equivCNPEApprox),
             "t1-ood-convcnp": seeded(.convCNPTApprox, .convCNPT) { ($0.outOfDistribution, $1.outOfDistribution) },
+            "t1-convcnp-near": seededNearID(.convCNPTApprox, .convCNPT),
+            "t1-equivcnp-near": seededNearID(.equivCNPEApprox, .equivCNPE),
+            "fi-convcnp-near": seededNearComponent(.convCNPTApprox),
+            "fi-equivcnp-near": seededNearComponent(.equivCNPEApprox),
         ]
         return Self.claims.map { c in
             let result: (Estimate?, String)
@@ -85,6 +111,12 @@ extension Gibbs1DExperiment {
             case "fi-convcnp": result = paired(per(.convCNPTApprox)?.inDistribution, per(.convCNPTApprox)?.inDistributionEquivariantComponent)
             case "fi-equivcnp": result = paired(per(.equivCNPEApprox)?.inDistribution, per(.equivCNPEApprox)?.inDistributionEquivariantComponent)
             case "fi-tnp": result = paired(per(.tnpTApprox)?.inDistribution, per(.tnpTApprox)?.inDistributionEquivariantComponent)
+            case "t1-convcnp-near": result = paired(near(per(.convCNPTApprox)?.inDistribution), near(per(.convCNPT)?.inDistribution))
+            case "t1-equivcnp-near": result = paired(near(per(.equivCNPEApprox)?.inDistribution), near(per(.equivCNPE)?.inDistribution))
+            case "fi-convcnp-near":
+                result = paired(near(per(.convCNPTApprox)?.inDistribution), near(per(.convCNPTApprox)?.inDistributionEquivariantComponent))
+            case "fi-equivcnp-near":
+                result = paired(near(per(.equivCNPEApprox)?.inDistribution), near(per(.equivCNPEApprox)?.inDistributionEquivariantComponent))
             case "t1-recover-tnp": result = paired(per(.tnpTApprox)?.inDistribution, per(.tnp)?.inDistribution)
             case "t1-ood-convcnp": result = paired(per(.convCNPTApprox)?.outOfDistribution, per(.convCNPT)?.outOfDistribution)
             case "t1-ood-tnp": result = paired(per(.tnpTApprox)?.outOfDistribution, per(.tnpT)?.outOfDistribution)

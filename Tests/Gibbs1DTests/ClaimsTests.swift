@@ -101,6 +101,11 @@ import Testing
         #expect(claim.acrossSeeds?.count == 3)
         #expect(claim.verdict == .notResolved)                       // over seeds: not resolved
         #expect(ClaimsDocument.markdown([claim]).contains("3 seeds"))
+        // The region-restricted version uses exactly the tasks whose targets reach the change point (|c| < 3).
+        let nearCount = e.testTasks(.inDistribution).1.filter { abs($0.centre) < 3 }.count
+        let near = e.evaluateClaims().first { $0.claim.id == "t1-convcnp-near" }!
+        #expect(near.difference?.count == nearCount && nearCount > 0 && nearCount < n)
+        #expect(abs(near.difference!.mean - offsets[0]) < 1e-9 && near.acrossSeeds?.count == 3)
         // Run labels name the seed, and seed 0 keeps its old label (and so its cache key).
         #expect(e.seedRuns(.convCNPT).map(\.label) == ["convcnp-t", "convcnp-t-seed1", "convcnp-t-seed2"])
     }
