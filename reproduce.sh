@@ -69,7 +69,7 @@ case "$SCALE" in ci|quick|paper) ;; standard) EXPERIMENTS=(gibbs1d) ;;   # only 
 
 # Expand the target list: nothing or `all` means every target some built experiment makes, and the gallery.
 if [ ${#TARGETS[@]} -eq 0 ] || printf '%s\n' "${TARGETS[@]}" | grep -qx all; then
-  TARGETS=($(items | cut -f3 | awk '!seen[$0]++' | while read -r t; do [ -n "$(makers "$t")" ] && echo "$t"; done) gallery report)
+  TARGETS=($(items | cut -f3 | awk '!seen[$0]++' | while read -r t; do if [ -n "$(makers "$t")" ]; then echo "$t"; fi; done) gallery report)
 fi
 for t in "${TARGETS[@]}"; do
   if [ "$t" != gallery ] && [ "$t" != report ] && [ -z "$(makers "$t")" ]; then
@@ -94,7 +94,8 @@ if [ $LIST = 1 ]; then
   done
   printf '%-28s %-12s %-14s %-16s %s\n' "paper item" experiment target state "needs / file"
   while IFS=$'\t' read -r item exp target pending; do
-    if ! is_experiment "$exp" || [ "$pending" != "-" ]; then state="not implemented"; detail="$pending"
+    if [ "$SCALE" = standard ] && ! is_experiment "$exp"; then state="no such scale"; detail="standard is the 1-D experiment's"
+    elif ! is_experiment "$exp" || [ "$pending" != "-" ]; then state="not implemented"; detail="$pending"
     elif [ -z "${TABLE[$exp]:-}" ]; then state="unknown"; detail="build $exp first"
     else
       line=$(awk -F'\t' -v t="$target" '$1 == t' <<<"${TABLE[$exp]}")
