@@ -25,6 +25,18 @@ func sampler() -> (inout RandomGenerator) -> TaskBatch {
     return { rng in s.sampleBatch(tasks: 4, using: &rng).batch }
 }
 
+/// The test sampler, whose batches get a NaN target from call `calls + 1` on.
+func poisonedSampler(after calls: Int) -> (inout RandomGenerator) -> TaskBatch {
+    var made = 0
+    let good = sampler()
+    return { rng in
+        made += 1
+        var b = good(&rng)
+        if made > calls { b.yt.scalars[0] = .nan }
+        return b
+    }
+}
+
 @Suite struct TrainerTests {
     func schedule(_ steps: Int) -> TrainingSchedule { TrainingSchedule(steps: steps, checkpointEvery: 5, validateEvery: 10) }
 
@@ -72,16 +84,9 @@ func sampler() -> (inout RandomGenerator) -> TaskBatch {
         let a = smallModel()
         _ = try Trainer(model: a, schedule: s, seed: 4, directory: tempDirectory(), validation: validation, sampleBatch: sampler()).run()
         let dir = tempDirectory()
-        var calls = 0
-        let good = sampler()
-        let poisoned: (inout RandomGenerator) -> TaskBatch = { rng in
-            calls += 1
-            var b = good(&rng)
-            if calls > 12 { b.yt.scalars[0] = .nan }
-            return b
-        }
         #expect(throws: TrainingError.self) {
-            try Trainer(model: smallModel(), schedule: s, seed: 4, directory: dir, validation: validation, sampleBatch: poisoned).run()
+            try Trainer(model: smallModel(), schedule: s, seed: 4, directory: dir, validation: validation,
+                        sampleBatch: poisonedSampler(after: 12)).run()
         }
         let b = smallModel()
         _ = try Trainer(model: b, schedule: s, seed: 4, directory: dir, validation: validation, sampleBatch: sampler()).run()
@@ -92,14 +97,7 @@ func sampler() -> (inout RandomGenerator) -> TaskBatch {
 
     @Test func nonFiniteLossStopsWithAClearErrorAndKeepsTheCheckpoint() throws {
         let dir = tempDirectory()
-        var calls = 0
-        let good = sampler()
-        let poisoned: (inout RandomGenerator) -> TaskBatch = { rng in
-            calls += 1
-            var b = good(&rng)
-            if calls > 7 { b.yt.scalars[0] = .nan }
-            return b
-        }
+        let poisoned = poisonedSampler(after: 7)
         let trainer = Trainer(model: smallModel(), schedule: schedule(20), seed: 3, directory: dir, validation: [], sampleBatch: poisoned)
         do {
             try trainer.run()

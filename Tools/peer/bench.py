@@ -59,6 +59,20 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_B = {"tnp-t-approx": 4}   # other approximately equivariant kinds default to B = C
 
 
+
+def time_steps(step, warmup, runs):
+    """Median wall-clock ms of `runs` calls of `step` after `warmup` untimed ones, and the process CPU ms per call
+    over all of them."""
+    cpu0 = time.process_time()
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3, (time.process_time() - cpu0) / (warmup + runs) * 1e3
+
 def default_runs(runs_dir):
     """{kind: run folder} with the kind's default fixed-input count (the run npbench's model matches)."""
     chosen = {}
@@ -122,16 +136,8 @@ def training_step_ms(model, loss_fn, warmup, runs):
         torch.nn.utils.clip_grad_value_(model.parameters(), 0.5)
         opt.step()
 
-    cpu0 = time.process_time()
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    cpu = (time.process_time() - cpu0) / (warmup + runs) * 1e3
-    return statistics.median(times) * 1e3, sum(q.numel() for q in model.parameters()), cpu
+    ms, cpu = time_steps(step, warmup, runs)
+    return ms, sum(q.numel() for q in model.parameters()), cpu
 
 
 GRID_PRESETS = {"quick": 256, "quick-smoke": 64}   # GridCNNPreset name → the U-Net's channel cap
@@ -238,14 +244,8 @@ def torch_mlp_step_ms(threads, warmup=20, runs=200, seed=3):
         loss.backward()
         opt.step()
 
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3, sum(q.numel() for q in mlp.parameters()), None
+    ms, _ = time_steps(step, warmup, runs)
+    return ms, sum(q.numel() for q in mlp.parameters()), None
 
 
 def ours_mlp_step_ms(npbench, threads):
