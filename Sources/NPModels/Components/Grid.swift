@@ -36,26 +36,18 @@ public struct Grid: Sendable, Equatable {
 
     /// The grid covering every real point of `xs` (each `[m, n, dx]`, with optional `[m, n]` masks).
     public init(covering xs: [(points: Tensor, mask: Tensor?)], pointsPerUnit ppu: [Float], margin: Float, multipleOf: Int = 1) {
-        let dx = ppu.count
         require(multipleOf >= 1, "multipleOf must be positive")
-        var lo = [Float](repeating: .infinity, count: dx), hi = [Float](repeating: -.infinity, count: dx)
-        for (x, mask) in xs {
-            require(x.rank == 3 && x.shape[2] == dx, "grid of dimension \(dx) covering inputs of shape \(x.shape)")
-            for p in 0..<(x.shape[0] * x.shape[1]) where mask == nil || mask!.scalars[p] != 0 {
-                for d in 0..<dx { lo[d] = min(lo[d], x.scalars[p * dx + d]); hi[d] = max(hi[d], x.scalars[p * dx + d]) }
-            }
-        }
-        require(lo.allSatisfy(\.isFinite) && hi.allSatisfy(\.isFinite), "a grid needs at least one finite real input")
+        // The union of the tasks' lattice ranges: rounding is monotone, so this is the range of the batch's extremes.
+        let ranges = Self.taskLatticeRanges(xs, pointsPerUnit: ppu, margin: margin).compactMap { $0 }
+        require(!ranges.isEmpty, "a grid needs at least one finite real input")
         var start = [Double](), shape = [Int]()
-        for d in 0..<dx {
-            // Round in Double so that lattice-aligned shifts give exactly shifted grid indices.
-            let a = Int((Double(lo[d] - margin) * Double(ppu[d])).rounded(.down))
-            let b = Int((Double(hi[d] + margin) * Double(ppu[d])).rounded(.up))
+        for d in 0..<ppu.count {
+            let a = ranges.map { $0.first[d] }.min()!, b = ranges.map { $0.last[d] }.max()!
             let n = b - a + 1
             let padded = (n + multipleOf - 1) / multipleOf * multipleOf
             start.append(Double(a - (padded - n) / 2)); shape.append(padded)
         }
-        self.init(pointsPerUnit: ppu, start: start, step: .init(repeating: 1, count: dx), shape: shape)
+        self.init(pointsPerUnit: ppu, start: start, step: .init(repeating: 1, count: ppu.count), shape: shape)
     }
 
     /// Per-task grids: each task's own lattice range ⌊(minᵦ − margin)·ppu⌋ … ⌈(maxᵦ + margin)·ppu⌉ over its real
@@ -68,35 +60,47 @@ public struct Grid: Sendable, Equatable {
     public init(coveringEachTask xs: [(points: Tensor, mask: Tensor?)], pointsPerUnit ppu: [Float], margin: Float, multipleOf: Int = 1) {
         let dx = ppu.count
         require(multipleOf >= 1, "multipleOf must be positive")
-        require(!xs.isEmpty, "a grid needs inputs to cover")
-        let m = xs[0].points.shape[0]
-        var lo = [[Float]](repeating: .init(repeating: .infinity, count: dx), count: m)
-        var hi = [[Float]](repeating: .init(repeating: -.infinity, count: dx), count: m)
-        for (x, mask) in xs {
-            require(x.rank == 3 && x.shape[2] == dx && x.shape[0] == m, "per-task grids of dimension \(dx) for \(m) tasks covering inputs of shape \(x.shape)")
-            let n = x.shape[1]
-            for b in 0..<m { for i in 0..<n where mask == nil || mask!.scalars[b * n + i] != 0 {
-                for d in 0..<dx { let v = x.scalars[(b * n + i) * dx + d]; lo[b][d] = min(lo[b][d], v); hi[b][d] = max(hi[b][d], v) }
-            } }
+        let ranges = Self.taskLatticeRanges(xs, pointsPerUnit: ppu, margin: margin).map { r -> (first: [Int], last: [Int]) in
+            require(r != nil, "every task needs at least one finite real input for its grid")
+            return r!
         }
-        require(lo.allSatisfy { $0.allSatisfy(\.isFinite) } && hi.allSatisfy { $0.allSatisfy(\.isFinite) },
-                "every task needs at least one finite real input for its grid")
-        // Lattice ranges, rounded in Double as `init(covering:)` so that lattice-aligned shifts give shifted indices.
-        func latticeIndex(_ v: Float, _ d: Int, _ rule: FloatingPointRoundingRule) -> Int {
-            Int((Double(v) * Double(ppu[d])).rounded(rule))
-        }
-        let first: [[Int]] = lo.map { l in (0..<dx).map { latticeIndex(l[$0] - margin, $0, .down) } }
-        let last: [[Int]] = hi.map { h in (0..<dx).map { latticeIndex(h[$0] + margin, $0, .up) } }
-        let counts: [[Int]] = (0..<m).map { b in (0..<dx).map { last[b][$0] - first[b][$0] + 1 } }
+        let counts: [[Int]] = ranges.map { r in (0..<dx).map { r.last[$0] - r.first[$0] + 1 } }
         let shape: [Int] = (0..<dx).map { d in
             let n = counts.map { $0[d] }.max()!
             return (n + multipleOf - 1) / multipleOf * multipleOf
         }
-        let shifts: [[Double]] = (0..<m).map { b in
-            (0..<dx).map { d in Double(first[b][d]) - Double(shape[d] - counts[b][d]) / 2 }
+        let shifts: [[Double]] = ranges.indices.map { b in
+            (0..<dx).map { d in Double(ranges[b].first[d]) - Double(shape[d] - counts[b][d]) / 2 }
         }
         self.init(pointsPerUnit: ppu, start: .init(repeating: 0, count: dx), step: .init(repeating: 1, count: dx), shape: shape,
                   taskShifts: shifts)
+    }
+
+    /// Each task's lattice range ⌊(min − margin)·ppu⌋ … ⌈(max + margin)·ppu⌉ per dimension over its real (unmasked)
+    /// inputs in every `[m, n, dx]` tensor of `xs`; nil for a task without a finite real input. The products are
+    /// rounded in Double so that lattice-aligned shifts give exactly shifted indices.
+    static func taskLatticeRanges(_ xs: [(points: Tensor, mask: Tensor?)], pointsPerUnit ppu: [Float],
+                                  margin: Float) -> [(first: [Int], last: [Int])?] {
+        let dx = ppu.count
+        require(!xs.isEmpty, "a grid needs inputs to cover")
+        let m = xs[0].points.shape[0]
+        var lo = [[Float]](repeating: .init(repeating: .infinity, count: dx), count: m)
+        var hi = [[Float]](repeating: .init(repeating: -.infinity, count: dx), count: m)
+        var real = [Bool](repeating: false, count: m)
+        for (x, mask) in xs {
+            require(x.rank == 3 && x.shape[2] == dx && x.shape[0] == m, "a grid of dimension \(dx) for \(m) tasks covering inputs of shape \(x.shape)")
+            let n = x.shape[1]
+            for b in 0..<m { for i in 0..<n where mask == nil || mask!.scalars[b * n + i] != 0 {
+                real[b] = true
+                for d in 0..<dx { let v = x.scalars[(b * n + i) * dx + d]; lo[b][d] = min(lo[b][d], v); hi[b][d] = max(hi[b][d], v) }
+            } }
+        }
+        return (0..<m).map { b in
+            guard real[b] else { return nil }
+            require(lo[b].allSatisfy(\.isFinite) && hi[b].allSatisfy(\.isFinite), "task \(b) has a non-finite real input")
+            return ((0..<dx).map { Int((Double(lo[b][$0] - margin) * Double(ppu[$0])).rounded(.down)) },
+                    (0..<dx).map { Int((Double(hi[b][$0] + margin) * Double(ppu[$0])).rounded(.up)) })
+        }
     }
 
     public var dimension: Int { shape.count }
