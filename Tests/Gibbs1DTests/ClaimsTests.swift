@@ -64,6 +64,23 @@ import Testing
         #expect(e.evaluateClaims().first { $0.claim.id == "t1-tnp" }!.verdict == .notMeasured)
     }
 
+    /// The README shows every scale's verdicts, largest first, and says which one the text reads; a single scale
+    /// is the plain table (so the smoke and environmental blocks do not change).
+    @Test func theReadmeBlockPutsTheLargestScaleFirst() {
+        let (e, _) = PipelineTests.experiment()
+        let quick = e.evaluateClaims()
+        var standard = quick
+        standard[0] = EvaluatedClaim(standard[0].claim, scale: "standard", difference: Estimate(pairedDifference: [1, 2, 3.5], minus: [0, 1, 2]), detail: "d")
+        #expect(ClaimsDocument.markdown(byScale: [("quick", quick)]) == ClaimsDocument.markdown(quick))
+        let both = ClaimsDocument.markdown(byScale: [("standard", standard), ("quick", quick)])
+        let s = both.range(of: "**Scale `standard`**, the largest")!, q = both.range(of: "**Scale `quick`**, for comparison")!
+        #expect(s.lowerBound < q.lowerBound)
+        let pending = standard.filter { $0.verdict == .notMeasured }.count
+        #expect(pending > 0 && pending < standard.count)
+        #expect(both.contains("(\(pending) of \(standard.count) claims wait for runs still in training)"))
+        #expect(both.components(separatedBy: "| claim (paper item) |").count == 3)
+    }
+
     @Test func everyClaimHasATest() {
         let (e, _) = PipelineTests.experiment()
         #expect(e.evaluateClaims().count == Gibbs1DExperiment.claims.count)

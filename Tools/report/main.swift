@@ -1,7 +1,7 @@
 // np-report: the reproduction report and the README's claim tables, both generated from the cached results.
 //
 //   np-report pdf [--scale quick] [--out report]   →  report/reproduction-<scale>.pdf (trains nothing)
-//   np-report readme [--readme README.md]          →  splices each experiment's claim verdicts (quick scale) into README
+//   np-report readme [--readme README.md]          →  splices each experiment's claim verdicts (every scale run, largest first) into README
 import ArgumentParser
 import AtomicFile
 import ExperimentKit
@@ -44,16 +44,27 @@ func verdicts(_ e: PaperExperiment) -> [EvaluatedClaim]? {
 }
 
 struct Readme: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Replace each experiment's claims block in the README by its current verdicts (quick scale).")
+    static let configuration = CommandConfiguration(abstract: "Replace each experiment's claims block in the README by its current verdicts (every scale that has them, largest first).")
     @Option(help: "The README to update.") var readme = "README.md"
     @Option(help: "Cache of runs and metrics.") var results = "results"
     func run() throws {
         let url = URL(fileURLWithPath: readme)
         var text = try String(contentsOf: url, encoding: .utf8)
-        for e in try experiments(scale: "quick", results: results) {
-            guard let v = verdicts(e), text.contains(ClaimsDocument.startMarker(e.experimentName)) else { continue }
-            text = try ClaimsDocument.splice(text, experiment: e.experimentName, content: ClaimsDocument.markdown(v))
-            print("np-report: \(readme): claims of \(e.experimentName) updated (\(v.count) claims)")
+        // Every scale's verdicts that exist, largest scale first; ci is a smoke test of the pipeline, never shown.
+        var byExperiment: [(name: String, scales: [(scale: String, claims: [EvaluatedClaim])])] = []
+        for scale in ["paper", "standard", "quick"] {
+            for e in try experiments(scale: scale, results: results) {
+                guard let v = verdicts(e) else { continue }
+                if let i = byExperiment.firstIndex(where: { $0.name == e.experimentName }) {
+                    byExperiment[i].scales.append((scale, v))
+                } else {
+                    byExperiment.append((e.experimentName, [(scale, v)]))
+                }
+            }
+        }
+        for (name, scales) in byExperiment where text.contains(ClaimsDocument.startMarker(name)) {
+            text = try ClaimsDocument.splice(text, experiment: name, content: ClaimsDocument.markdown(byScale: scales))
+            print("np-report: \(readme): claims of \(name) updated (scales \(scales.map(\.scale).joined(separator: ", ")))")
         }
         try writeAtomically(Data(text.utf8), to: url)
     }
