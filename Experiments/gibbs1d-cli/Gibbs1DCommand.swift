@@ -16,8 +16,12 @@ struct Gibbs1DCommand: ParsableCommand {
         discussion: """
         Scales (--scale):
           ci     tiny models, 30 training steps, 64 test tasks: the whole pipeline in a couple of minutes (tests, CI).
-          quick  reduced models (D_z 64, 4 layers; C 32, 6 layers), 4,000 steps (800 for the TE-TNPs), 1,024 test
-                 tasks: about an hour on a 2-core laptop; the committed figures/ and tables/ come from this scale.
+          quick  reduced models (D_z 64, 4 layers; C 32, 6 layers), 4,000 steps (800 for the TE-TNPs), 4,096 test
+                 tasks, three seeds for the ConvCNP and EquivCNP pairs: about an hour on a 2-core laptop; the
+                 committed figures/ and tables/ come from this scale.
+          standard  the quick models trained 30,000 steps (4,000 for the TE-TNPs), 8,192 test tasks: about 6 hours
+                 on 2 cores, resumable in pieces (`gibbs1d runs --missing --scale standard | xargs -P 2 …`);
+                 outputs in outputs/standard.
           paper  the paper's models and budget: 500,000 steps of 16 tasks, 80,000 test tasks (GPU-days of work; see
                  README for distributing the runs with `gibbs1d runs`).
         Results are cached under --results by a hash of each run's full configuration; delete a run's folder to redo it.
