@@ -38,6 +38,7 @@ public struct Provenance: Codable, Sendable {
     public var paperItem: String
     public var scale: String
     public var commit: String
+    /// Whether the code (`codePaths`) differed from `commit` when the output was made.
     public var workingTreeDirty: Bool
     public var command: String
     public var created: String
@@ -59,12 +60,19 @@ public struct Provenance: Codable, Sendable {
         machine = Provenance.currentMachine()
     }
 
-    /// `git rev-parse HEAD` and whether tracked files differ from it (in the current directory).
-    public static func gitState() -> (commit: String, dirty: Bool) {
+    /// The paths whose content decides what an output computes. Results, outputs, the report and the README are
+    /// tracked too but are products: a rebuilt table, a regenerated README block or a checkpoint of a run still in
+    /// training must not mark the next output as made from uncommitted code.
+    public static let codePaths = ["Sources", "Experiments", "Tools", "Package.swift", "scripts", "reproduce.sh"]
+
+    /// `git rev-parse HEAD` and whether the tracked code (`codePaths`) differs from it, in `directory` (default: the
+    /// current directory).
+    public static func gitState(in directory: URL? = nil) -> (commit: String, dirty: Bool) {
         func run(_ args: [String]) -> String? {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             p.arguments = ["git"] + args
+            if let directory { p.currentDirectoryURL = directory }
             let pipe = Pipe()
             p.standardOutput = pipe
             p.standardError = FileHandle.nullDevice
@@ -74,7 +82,7 @@ public struct Provenance: Codable, Sendable {
             return p.terminationStatus == 0 ? String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : nil
         }
         let commit = run(["rev-parse", "HEAD"]) ?? "unknown (not a git checkout)"
-        let dirty = !(run(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+        let dirty = !(run(["status", "--porcelain", "--untracked-files=no", "--"] + codePaths) ?? "").isEmpty
         return (commit, dirty)
     }
 
