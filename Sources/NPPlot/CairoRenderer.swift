@@ -53,7 +53,13 @@ struct CairoRenderer {
         let rect = figure.plotRect(row: r, column: c)
         let (lx, ly) = figure.limits(row: r, column: c)
         let map = { (x: Double, y: Double) in figure.toPage(row: r, column: c, x: x, y: y) }
-        let xt = Ticks.positions(lx, target: ax.xTickTarget), yt = Ticks.positions(ly, target: ax.yTickTarget)
+        let yt = Ticks.positions(ly, target: ax.yTickTarget)
+        // Fewer x ticks when their labels would touch (narrow panels, e.g. those that give room to y tick labels).
+        let xt = figure.showsXTicks(r, c)
+            ? Ticks.positions(lx, target: ax.xTickTarget, pointsPerUnit: rect.w / (lx.upperBound - lx.lowerBound)) {
+                Text.width(cr, $0, size: Style.tickFontSize)
+            }
+            : Ticks.positions(lx, target: ax.xTickTarget)
 
         if ax.grid {
             set(cr, Style.gridLine); cairo_set_line_width(cr, 0.4)

@@ -13,6 +13,22 @@ public enum Ticks {
         return stride(from: first, through: last, by: 1).map { abs($0 * step) < step * 1e-9 ? 0 : $0 * step }
     }
 
+    /// About `target` ticks, fewer (down to 2) while neighbouring labels of the given widths (points) would come
+    /// closer than `gap` points on an axis of `pointsPerUnit` points per data unit.
+    public static func positions(_ range: ClosedRange<Double>, target: Int, pointsPerUnit: Double, gap: Double = 3,
+                                 labelWidth: (String) -> Double) -> [Double] {
+        var target = target
+        var ticks = positions(range, target: target)
+        func touching(_ t: [Double]) -> Bool {
+            let widths = labels(t).map(labelWidth)
+            return t.indices.dropFirst().contains { i in
+                (t[i] - t[i - 1]) * pointsPerUnit < (widths[i] + widths[i - 1]) / 2 + gap
+            }
+        }
+        while target > 2 && touching(ticks) { target -= 1; ticks = positions(range, target: target) }
+        return ticks
+    }
+
     static func niceStep(_ raw: Double) -> Double {
         let exponent = floor(log10(raw))
         let base = pow(10, exponent)

@@ -142,6 +142,10 @@ func tempDir() -> URL {
     @Test func ticksAreNiceAndLabelledWithTrueMinus() {
         #expect(Ticks.positions(0...10) == [0, 2.5, 5, 7.5, 10])
         #expect(Ticks.positions(-10.3...10.3) == [-10, -5, 0, 5, 10])
+        // A narrow axis drops ticks until the labels (here 6 points per character) no longer touch; a wide one keeps them.
+        let narrow = Ticks.positions(-6.3...2.3, target: 5, pointsPerUnit: 5) { Double($0.count) * 6 }
+        #expect(narrow == [-5, 0])
+        #expect(Ticks.positions(-6.3...2.3, target: 5, pointsPerUnit: 40) { Double($0.count) * 6 } == Ticks.positions(-6.3...2.3, target: 5))
         #expect(Ticks.labels([-1, 0, 1]) == ["\u{2212}1", "0", "1"])
         #expect(Ticks.labels([0, 0.25, 0.5]) == ["0.00", "0.25", "0.50"])
     }
