@@ -22,7 +22,7 @@ extension Gibbs1DExperiment: PaperExperiment {
                         files: [groundTruthURL.path.replacingOccurrences(of: outputRoot.path + "/", with: "")]),
             PaperOutput(target: "deviation", paperItem: "1-D: equivariance deviation by position (beyond the paper)", needs: "4 approximately equivariant models",
                         files: ["png", "pdf", "caption.txt", "provenance.json"].map { "figures/deviation-gibbs1d.\($0)" }),
-            PaperOutput(target: "differences", paperItem: "1-D: paired differences by region", needs: "8 models + ablation runs + the best equivariant predictor",
+            PaperOutput(target: "differences", paperItem: "1-D: paired differences by region", needs: "8 models + the best equivariant predictor (B rows: Table 5's runs, if trained)",
                         files: ["tex", "md", "json", "provenance.json"].map { "tables/table-gibbs1d-differences.\($0)" }),
             PaperOutput(target: "claims", paperItem: "Claims (1-D)", needs: "cached results only (trains nothing)",
                         files: ["tex", "md", "json", "provenance.json", "verdicts.json"].map { "tables/claims-gibbs1d.\($0)" }),

@@ -47,6 +47,24 @@ import Testing
         #expect(try dates() == before)
     }
 
+    /// The differences table trains only the Table 1 models: its B rows stay empty until Table 5's runs exist, so
+    /// that a long scale's table can be built while the ablation is still training; once trained, they fill in.
+    @Test func theDifferencesTableDoesNotTrainTheAblation() throws {
+        let (e, _) = Self.experiment()
+        let ablation = try e.key(e.ablationRun(.convCNPTApprox, 1))
+        let md = try e.differencesTable().deletingPathExtension().appendingPathExtension("md")
+        #expect(!e.store.isDone(ablation))
+        func row(_ label: String) throws -> String {
+            try String(contentsOf: md, encoding: .utf8).split(separator: "\n").first { $0.contains(label) }.map(String.init) ?? ""
+        }
+        #expect(try row("ConvCNP (T̃): B = 1 − B = 0").contains("–"))
+        #expect(try !row("ConvCNP (T̃) − ConvCNP (T)").contains("| – | – | – |"))
+        try e.table5()
+        _ = try e.differencesTable()
+        #expect(e.store.isDone(ablation))
+        #expect(try !row("ConvCNP (T̃): B = 1 − B = 0").contains("| – | – | – |"))
+    }
+
     @Test func aChangedValueChangesOnlyTheKeysThatDependOnIt() throws {
         let (a, _) = Self.experiment()
         var changed = Self.tinyScale()
