@@ -58,8 +58,10 @@ extension ResultsTable {
     /// A GitHub-flavoured Markdown table (best in each group in bold), for the README.
     public func markdown() -> String {
         var lines: [String] = []
+        // A "|" inside a cell ("|c| < 3") would end the cell: escape it.
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
         let headers = columns.map { c in c.group.map { "\($0): \(c.title)" } ?? c.title }
-        lines.append("| " + ([rowHeader] + headers).joined(separator: " | ") + " |")
+        lines.append("| " + ([rowHeader] + headers).map(cell).joined(separator: " | ") + " |")
         lines.append("|" + String(repeating: " --- |", count: columns.count + 1))
         for (gi, g) in groups.enumerated() {
             for (ri, r) in g.rows.enumerated() {
@@ -73,7 +75,7 @@ extension ResultsTable {
                     }
                     return isBest(group: gi, row: ri, column: ci) ? "**\(s)**" : s
                 }
-                lines.append("| " + ([r.label] + cells).joined(separator: " | ") + " |")
+                lines.append("| " + ([r.label] + cells).map(cell).joined(separator: " | ") + " |")
             }
         }
         if let note { lines.append(""); lines.append("*\(note)*") }

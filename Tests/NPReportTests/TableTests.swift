@@ -53,6 +53,14 @@ import Testing
         #expect(try example().markdown() == expected)
     }
 
+    @Test func markdownEscapesPipesInsideCells() throws {
+        let t = try ResultsTable(caption: "c", label: "l", rowHeader: "d", columns: [TableColumn("|c| < 3", preference: .none)],
+                                 groups: [RowGroup(nil, [TableRow("a|b", [.value(1)])])], decimals: 1)
+        let lines = t.markdown().split(separator: "\n")
+        #expect(lines[0] == "| d | \\|c\\| < 3 |")
+        #expect(lines[2] == "| a\\|b | 1.0 |")
+    }
+
     @Test func bestIsPerGroupAndTiesAtPrintedPrecisionAreAllBold() throws {
         let t = try ResultsTable(caption: "c", label: "l", columns: [TableColumn("v")],
                                  groups: [RowGroup(nil, [TableRow("a", [.value(1.001)]), TableRow("b", [.value(1.004)]), TableRow("c", [.value(0.9)])]),
