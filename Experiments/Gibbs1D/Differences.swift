@@ -61,10 +61,20 @@ extension Gibbs1DExperiment {
             let seeds = try seedDifferences(k, k, metrics: computed) { p, _ in p.inDistributionEquivariantComponent.map { (p.inDistribution, $0) } }
             rows.append(row("\(k.displayName) − its equivariant component", try id(k), try component(k), seeds: seeds))
         }
-        // The ablation rows read Table 5's runs when they exist and are left empty otherwise, so that this table can
-        // be built while a long scale's ablation is still training (it trains only the Table 1 models).
-        func cachedID(_ k: ModelKind, b: Int) -> [Double]? { existingMetrics(ablationRun(k, b))?.perTask?.inDistribution }
-        for k in [ModelKind.tnpTApprox, .convCNPTApprox] {
+        // The ablation rows read Table 5's runs when they exist (each run's metrics read once) and are left empty
+        // otherwise, so that this table can be built while a long scale's ablation is still training (it trains only
+        // the Table 1 models).
+        let ablationKinds = [ModelKind.tnpTApprox, .convCNPTApprox]
+        let trainedAblation: [(kind: ModelKind, b: Int, run: RunConfig, metrics: RunMetrics)] = ablationKinds.flatMap { k in
+            scale.ablationCounts.compactMap { b in
+                let c = ablationRun(k, b)
+                return existingMetrics(c).map { (k, b, c, $0) }
+            }
+        }
+        func cachedID(_ k: ModelKind, b: Int) -> [Double]? {
+            trainedAblation.first { $0.kind == k && $0.b == b }?.metrics.perTask?.inDistribution
+        }
+        for k in ablationKinds {
             for b in scale.ablationCounts where b > 0 {
                 rows.append(row("\(k.displayName): B = \(b) − B = 0", cachedID(k, b: b), cachedID(k, b: 0)))
             }
@@ -76,10 +86,7 @@ extension Gibbs1DExperiment {
             columns: [TableColumn("|c| < 3", preference: .none), TableColumn("|c| ≥ 3", preference: .none), TableColumn("all", preference: .none),
                       TableColumn("over seeds", preference: .none)],
             groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
-        let trainedAblation = scale.ablationCounts.flatMap { b in
-            [ModelKind.tnpTApprox, .convCNPTApprox].map { ablationRun($0, b) }.filter { existingMetrics($0) != nil }
-        }
-        let used = (Self.models.flatMap { seedRuns($0) } + trainedAblation).reduce(into: [RunConfig]()) { if !$0.contains($1) { $0.append($1) } }
+        let used = (Self.models.flatMap { seedRuns($0) } + trainedAblation.map(\.run)).reduce(into: [RunConfig]()) { if !$0.contains($1) { $0.append($1) } }
         return try write(table, name: "table-gibbs1d-differences", item: "1-D: paired differences by region and over seeds", runs: used, started: started)
     }
 }

@@ -55,11 +55,13 @@ extension ResultsTable {
         }
     }
 
+    /// Text as one Markdown table cell: a "|" inside it ("|c| < 3") would end the cell, so it is escaped.
+    public static func markdownCell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+
     /// A GitHub-flavoured Markdown table (best in each group in bold), for the README.
     public func markdown() -> String {
         var lines: [String] = []
-        // A "|" inside a cell ("|c| < 3") would end the cell: escape it.
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        let cell = Self.markdownCell
         let headers = columns.map { c in c.group.map { "\($0): \(c.title)" } ?? c.title }
         lines.append("| " + ([rowHeader] + headers).map(cell).joined(separator: " | ") + " |")
         lines.append("|" + String(repeating: " --- |", count: columns.count + 1))
