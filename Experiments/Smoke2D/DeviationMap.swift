@@ -35,7 +35,7 @@ extension SmokeExperiment {
         let n = test.size
         let maps = try Self.approximatelyEquivariant.map { ($0, try deviationMap($0)) }
         let meanState = (0..<(n * n)).map { i in (0..<test.count).reduce(0.0) { $0 + Double(test.values[$1 * n * n + i]) } / Double(test.count) }
-        let fig = Figure(rows: 1, columns: maps.count + 1, width: Style.fullWidth * 1.5, height: 2.3)
+        let fig = Figure(rows: 1, columns: maps.count + 1, width: Style.fullWidth * 1.5, height: 1.75)
         // One colour scale for the models, up to the 99th percentile of every map's pixels (a few edge pixels would
         // otherwise set the scale and leave the maps dark); larger values saturate.
         let pooled = maps.flatMap { $0.1.filter(\.isFinite) }.sorted()
