@@ -88,7 +88,7 @@ struct PDF: ParsableCommand {
             summary: [
                 "This report collects every table and figure this Swift reproduction of Ashman et al., “Approximately Equivariant Neural Processes” (NeurIPS 2024), has produced at scale '\(scale)', each next to the paper's claim it tests. Outputs not yet built are listed by ./reproduce.sh --list.",
                 "Commit \(git.commit)\(git.dirty ? " (with uncommitted changes)" : ""); machine: \(machine.cpu), \(machine.cores) cores, \(machine.blas). Generated \(ISO8601DateFormatter().string(from: Date())) by np-report from the cached results; nothing was trained to make it.",
-                "Verdicts: a claim is supported only when the difference that tests it lies at least \(Int(Verdict.threshold)) standard errors from zero in the claimed direction; model comparisons are paired over the same test tasks.",
+                "Verdicts: \(Verdict.rule) Model comparisons are paired over the same test tasks.",
             ],
             sections: sections)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("np-report-\(ProcessInfo.processInfo.processIdentifier)")
