@@ -49,23 +49,40 @@ public enum Verdict: String, Codable, Sendable {
     public static let margin = 0.01
 
     /// The rule above in words, for captions and reports.
-    public static let rule = "A claim is supported only when the difference that tests it lies at least \(Int(threshold)) standard errors from zero in the claimed direction; a “not worse” claim only when the difference lies \(Int(threshold)) standard errors above −\(margin) nats (non-inferiority with a \(margin)-nat margin), a “no difference” claim only when it lies \(Int(threshold)) standard errors inside ±\(margin) nats (equivalence). The same distance on the wrong side contradicts a claim; anything between leaves it not resolved."
+    public static let rule = "A claim is supported only when the difference that tests it lies at least \(Int(threshold)) standard errors from zero in the claimed direction; a “not worse” claim only when the difference lies that far above −\(margin) nats (non-inferiority with a \(margin)-nat margin), a “no difference” claim only when it lies that far inside ±\(margin) nats (equivalence). Where the standard error rests on few units (n training seeds, n month clusters) “that far” is the Student-t value with n − 1 degrees of freedom at the same two-sided tail probability (\(String(format: "%.4f", tailProbability))): \(String(format: "%.1f", criticalValue(degreesOfFreedom: 2))) standard errors for three seeds. The same distance on the wrong side contradicts a claim; anything between leaves it not resolved."
 
-    /// The verdict of `kind` for a difference `estimate` (nil: the runs it needs do not exist).
-    public static func of(_ kind: Claim.Kind, _ estimate: Estimate?) -> Verdict {
-        guard let e = estimate else { return .notMeasured }
-        let z = e.standardErrors
-        // A distance in standard errors (an exact estimate, standard error 0, is infinitely many of them).
+    /// The tail probability that `threshold` standard errors leave under a normal distribution (two-sided,
+    /// 0.0027): the one error rate every verdict is held to.
+    public static let tailProbability = erfc(threshold / 2.0.squareRoot())
+
+    /// How many standard errors a verdict needs: `threshold` when the standard error rests on many independent
+    /// values (tasks); with `degreesOfFreedom` (few units: seeds, month clusters) the Student-t value with the same
+    /// tail probability, e.g. 19.2 for three seeds (2 degrees of freedom), 3.5 for 24 clusters.
+    public static func criticalValue(degreesOfFreedom: Int?) -> Double {
+        guard let df = degreesOfFreedom else { return threshold }
+        precondition(df >= 1, "a standard error from one unit has no degrees of freedom")
+        return StudentT.criticalValue(twoSidedTail: tailProbability, degreesOfFreedom: Double(df))
+    }
+
+    /// The statistic a verdict compares with the critical value: the estimate's distance, in its standard errors,
+    /// from the boundary the claim must clear in its direction — zero for `.greater`, −`margin` for `.notWorse`,
+    /// the edge of ±`margin` for `.matches` (positive inside). An exact estimate (standard error 0) is infinitely
+    /// many standard errors from a boundary it does not sit on.
+    public static func statistic(_ kind: Claim.Kind, _ e: Estimate) -> Double {
         func inStandardErrors(_ x: Double) -> Double { e.standardError > 0 ? x / e.standardError : x > 0 ? .infinity : x < 0 ? -.infinity : 0 }
         switch kind {
-        case .greater: return z >= threshold ? .supported : z <= -threshold ? .contradicted : .notResolved
-        case .notWorse:
-            let above = inStandardErrors(e.mean + margin)
-            return above >= threshold ? .supported : above <= -threshold ? .contradicted : .notResolved
-        case .matches:
-            let inside = inStandardErrors(margin - abs(e.mean))
-            return inside >= threshold ? .supported : inside <= -threshold ? .contradicted : .notResolved
+        case .greater: return e.standardErrors
+        case .notWorse: return inStandardErrors(e.mean + margin)
+        case .matches: return inStandardErrors(margin - abs(e.mean))
         }
+    }
+
+    /// The verdict of `kind` for a difference `estimate` (nil: the runs it needs do not exist); with
+    /// `degreesOfFreedom` its standard error rests on that many + 1 independent units (see `criticalValue`).
+    public static func of(_ kind: Claim.Kind, _ estimate: Estimate?, degreesOfFreedom: Int? = nil) -> Verdict {
+        guard let e = estimate else { return .notMeasured }
+        let needed = criticalValue(degreesOfFreedom: degreesOfFreedom), t = statistic(kind, e)
+        return t >= needed ? .supported : t <= -needed ? .contradicted : .notResolved
     }
 }
 
@@ -88,14 +105,27 @@ public struct EvaluatedClaim: Codable, Sendable {
     /// The same difference over independently trained seeds: one value per seed (each a mean over the test tasks),
     /// so its standard error includes seed-to-seed variation. nil where the models were trained once.
     public var acrossSeeds: Estimate?
-    /// The verdict: from `acrossSeeds` when there are at least `Verdict.minimumSeeds` seeds, else from `difference`.
+    /// The verdict: from `acrossSeeds` when there are at least `Verdict.minimumSeeds` seeds (against the Student-t
+    /// critical value for seeds − 1 degrees of freedom), else from `difference`.
     public var verdict: Verdict
+    /// The deciding estimate's `Verdict.statistic` and the number of standard errors it needed
+    /// (`Verdict.criticalValue`); nil where nothing was measured, and in files written before they were recorded.
+    public var statistic: Double?
+    public var criticalValue: Double?
     /// What the numbers were, for the reader ("−0.724 vs −0.822").
     public var detail: String
 
-    public init(_ claim: Claim, scale: String, difference: Estimate?, acrossSeeds: Estimate? = nil, detail: String) {
+    /// `differenceDegreesOfFreedom`: set when `difference`'s standard error rests on few units (clusters).
+    public init(_ claim: Claim, scale: String, difference: Estimate?, acrossSeeds: Estimate? = nil,
+                differenceDegreesOfFreedom: Int? = nil, detail: String) {
         self.claim = claim; self.scale = scale; self.difference = difference; self.acrossSeeds = acrossSeeds
         let seeds = acrossSeeds.map { $0.count >= Verdict.minimumSeeds } ?? false
-        self.verdict = Verdict.of(claim.kind, seeds ? acrossSeeds : difference); self.detail = detail
+        let deciding = seeds ? acrossSeeds : difference
+        let df = seeds ? acrossSeeds.map { $0.count - 1 } : differenceDegreesOfFreedom
+        self.verdict = Verdict.of(claim.kind, deciding, degreesOfFreedom: df)
+        // (JSON has no infinity: an exact estimate's infinite statistic is left out.)
+        self.statistic = deciding.map { Verdict.statistic(claim.kind, $0) }.flatMap { $0.isFinite ? $0 : nil }
+        self.criticalValue = deciding.map { _ in Verdict.criticalValue(degreesOfFreedom: df) }
+        self.detail = detail
     }
 }

@@ -4,17 +4,23 @@ import NPReport
 /// The claim verdicts as the README and the report show them, generated from `EvaluatedClaim`s so that the prose
 /// can never drift from the numbers.
 public enum ClaimsDocument {
-    /// A Markdown table: claim, test, difference ± s.e. (z), verdict.
+    /// A Markdown table: claim, test, difference ± s.e. (z), across seeds, verdict with its deciding statistic.
     public static func markdown(_ claims: [EvaluatedClaim]) -> String {
-        var lines = ["| claim (paper item) | test | difference ± s.e. (z), one seed | across seeds | verdict |", "|---|---|---|---|---|"]
+        var lines = ["| claim (paper item) | test | difference ± s.e. (z), one seed | across seeds | verdict (statistic / needed) |", "|---|---|---|---|---|"]
         for c in claims {
             let d = c.difference.map { String(format: "%+.3f ± %.3f (z = %.1f)", $0.mean, $0.standardError, $0.standardErrors) } ?? "–"
             let s = c.acrossSeeds.map { String(format: "%+.3f ± %.3f (%d seeds, z = %.1f)", $0.mean, $0.standardError, $0.count, $0.standardErrors) } ?? "–"
-            let verdict = c.verdict == .supported ? "**supported**" : c.verdict.rawValue
+            let verdict = (c.verdict == .supported ? "**supported**" : c.verdict.rawValue) + decision(c)
             let cell = ResultsTable.markdownCell
             lines.append("| \(cell(c.claim.statement)) (\(c.claim.paperItem)) | \(cell(c.claim.test)); \(cell(c.detail)) | \(d) | \(s) | \(verdict) |")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// " (41.8 / 19.2)": the deciding statistic (`Verdict.statistic`) and the standard errors it needed.
+    public static func decision(_ c: EvaluatedClaim) -> String {
+        guard let needed = c.criticalValue else { return "" }
+        return String(format: " (%@ / %.1f)", c.statistic.map { String(format: "%.1f", $0) } ?? "∞", needed)
     }
 
     /// The verdicts of every scale that has them, largest scale first (issue 15: the README's verdicts are read

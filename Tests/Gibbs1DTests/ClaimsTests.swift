@@ -36,6 +36,17 @@ import Testing
         #expect(Verdict.of(.greater, e(3.0, 0.1).distanceInside(2...4)) == .supported)
         #expect(Verdict.of(.greater, e(3.9, 0.1).distanceInside(2...4)) == .notResolved)
         #expect(Verdict.of(.greater, e(644, 206).distanceInside(2...4)) == .contradicted)
+        // Few units: the same tail probability as 3 normal standard errors needs far more standard errors.
+        #expect(abs(Verdict.tailProbability - 0.0026998) < 1e-6)
+        #expect(Verdict.criticalValue(degreesOfFreedom: nil) == 3)
+        #expect(abs(Verdict.criticalValue(degreesOfFreedom: 2) - 19.21) < 0.01)
+        #expect(Verdict.of(.greater, e(0.05, 0.003), degreesOfFreedom: 2) == .notResolved)     // z = 16.7 < 19.2
+        #expect(Verdict.of(.greater, e(0.05, 0.002), degreesOfFreedom: 2) == .supported)       // z = 25
+        #expect(Verdict.of(.greater, e(0.05, 0.003)) == .supported)
+        let threeSeeds = EvaluatedClaim(Claim(id: "x", experiment: "x", paperItem: "x", statement: "x", test: "x", kind: .greater),
+                                        scale: "x", difference: e(0.05, 0.001), acrossSeeds: Estimate([0.04, 0.05, 0.062]), detail: "")
+        #expect(threeSeeds.verdict == .notResolved && abs(threeSeeds.criticalValue! - 19.21) < 0.01)
+        #expect(abs(threeSeeds.statistic! - threeSeeds.acrossSeeds!.standardErrors) < 1e-12)
         // Paired: a constant offset on top of a large task-to-task spread is resolved exactly.
         let a = (0..<50).map { Double($0) }, b = a.map { $0 - 0.1 }
         let d = Estimate(pairedDifference: a, minus: b)

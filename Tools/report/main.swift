@@ -135,7 +135,7 @@ struct PDF: ParsableCommand {
                 claim: "\(c.claim.statement) (\(c.claim.paperItem))", test: "\(c.claim.test); \(c.detail)",
                 difference: (c.difference.map { String(format: "%+.3f ± %.3f (z = %.1f)", $0.mean, $0.standardError, $0.standardErrors) } ?? "–")
                     + (c.acrossSeeds.map { String(format: "; over %d seeds %+.3f ± %.3f (z = %.1f)", $0.count, $0.mean, $0.standardError, $0.standardErrors) } ?? ""),
-                verdict: c.verdict.rawValue)
+                verdict: c.verdict.rawValue + ClaimsDocument.decision(c))
         }
         let provenance = existing.flatMap(\.files).filter { $0.hasSuffix(".provenance.json") }.compactMap { f -> String? in
             guard let p = try? readJSON(Provenance.self, from: URL(fileURLWithPath: full(f))) else { return nil }
