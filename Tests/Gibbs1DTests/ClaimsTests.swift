@@ -109,6 +109,32 @@ import Testing
         #expect(both.components(separatedBy: "| claim (paper item) |").count == 3)
     }
 
+    /// "The biggest gain comes from the first fixed input" needs the first input to help and to help more than
+    /// the next 15 together: a first-minus-rest margin that is positive only because B = 16 hurts does not count.
+    @Test func theFirstFixedInputClaimNeedsAGainAndTheLargestOne() throws {
+        let (e, _) = PipelineTests.experiment()
+        let n = e.testSet(.inDistribution).count * 16
+        var rng = RandomGenerator(seed: 4)
+        let base = (0..<n).map { _ in rng.normal() }
+        func write(_ b: Int, _ shift: Double) throws {
+            let c = e.ablationRun(.convCNPTApprox, b), key = try e.key(c)
+            let id = base.map { $0 + shift + 0.001 * rng.normal() }
+            let per = PerTaskLogLikelihoods(inDistribution: id, outOfDistribution: id, contextSet: id, inDistributionEquivariantComponent: nil)
+            let m = RunMetrics(version: RunMetrics.currentVersion, key: key, model: c.model.kind, fixedInputs: c.fixedInputCount, steps: 1,
+                               trainingSeconds: 0, inDistribution: Estimate(id), outOfDistribution: Estimate(id), contextSet: Estimate(id),
+                               inDistributionEquivariantComponent: nil, deviation: nil, perTask: per)
+            try writeJSON(m, to: e.store.evalURL(key))
+            try e.store.markDone(key)
+        }
+        func verdict() -> Verdict { e.evaluateClaims().first { $0.claim.id == "t5-first-convcnp" }!.verdict }
+        try write(0, 0); try write(1, 0.05); try write(16, 0.06)    // the first input gives most of the gain
+        #expect(verdict() == .supported)
+        try write(16, 0.2)                                         // later inputs gain more than the first
+        #expect(verdict() == .contradicted)
+        try write(1, 0); try write(16, -0.1)                       // no first gain; B = 16 only hurts
+        #expect(verdict() == .notResolved)
+    }
+
     @Test func everyClaimHasATest() {
         let (e, _) = PipelineTests.experiment()
         #expect(e.evaluateClaims().count == Gibbs1DExperiment.claims.count)
