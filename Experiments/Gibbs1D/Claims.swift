@@ -45,6 +45,8 @@ extension Gibbs1DExperiment {
               "TNP (T̃), ID, paired: B = 1 − B = 0 > 0 and (B = 1 − B = 0) − (B = 16 − B = 1) > 0 (the first fixed input helps, and more than the next 15 together); the weaker of the two decides", .greater),
         claim("t5-more-convcnp", "Table 5", "More fixed inputs never hurt (ConvCNP (T̃), B = 16 vs B = 1)",
               "ConvCNP (T̃) B = 16 − B = 1, ID, paired (not worse by more than \(Verdict.margin))", .notWorse),
+        claim("t5-more-tnp", "Table 5", "More fixed inputs never hurt (TNP (T̃), B = 16 vs B = 1)",
+              "TNP (T̃) B = 16 − B = 1, ID, paired (not worse by more than \(Verdict.margin))", .notWorse),
         claim("t3-ground-truth", "Table 3", "Ground-truth context-set log-likelihood 0.2806 ± 0.0005",
               "exact predictor, kernel as released, minus the paper's value (combined standard errors; agreement within ±\(Verdict.margin))", .matches),
     ]
@@ -137,6 +139,7 @@ extension Gibbs1DExperiment {
             case "t5-first-convcnp": result = firstGain(.convCNPTApprox)
             case "t5-first-tnp": result = firstGain(.tnpTApprox)
             case "t5-more-convcnp": result = paired(per(.convCNPTApprox, b: 16)?.inDistribution, per(.convCNPTApprox, b: 1)?.inDistribution)
+            case "t5-more-tnp": result = paired(per(.tnpTApprox, b: 16)?.inDistribution, per(.tnpTApprox, b: 1)?.inDistribution)
             case "t3-ground-truth":
                 if let gt = try? readJSON(GroundTruthMetrics.self, from: groundTruthURL), let r = gt.contextSet[GibbsKernel.asReleased.rawValue] {
                     let se = (r.standardError * r.standardError + GroundTruthMetrics.paperContextError * GroundTruthMetrics.paperContextError).squareRoot()
