@@ -14,14 +14,15 @@ public struct Claim: Codable, Sendable, Equatable {
     public var kind: Kind
 
     public enum Kind: String, Codable, Sendable {
-        /// The difference is positive: supported when it is `Verdict.threshold` standard errors above zero.
+        /// The difference is positive: supported when it is the critical value (`Verdict.criticalValue`: 3, or its
+        /// Student-t equivalent) in standard errors above zero, contradicted when it is that far below.
         case greater
         /// The difference is not below −`Verdict.margin` ("matches or beats", a non-inferiority test): supported
-        /// when it is `Verdict.threshold` standard errors above −margin, contradicted when it is that far below.
+        /// when it is the critical value in standard errors above −margin, contradicted when it is that far below.
         /// (A difference that is merely not significantly negative is not evidence of "not worse".)
         case notWorse
         /// The difference lies within ±`Verdict.margin` (an equivalence test: no difference, or our estimate
-        /// agrees with the paper's number): supported when it is `Verdict.threshold` standard errors inside the
+        /// agrees with the paper's number): supported when it is the critical value in standard errors inside the
         /// band, contradicted when it is that far outside.
         case matches
     }
