@@ -29,7 +29,7 @@ func benchmarkGridModelSteps() {
             var rng = RandomGenerator(seed: 7)
             let batch = gridded ? patchBatch(lattice, using: &rng) : stationBatch(using: &rng)
             for kind in kinds {
-                var spec = ModelSpec.grid2D(kind, sizes: preset, lattice: gridded ? lattice : nil,
+                let spec = ModelSpec.grid2D(kind, sizes: preset, lattice: gridded ? lattice : nil,
                                             domain: DomainBox(lower: [-5, -5], upper: [5, 5]), standardDeviationHead: gridded)
                 let model = spec.build(rng: &rng)
                 let convCNP = model as! ConvCNP
