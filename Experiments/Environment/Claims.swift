@@ -55,9 +55,8 @@ extension EnvironmentExperiment {
                 }
                 let detail = String(format: "%@: %.3f vs %.3f over %d tasks in %d clusters; paired s.e. over tasks %.3f (z = %.1f)",
                                     d.label, d.meanA, d.meanB, d.plain.count, d.clusters, d.plain.standardError, d.plain.standardErrors)
-                // The clustered standard error rests on the month clusters: judged with clusters − 1 degrees of freedom.
-                return EvaluatedClaim(c, scale: scale.name, difference: d.clustered,
-                                      differenceDegreesOfFreedom: d.clusters > 1 ? d.clusters - 1 : nil, detail: detail)
+                // The clustered standard error rests on the month clusters.
+                return EvaluatedClaim(c, scale: scale.name, difference: d.clustered, differenceUnits: d.clusters, detail: detail)
             }
         }
     }
@@ -96,8 +95,8 @@ extension EnvironmentExperiment {
                    $0.model.displayName, $0.monthlySignedCorrelation.mean, $0.monthlySignedCorrelation.standardError, $0.monthlySignedCorrelation.count,
                    $0.monthlyCorrelation.mean, $0.monthlyCorrelation.standardError, $0.signedMeanMapCorrelation, $0.meanMapCorrelation)
         }.joined(separator: "; ")
-        let months = lapse(weaker).count
-        return EvaluatedClaim(c, scale: scale.name, difference: lapse(weaker), differenceDegreesOfFreedom: months > 1 ? months - 1 : nil, detail: detail)
+        let e = lapse(weaker)   // one value per month
+        return EvaluatedClaim(c, scale: scale.name, difference: e, differenceUnits: e.count, detail: detail)
     }
 
     /// The claims table and its verdicts (JSON), as the 1-D experiment writes them.
@@ -114,7 +113,7 @@ extension EnvironmentExperiment {
             ])
         }
         let table = try ResultsTable(
-            caption: "The paper's claims about the environmental experiment (Sec. 5.3), each tested on this reproduction's results on Colorado station data: the quantity that tests it, its value ± standard error (for model comparisons the paired difference over the same test tasks with its month-clustered standard error), the value in standard errors (z), and the verdict with, in brackets, the deciding statistic (the value's distance from the claim's boundary in its standard errors) and the value it needed. \(Verdict.rule) The range claim is tested on each model's distance inside the range (negative outside it), as a “greater than zero” claim. One seed per model.",
+            caption: "The paper's claims about the environmental experiment (Sec. 5.3), each tested on this reproduction's results on Colorado station data: the quantity that tests it, its value ± standard error (for model comparisons the paired difference over the same test tasks with its month-clustered standard error), the value in standard errors (z), and \(ClaimsDocument.decisionNote). \(Verdict.rule) The range claim is tested on each model's distance inside the range (negative outside it), as a “greater than zero” claim. One seed per model.",
             label: "tab:environment-claims", rowHeader: "Claim",
             columns: [TableColumn("Test", preference: .none), TableColumn("Value", preference: .none),
                       TableColumn("z", preference: .none), TableColumn("Verdict", preference: .none)],

@@ -82,8 +82,12 @@ public enum Verdict: String, Codable, Sendable {
     /// `degreesOfFreedom` its standard error rests on that many + 1 independent units (see `criticalValue`).
     public static func of(_ kind: Claim.Kind, _ estimate: Estimate?, degreesOfFreedom: Int? = nil) -> Verdict {
         guard let e = estimate else { return .notMeasured }
-        let needed = criticalValue(degreesOfFreedom: degreesOfFreedom), t = statistic(kind, e)
-        return t >= needed ? .supported : t <= -needed ? .contradicted : .notResolved
+        return of(statistic: statistic(kind, e), needed: criticalValue(degreesOfFreedom: degreesOfFreedom))
+    }
+
+    /// The verdict of a statistic against the standard errors it needs, either way.
+    static func of(statistic t: Double, needed: Double) -> Verdict {
+        t >= needed ? .supported : t <= -needed ? .contradicted : .notResolved
     }
 }
 
@@ -116,17 +120,22 @@ public struct EvaluatedClaim: Codable, Sendable {
     /// What the numbers were, for the reader ("−0.724 vs −0.822").
     public var detail: String
 
-    /// `differenceDegreesOfFreedom`: set when `difference`'s standard error rests on few units (clusters).
+    /// `differenceUnits`: set when `difference`'s standard error rests on few independent units (month clusters);
+    /// it is then judged with units − 1 degrees of freedom, as the across-seed estimate is with seeds − 1.
     public init(_ claim: Claim, scale: String, difference: Estimate?, acrossSeeds: Estimate? = nil,
-                differenceDegreesOfFreedom: Int? = nil, detail: String) {
+                differenceUnits: Int? = nil, detail: String) {
         self.claim = claim; self.scale = scale; self.difference = difference; self.acrossSeeds = acrossSeeds
-        let seeds = acrossSeeds.map { $0.count >= Verdict.minimumSeeds } ?? false
-        let deciding = seeds ? acrossSeeds : difference
-        let df = seeds ? acrossSeeds.map { $0.count - 1 } : differenceDegreesOfFreedom
-        self.verdict = Verdict.of(claim.kind, deciding, degreesOfFreedom: df)
-        // (JSON has no infinity: an exact estimate's infinite statistic is left out.)
-        self.statistic = deciding.map { Verdict.statistic(claim.kind, $0) }.flatMap { $0.isFinite ? $0 : nil }
-        self.criticalValue = deciding.map { _ in Verdict.criticalValue(degreesOfFreedom: df) }
         self.detail = detail
+        let seeds = acrossSeeds.map { $0.count >= Verdict.minimumSeeds } ?? false
+        guard let deciding = seeds ? acrossSeeds : difference else {
+            verdict = .notMeasured; statistic = nil; criticalValue = nil; return
+        }
+        let units = seeds ? deciding.count : differenceUnits
+        let needed = Verdict.criticalValue(degreesOfFreedom: units.flatMap { $0 > 1 ? $0 - 1 : nil })
+        let t = Verdict.statistic(claim.kind, deciding)
+        verdict = Verdict.of(statistic: t, needed: needed)
+        // (JSON has no infinity: an exact estimate's infinite statistic is left out.)
+        statistic = t.isFinite ? t : nil
+        criticalValue = needed
     }
 }

@@ -17,6 +17,9 @@ public enum ClaimsDocument {
         return lines.joined(separator: "\n")
     }
 
+    /// What `decision(_:)` adds to a verdict, in words, for table captions.
+    public static let decisionNote = "the verdict with, in brackets, the deciding statistic (the deciding estimate's distance from the claim's boundary in its standard errors) and the value it needed"
+
     /// " (41.8 / 19.2)": the deciding statistic (`Verdict.statistic`) and the standard errors it needed.
     public static func decision(_ c: EvaluatedClaim) -> String {
         guard let needed = c.criticalValue else { return "" }

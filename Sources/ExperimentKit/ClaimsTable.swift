@@ -16,7 +16,7 @@ extension EvaluatedClaim {
             ])
         }
         return try ResultsTable(
-            caption: "The paper's claims about \(experimentTitle), each tested on this reproduction's results: the difference that tests it (paired over the same test tasks where models are compared), its standard error, the difference in standard errors (z), the same difference over independently trained seeds (mean ± standard error of the per-seed differences, where the models were trained several times), and the verdict with, in brackets, the deciding statistic (the deciding estimate's distance from the claim's boundary in its standard errors) and the value it needed. \(Verdict.rule) With at least \(Verdict.minimumSeeds) seeds the across-seed standard error, which includes seed-to-seed variation, decides.",
+            caption: "The paper's claims about \(experimentTitle), each tested on this reproduction's results: the difference that tests it (paired over the same test tasks where models are compared), its standard error, the difference in standard errors (z), the same difference over independently trained seeds (mean ± standard error of the per-seed differences, where the models were trained several times), and \(ClaimsDocument.decisionNote). \(Verdict.rule) With at least \(Verdict.minimumSeeds) seeds the across-seed standard error, which includes seed-to-seed variation, decides.",
             label: label, rowHeader: "Claim",
             columns: [TableColumn("Test", preference: .none), TableColumn("Difference", preference: .none),
                       TableColumn("z", preference: .none), TableColumn("Across seeds", preference: .none),

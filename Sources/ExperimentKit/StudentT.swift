@@ -6,15 +6,24 @@ import Foundation
 public enum StudentT {
     /// The density of t with ν degrees of freedom.
     public static func density(_ x: Double, degreesOfFreedom nu: Double) -> Double {
-        exp(lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi) - (nu + 1) / 2 * log1p(x * x / nu))
+        exp(logNormalizer(nu) - (nu + 1) / 2 * log1p(x * x / nu))
     }
 
     /// P(|T| > t) for T ~ t(ν), t ≥ 0, by Simpson's rule on a finite interval: 1 − 2∫₀ᵗ f for t ≤ 1, and for
     /// t > 1 the tail 2∫ₜ^∞ f written as 2∫₀^{1/t} f(1/u)/u² du (the substitution x = 1/u).
     public static func twoSidedTail(_ t: Double, degreesOfFreedom nu: Double) -> Double {
         precondition(nu > 0 && t >= 0, "t(\(nu)) tail at \(t)")
-        if t <= 1 { return 1 - 2 * simpson(0, t) { density($0, degreesOfFreedom: nu) } }
-        return 2 * simpson(0, 1 / t) { u in u > 0 ? density(1 / u, degreesOfFreedom: nu) / (u * u) : tailLimit(nu) }
+        let c = logNormalizer(nu)   // once, not per point of the integral
+        func f(_ x: Double) -> Double { exp(c - (nu + 1) / 2 * log1p(x * x / nu)) }
+        if t <= 1 { return 1 - 2 * simpson(0, t, f) }
+        // lim_{u→0} f(1/u)/u² = e^c·ν^{(ν+1)/2}·u^{ν−1}: finite at u = 0 only for ν ≤ 1, and 0 above.
+        let atZero = nu <= 1 ? exp(c + (nu + 1) / 2 * log(nu)) : 0
+        return 2 * simpson(0, 1 / t) { u in u > 0 ? f(1 / u) / (u * u) : atZero }
+    }
+
+    /// log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ): the log of the density's constant factor.
+    static func logNormalizer(_ nu: Double) -> Double {
+        lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi)
     }
 
     /// The t with P(|T| > t) = p, by bisection on the (decreasing) tail.
@@ -27,12 +36,6 @@ public enum StudentT {
             if twoSidedTail(mid, degreesOfFreedom: nu) > p { lo = mid } else { hi = mid }
         }
         return (lo + hi) / 2
-    }
-
-    /// lim_{u→0} f(1/u)/u²: the constant c·ν^{(ν+1)/2}·u^{ν−1} at u = 0 (finite only for ν ≥ 1; 0 above 1).
-    static func tailLimit(_ nu: Double) -> Double {
-        guard nu <= 1 else { return 0 }
-        return exp(lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi) + (nu + 1) / 2 * log(nu))
     }
 
     /// Composite Simpson's rule with 4,096 intervals.
