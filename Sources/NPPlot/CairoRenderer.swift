@@ -44,22 +44,40 @@ struct CairoRenderer {
         if let t = figure.title {
             Text.draw(cr, t, x: figure.pageWidth / 2, y: 10, size: Style.titleFontSize + 0.5, bold: true, align: .center)
         }
-        for r in 0..<figure.rows { for c in 0..<figure.columns { drawPanel(cr, r, c) } }
+        let xt = xTicks(cr)
+        for r in 0..<figure.rows { for c in 0..<figure.columns { drawPanel(cr, r, c, xTicks: xt[r][c]) } }
         if figure.figureLegend { drawFigureLegend(cr) }
     }
 
-    func drawPanel(_ cr: OpaquePointer, _ r: Int, _ c: Int) {
+    /// Every panel's x ticks: fewer where their labels would touch (narrow panels, e.g. those that give room to y
+    /// tick labels), and then, among panels with the same x limits, the sparsest, so that a shared axis reads the same
+    /// in every column.
+    func xTicks(_ cr: OpaquePointer) -> [[[Double]]] {
+        let panels = (0..<figure.rows).map { r in (0..<figure.columns).map { c -> [Double] in
+            let lx = figure.limits(row: r, column: c).x, target = figure[r, c].xTickTarget
+            guard figure.showsXTicks(r, c) else { return Ticks.positions(lx, target: target) }
+            let w = figure.plotRect(row: r, column: c).w
+            return Ticks.positions(lx, target: target, pointsPerUnit: w / (lx.upperBound - lx.lowerBound)) {
+                Text.width(cr, $0, size: Style.tickFontSize)
+            }
+        } }
+        return (0..<figure.rows).map { r in (0..<figure.columns).map { c in
+            let lx = figure.limits(row: r, column: c).x
+            var sparsest = panels[r][c]
+            for r2 in 0..<figure.rows { for c2 in 0..<figure.columns
+                where figure.limits(row: r2, column: c2).x == lx && panels[r2][c2].count < sparsest.count {
+                sparsest = panels[r2][c2]
+            } }
+            return sparsest
+        } }
+    }
+
+    func drawPanel(_ cr: OpaquePointer, _ r: Int, _ c: Int, xTicks xt: [Double]) {
         let ax = figure[r, c]
         let rect = figure.plotRect(row: r, column: c)
         let (lx, ly) = figure.limits(row: r, column: c)
         let map = { (x: Double, y: Double) in figure.toPage(row: r, column: c, x: x, y: y) }
         let yt = Ticks.positions(ly, target: ax.yTickTarget)
-        // Fewer x ticks when their labels would touch (narrow panels, e.g. those that give room to y tick labels).
-        let xt = figure.showsXTicks(r, c)
-            ? Ticks.positions(lx, target: ax.xTickTarget, pointsPerUnit: rect.w / (lx.upperBound - lx.lowerBound)) {
-                Text.width(cr, $0, size: Style.tickFontSize)
-            }
-            : Ticks.positions(lx, target: ax.xTickTarget)
 
         if ax.grid {
             set(cr, Style.gridLine); cairo_set_line_width(cr, 0.4)
