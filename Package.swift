@@ -1,11 +1,38 @@
 // swift-tools-version:6.0
 // The reproducibility companion of "Approximately Equivariant Neural Processes" (NeurIPS 2024).
-// Dependencies point one way: executables -> NPNN -> NPAutodiff -> NPTensor -> CBLAS; NPPlot -> CCairo;
-// NPReport uses Foundation only. See README.md, "Architecture".
+// Dependencies point one way: NPTensor (CBLAS) <- NPAutodiff <- NPNN <- NPModels <- NPTraining <- ExperimentKit
+// <- ExperimentCLI <- the experiments <- ExperimentRegistry <- np-report; NPPlot (CCairo), NPReport, NPData, SmokeSim
+// and StationData are leaves the experiments use. See Docs/architecture.md.
+import Foundation
 import PackageDescription
 
 /// Release builds drop bounds checks in the numeric targets (every kernel has a checked reference in the tests).
 let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// Every folder of Experiments/ is one experiment: `Library/` (its definition: runs, metrics, outputs, command-line
+/// options), `Command/` (the executable named after the folder in lower case, e.g. `gibbs1d`) and `Tests/`. Adding
+/// an experiment is a new folder and one line in Sources/ExperimentRegistry/Registry.swift (Docs/extending.md).
+let experimentsDirectory = URL(fileURLWithPath: Context.packageDirectory).appendingPathComponent("Experiments")
+let experiments = ((try? FileManager.default.contentsOfDirectory(atPath: experimentsDirectory.path)) ?? [])
+    .filter { FileManager.default.fileExists(atPath: experimentsDirectory.appendingPathComponent("\($0)/Library").path) }
+    .sorted()
+/// What an experiment's definition may use: every library below the registry.
+let experimentLibraries: [Target.Dependency] = ["AtomicFile", "ExperimentKit", "ExperimentCLI", "NPTraining", "NPData", "NPModels", "NPPlot",
+                                                "NPReport", "NPNN", "NPAutodiff", "NPTensor", "SmokeSim", "StationData", "CBLAS", argumentParser]
+let experimentTargets: [Target] = experiments.flatMap { name -> [Target] in
+    let folder = "Experiments/\(name)"
+    var targets: [Target] = [
+        .target(name: name, dependencies: experimentLibraries, path: "\(folder)/Library", swiftSettings: fastMath),
+        .executableTarget(name: "\(name)Command", dependencies: [.target(name: name), "ExperimentCLI", "ExperimentKit", "SmokeSim", argumentParser],
+                          path: "\(folder)/Command", swiftSettings: fastMath),
+    ]
+    if FileManager.default.fileExists(atPath: experimentsDirectory.appendingPathComponent("\(name)/Tests").path) {
+        targets.append(.testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "NPTestSupport"] + experimentLibraries,
+                                   path: "\(folder)/Tests"))
+    }
+    return targets
+}
 
 let package = Package(
     name: "AENP",
@@ -15,7 +42,7 @@ let package = Package(
         .library(name: "NPModels", targets: ["NPModels"]),
         .library(name: "NPPlot", targets: ["NPPlot"]),
         .library(name: "NPReport", targets: ["NPReport"]),
-    ],
+    ] + experiments.map { .executable(name: $0.lowercased(), targets: ["\($0)Command"]) },
     dependencies: [
         // Pinned to one version: Package.resolved is not committed (this machine type serves packages from local
         // copies whose commit ids differ from GitHub's, so a resolved file would not transfer), so the pin lives here.
@@ -33,29 +60,17 @@ let package = Package(
         .target(name: "NPData", dependencies: ["NPTensor", "CBLAS"], swiftSettings: fastMath),
         .target(name: "NPTraining", dependencies: ["AtomicFile", "NPModels", "NPNN", "NPAutodiff", "NPTensor"], swiftSettings: fastMath),
         .target(name: "NPPlot", dependencies: ["AtomicFile", "CCairo"]),
-        .target(name: "StationData", dependencies: ["AtomicFile", "CZlib", "NPTensor"]),
-        .executableTarget(name: "station-data", dependencies: ["StationData"], path: "Tools/station-data"),
-        .target(name: "Gibbs1D", dependencies: ["AtomicFile", "ExperimentKit", "NPTraining", "NPData", "NPModels", "NPPlot", "NPReport", "NPNN", "NPTensor"],
-                path: "Experiments/Gibbs1D"),
-        .executableTarget(name: "gibbs1d", dependencies: ["Gibbs1D", "ExperimentKit", "ExperimentCLI", "NPData",
-                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/gibbs1d-cli"),
-        .target(name: "Environment", dependencies: ["AtomicFile", "ExperimentKit", "NPTraining", "NPData", "NPModels", "NPPlot", "NPReport", "NPNN",
-                                                   "NPAutodiff", "NPTensor", "StationData"], path: "Experiments/Environment"),
-        .executableTarget(name: "environment", dependencies: ["Environment", "ExperimentKit", "ExperimentCLI", "NPModels",
-                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/environment-cli"),
-        .target(name: "ExperimentKit", dependencies: ["AtomicFile", "NPTraining", "NPModels", "NPNN", "NPTensor", "NPReport", "CBLAS"]),
-        .target(name: "ExperimentCLI", dependencies: ["ExperimentKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "NPReport", dependencies: ["AtomicFile"]),
+        .target(name: "StationData", dependencies: ["AtomicFile", "CZlib", "NPTensor"]),
         .target(name: "SmokeSim", dependencies: ["AtomicFile", "NPTensor", "CBLAS"], swiftSettings: fastMath),
-        .target(name: "Smoke2D", dependencies: ["AtomicFile", "SmokeSim", "ExperimentKit", "NPTraining", "NPModels", "NPAutodiff", "NPPlot", "NPReport", "NPTensor"],
-                path: "Experiments/Smoke2D"),
-        .executableTarget(name: "smoke2d", dependencies: ["Smoke2D", "SmokeSim", "ExperimentKit", "ExperimentCLI", "NPModels",
-                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Experiments/smoke2d-cli",
-                          swiftSettings: fastMath),
+        .target(name: "ExperimentKit", dependencies: ["AtomicFile", "NPTraining", "NPModels", "NPNN", "NPTensor", "NPReport", "CBLAS"]),
+        .target(name: "ExperimentCLI", dependencies: ["ExperimentKit", argumentParser]),
+        .target(name: "ExperimentRegistry", dependencies: ["ExperimentCLI", "ExperimentKit"] + experiments.map { .target(name: $0) }),
+        .executableTarget(name: "station-data", dependencies: ["StationData"], path: "Tools/station-data"),
         .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPData", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",
                           swiftSettings: fastMath),
-        .executableTarget(name: "np-report", dependencies: ["Gibbs1D", "Smoke2D", "Environment", "SmokeSim", "ExperimentKit", "NPReport", "AtomicFile",
-                          .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Tools/report"),
+        .executableTarget(name: "np-report", dependencies: ["ExperimentRegistry", "ExperimentCLI", "ExperimentKit", "NPReport", "AtomicFile", argumentParser],
+                          path: "Tools/report"),
         .executableTarget(name: "peer-export", dependencies: ["AtomicFile", "Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPNN", "NPAutodiff", "NPTensor"],
                           path: "Tools/peer-export"),
         .executableTarget(name: "plot-gallery", dependencies: ["NPPlot", "NPReport"], path: "Tools/gallery"),
@@ -66,13 +81,12 @@ let package = Package(
         .testTarget(name: "NPModelsTests", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPDataTests", dependencies: ["NPData", "NPTensor"]),
         .testTarget(name: "NPTrainingTests", dependencies: ["NPTraining", "NPModels", "NPData", "NPNN", "NPTensor", "NPTestSupport"]),
-        .testTarget(name: "Gibbs1DTests", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPTraining", "NPReport", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
         .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
-        .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "StationData", "ExperimentKit", "NPModels", "NPNN", "NPTraining", "NPTensor",
-                                                             "NPTestSupport"]),
         .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
-        .testTarget(name: "Smoke2DTests", dependencies: ["Smoke2D", "SmokeSim", "NPModels", "NPAutodiff", "NPTensor"]),
-    ]
+        .testTarget(name: "ExperimentHarnessTests", dependencies: ["ExperimentRegistry", "ExperimentCLI", "ExperimentKit", "NPTraining", "NPModels", "NPData",
+                                                                   "NPReport", "NPTensor",
+                                                                   "NPTestSupport", argumentParser]),
+    ] + experimentTargets
 )

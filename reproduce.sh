@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
 # Reproduce "Approximately Equivariant Neural Processes" (Ashman et al., NeurIPS 2024) with this Swift package.
 # Every experiment has a CLI (an executable of the same name) that lists its outputs (`targets`) and training runs
-# (`runs`) and builds outputs by name (`build TARGET`); this script drives them all the same way.
-# scripts/paper-items.tsv lists every table and figure of the paper and which experiment makes it.
+# (`runs`) and builds outputs by name (`build TARGET`); this script drives them all the same way. The experiments
+# and their outputs come from the registry (`np-report experiments`, `np-report targets`).
 set -euo pipefail
 cd "$(dirname "$0")"
-
-# Experiments whose CLI exists, in the order they run.
-EXPERIMENTS=(gibbs1d smoke2d environment)
-ITEMS=scripts/paper-items.tsv
 
 usage() {
   cat <<'USAGE'
@@ -35,13 +31,6 @@ die() { echo "reproduce.sh: $*" >&2; exit 2; }
 
 SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1; PEER=0
 TARGETS=()
-# item<TAB>experiment<TAB>target<TAB>pending, without comments.
-items() { grep -v '^#' "$ITEMS"; }
-known_target() { [ "$1" = gallery ] || [ "$1" = report ] || items | cut -f3 | grep -qxF "$1"; }
-is_experiment() { local e; for e in "${EXPERIMENTS[@]}"; do [ "$e" = "$1" ] && return 0; done; return 1; }
-# Experiments (with a CLI) that make target $1.
-# (Rows whose last column names a pending issue are not built yet.)
-makers() { items | awk -F'\t' -v t="$1" '$3 == t && $4 == "-" { print $2 }' | sort -u | while read -r e; do is_experiment "$e" && echo "$e"; done; true; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -58,54 +47,17 @@ while [ $# -gt 0 ]; do
     --peer) PEER=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
-    all) TARGETS+=(all); shift ;;
-    *) known_target "$1" || die "unknown target '$1'; targets: all gallery $(items | cut -f3 | sort -u | tr '\n' ' ')"
-       TARGETS+=("$1"); shift ;;
+    *) TARGETS+=("$1"); shift ;;
   esac
 done
-case "$SCALE" in ci|quick|paper) ;; standard) EXPERIMENTS=(gibbs1d) ;;   # only the 1-D experiment has a standard scale
-  *) die "unknown scale '$SCALE'; choose ci, quick, standard or paper" ;; esac
-[[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive integer, got '$JOBS'"
-
-# Expand the target list: nothing or `all` means every target some built experiment makes, and the gallery.
-if [ ${#TARGETS[@]} -eq 0 ] || printf '%s\n' "${TARGETS[@]}" | grep -qx all; then
-  TARGETS=($(items | cut -f3 | awk '!seen[$0]++' | while read -r t; do if [ -n "$(makers "$t")" ]; then echo "$t"; fi; done) gallery report)
-fi
-for t in "${TARGETS[@]}"; do
-  if [ "$t" != gallery ] && [ "$t" != report ] && [ -z "$(makers "$t")" ]; then
-    die "$t is not built by this reproduction yet ($(items | awk -F'\t' -v t="$t" '$3 == t { print $4 }' | sort -u | tr '\n' ' '))"
-  fi
-done
+[ $((LIST + EMIT + TEST + PEER)) -le 1 ] || die "--list, --emit-jobs, --test and --peer are separate modes; give one at a time"
+[ $((LIST + EMIT + TEST + PEER)) -eq 0 ] || [ ${#TARGETS[@]} -eq 0 ] || die "targets (${TARGETS[*]}) go with a build, not with --list, --emit-jobs, --test or --peer"
+case "$SCALE" in ci|quick|standard|paper) ;; *) die "unknown scale '$SCALE'; choose ci, quick, standard or paper" ;; esac
+[[ "$JOBS" =~ ^[1-9][0-9]{0,3}$ ]] || die "--jobs needs a whole number from 1 to 9999, got '$JOBS'"
 
 run() { if [ $DRY = 1 ]; then echo "$*"; else "$@"; fi; }
 bin() { echo ".build/release/$1"; }
 out_root() { [ "$SCALE" = quick ] && echo . || echo "outputs/$SCALE"; }
-
-# --list: read-only; never installs or builds.
-if [ $LIST = 1 ]; then
-  declare -A TABLE
-  for e in "${EXPERIMENTS[@]}"; do
-    if [ -x "$(bin "$e")" ] && TABLE[$e]=$("$(bin "$e")" targets --scale "$SCALE" 2>/dev/null); then
-      status=$("$(bin "$e")" runs --status --scale "$SCALE")
-      echo "$e, scale $SCALE: $(grep -c '^done' <<<"$status" || true) of $(grep -c . <<<"$status" || true) training runs finished (results/$e/$SCALE)"
-    else
-      echo "$e: not built, or built from older sources (swift build -c release); states unknown"
-    fi
-  done
-  printf '%-28s %-12s %-14s %-16s %s\n' "paper item" experiment target state "needs / file"
-  while IFS=$'\t' read -r item exp target pending; do
-    if [ "$SCALE" = standard ] && ! is_experiment "$exp"; then state="no such scale"; detail="standard is the 1-D experiment's"
-    elif ! is_experiment "$exp" || [ "$pending" != "-" ]; then state="not implemented"; detail="$pending"
-    elif [ -z "${TABLE[$exp]:-}" ]; then state="unknown"; detail="build $exp first"
-    else
-      line=$(awk -F'\t' -v t="$target" '$1 == t' <<<"${TABLE[$exp]}")
-      if [ -z "$line" ]; then state="not implemented"; detail="$exp lists no $target"
-      else state=$(cut -f4 <<<"$line"); detail="$(cut -f3 <<<"$line") / $(cut -f5 <<<"$line" | cut -d, -f1)"; fi
-    fi
-    printf '%-28s %-12s %-14s %-16s %s\n' "$item" "$exp" "$target" "$state" "$detail"
-  done < <(items)
-  exit 0
-fi
 
 # 1. System packages (one list, scripts/system-packages.txt).
 mapfile -t PACKAGES < <(grep -v '^#' scripts/system-packages.txt | grep .)
@@ -130,6 +82,7 @@ if [ $TEST = 1 ]; then
   run ./scripts/setup-station-data.sh data/stations
   run swift test
   run swift build -c release
+  mapfile -t EXPERIMENTS < <("$(bin np-report)" experiments --scale ci)
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' EXIT
   files=()
@@ -148,6 +101,7 @@ if [ $TEST = 1 ]; then
   [ $DRY = 1 ] && exit 0
   status=0
   ./scripts/check-outputs.sh "$scratch/gallery" "${files[@]}" || status=$?
+  ./scripts/check-cli-errors.sh .build/release || status=$?
   ./scripts/check-report.sh "$scratch/report/reproduction-ci.pdf" ${#EXPERIMENTS[@]} || status=$?
   # The files the PyTorch twin reads (names, shapes, dtypes), with numpy and safetensors only (no torch).
   bash Tools/peer/setup.sh --minimal >/dev/null || status=$?
@@ -157,8 +111,37 @@ fi
 
 if [ $PEER = 1 ]; then run bash Tools/peer/run.sh; exit 0; fi
 
-# 3. Build.
-run swift build -c release
+# 3. Build (its progress on standard error, so that standard output carries only what was asked for), then read the
+#    registry: the experiments that have this scale, and every output they make (experiment, target, paper item,
+#    needs, state, files).
+swift build -c release >&2
+mapfile -t EXPERIMENTS < <("$(bin np-report)" experiments --scale "$SCALE")
+[ ${#EXPERIMENTS[@]} -gt 0 ] || die "no experiment has the scale '$SCALE'"
+CATALOGUE=$("$(bin np-report)" targets --scale "$SCALE")
+# Experiments that make target $1.
+makers() { awk -F'\t' -v t="$1" '$2 == t { print $1 }' <<<"$CATALOGUE" | awk '!seen[$0]++'; }
+
+# --list: every output of the paper at this scale, which experiment makes it and whether it exists.
+if [ $LIST = 1 ]; then
+  for e in "${EXPERIMENTS[@]}"; do
+    status=$("$(bin "$e")" runs --status --scale "$SCALE")
+    echo "$e, scale $SCALE: $(grep -c '^done' <<<"$status" || true) of $(grep -c . <<<"$status" || true) training runs finished (results/$e/$SCALE)"
+  done
+  printf '%-58s %-12s %-16s %-8s %s\n' "paper item" experiment target state "first file"
+  while IFS=$'\t' read -r exp target item needs state files; do
+    printf '%-58s %-12s %-16s %-8s %s\n' "$item" "$exp" "$target" "$state" "${files%%,*}"
+  done <<<"$CATALOGUE"
+  exit 0
+fi
+
+# The targets: nothing or `all` means every target some experiment makes, then the gallery and the report.
+for t in "${TARGETS[@]}"; do
+  [ "$t" = all ] || [ "$t" = gallery ] || [ "$t" = report ] || [ -n "$(makers "$t")" ] \
+    || die "unknown target '$t' at scale $SCALE; targets: all gallery report $(cut -f2 <<<"$CATALOGUE" | awk '!seen[$0]++' | tr '\n' ' ')"
+done
+if [ ${#TARGETS[@]} -eq 0 ] || printf '%s\n' "${TARGETS[@]}" | grep -qx all; then
+  TARGETS=($(cut -f2 <<<"$CATALOGUE" | awk '!seen[$0]++') gallery report)
+fi
 
 if [ $EMIT = 1 ]; then
   for e in "${EXPERIMENTS[@]}"; do "$(bin "$e")" runs --scale "$SCALE"; done
@@ -185,7 +168,7 @@ if [ "$JOBS" -gt 1 ]; then
   echo "reproduce.sh: training missing runs, $JOBS at a time, $threads thread(s) each"
   for e in "${USED[@]}"; do
     if [ $DRY = 1 ]; then "$(bin "$e")" runs --missing --scale "$SCALE"
-    else "$(bin "$e")" runs --missing --scale "$SCALE" | AENP_THREADS=$threads xargs -P "$JOBS" -I{} sh -c '{}'; fi
+    else "$(bin "$e")" runs --missing --scale "$SCALE" | AENP_THREADS=$threads xargs -d '\n' -P "$JOBS" -I{} sh -c '{}'; fi
   done
 fi
 

@@ -13,7 +13,7 @@ public protocol RunConfiguration: Codable, Sendable, Equatable {
     var label: String { get }
     var model: ModelSpec { get }
     var schedule: TrainingSchedule { get }
-    var seed: UInt64 { get }
+    var seed: UInt64 { get set }
     /// The version of the code that computes this run's model; by default `ModelKind.codeVersion`.
     var codeVersion: Int { get }
 }

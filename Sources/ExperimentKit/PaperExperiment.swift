@@ -14,11 +14,29 @@ public struct PaperOutput: Codable, Sendable, Equatable {
     public init(target: String, paperItem: String, needs: String, files: [String]) {
         self.target = target; self.paperItem = paperItem; self.needs = needs; self.files = files
     }
+
+    /// A table's files: `.tex`, `.md`, `.json` and the provenance sidecar (then `extra` endings) of each name.
+    public static func table(_ target: String, names: [String], item: String, needs: String, extra: [String] = []) -> PaperOutput {
+        PaperOutput(target: target, paperItem: item, needs: needs,
+                    files: names.flatMap { n in (["tex", "md", "json", "provenance.json"] + extra).map { "tables/\(n).\($0)" } })
+    }
+
+    /// A figure's files: `.png`, `.pdf`, the caption and the provenance sidecar (then `extra` endings).
+    public static func figure(_ target: String, name: String, item: String, needs: String, extra: [String] = []) -> PaperOutput {
+        PaperOutput(target: target, paperItem: item, needs: needs,
+                    files: (["png", "pdf", "caption.txt", "provenance.json"] + extra).map { "figures/\(name).\($0)" })
+    }
 }
 
-/// An experiment as the front door sees it: a name, the outputs it makes, and the training runs they need.
-/// Each experiment's CLI exposes these (`targets`, `build TARGET`, `runs`) so that `reproduce.sh` treats every
-/// experiment the same way.
+/// An output of experiment `E` with the step that builds it.
+public struct ExperimentOutput<E> {
+    public var output: PaperOutput
+    public var build: (E) throws -> Void
+    public init(_ output: PaperOutput, build: @escaping (E) throws -> Void) { self.output = output; self.build = build }
+}
+
+/// An experiment as the front door sees it, whatever its types: a name, the outputs it makes, and the training
+/// runs they need. Every `Experiment` is one; `reproduce.sh` and the report treat them all the same way.
 public protocol PaperExperiment: AnyObject {
     /// The name of the experiment and of its results folder, `results/<name>/<scale>/`.
     var experimentName: String { get }
@@ -27,7 +45,7 @@ public protocol PaperExperiment: AnyObject {
     var outputs: [PaperOutput] { get }
     /// Builds one output (training and evaluating only what is missing).
     func build(_ target: String) throws
-    /// One line per training run: its key and whether it has finished.
+    /// One line per training run: its key, whether it has finished, and the shell command that finishes it.
     func runStatus() throws -> [(key: String, done: Bool, command: String)]
     /// The report's section title for this experiment.
     var reportTitle: String { get }
@@ -35,12 +53,20 @@ public protocol PaperExperiment: AnyObject {
     var reportNotes: [String] { get }
 }
 
+extension Experiment {
+    public var outputs: [PaperOutput] { outputDefinitions.map(\.output) }
+
+    public func build(_ target: String) throws {
+        guard let o = outputDefinitions.first(where: { $0.output.target == target }) else { _ = try output(target); return }
+        try o.build(self)
+    }
+}
+
 extension PaperExperiment {
-    /// A file of `outputs`: relative to the output root unless absolute.
+    /// A file of `outputs`, relative to the current directory when inside it.
     func path(_ file: String) -> String {
-        let full = file.hasPrefix("/") ? file : outputRoot.appendingPathComponent(file).standardizedFileURL.path
-        let cwd = FileManager.default.currentDirectoryPath + "/"
-        return full.hasPrefix(cwd) ? String(full.dropFirst(cwd.count)) : full
+        let full = file.hasPrefix("/") ? URL(fileURLWithPath: file) : outputRoot.appendingPathComponent(file)
+        return ExperimentContext.relativePath(full)
     }
 
     /// The output whose target is `target`, or a usage error listing the targets there are.
@@ -58,9 +84,7 @@ extension PaperExperiment {
             return [o.target, o.paperItem, o.needs, exists ? "exists" : "missing", o.files.map(path).joined(separator: ",")].joined(separator: "\t")
         }
     }
-}
 
-extension PaperExperiment {
     /// Builds the named outputs, checking every name before any work starts.
     public func build(targets: [String]) throws {
         for t in targets { _ = try output(t) }
@@ -70,7 +94,7 @@ extension PaperExperiment {
     /// Builds every output, in the order `outputs` lists them.
     public func buildAll() throws { try build(targets: outputs.map(\.target)) }
 
-    /// The lines of a CLI's `runs` subcommand: one shell command per run, or its status and key.
+    /// The lines of the `runs` subcommand: one shell command per run, or its status and key.
     public func runLines(missing: Bool, status: Bool) throws -> [String] {
         try runStatus().filter { !(missing && $0.done) }.map { status ? "\($0.done ? "done   " : "missing") \($0.key)" : $0.command }
     }

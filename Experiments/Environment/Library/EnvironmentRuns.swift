@@ -1,0 +1,102 @@
+import ExperimentKit
+import Foundation
+import NPModels
+import NPTensor
+import NPTraining
+import StationData
+
+/// What the training data of a run are, as part of its cache key.
+public struct EnvironmentDataSetting: Codable, Sendable, Equatable {
+    public var source = "COmonthlyMet (Debian r-cran-fields 14.1-1), (Tmax + Tmin) / 2"
+    public var trainingRegion = "west of lon -105.2"
+    public var trainingYears = "\(StationSplit.trainingYears.lowerBound)-\(StationSplit.trainingYears.upperBound)"
+    /// 2: (lon, lat), one month per task; 4: (lon, lat, time, elevation), four consecutive months per task.
+    public var dimension: Int
+    public var contextRule = "N_c ~ U{max(1, N/100), N/3} per task"
+    public var standardisation = "training-split mean/std; lon and lat by one common scale"
+}
+
+/// A training run of the environmental experiment: a model, its schedule and seed on station tasks of one dimension.
+public typealias EnvironmentRunConfig = ModelRun<EnvironmentDataSetting>
+
+extension EnvironmentDataSetting: RunDataSetting {
+    /// `<kind>-<d>d[-B<count>][-p<dropout>][-seed<n>]`.
+    public static func label(of run: ModelRun<EnvironmentDataSetting>) -> String {
+        var s = "\(run.model.kind.rawValue)-\(run.data.dimension)d"
+        if run.takesFixedInputCount { s += "-B\(run.fixedInputCount)" }
+        if run.model.kind == .convCNPTApprox && run.model.dropoutConvCNP != 0.5 { s += "-p\(run.model.dropoutConvCNP)" }
+        return s + run.seedSuffix
+    }
+}
+
+extension ModelRun where Data == EnvironmentDataSetting {
+    public var dimension: Int { data.dimension }
+}
+
+extension EnvironmentExperiment {
+    /// The eight 2-D models in the paper's table order, and the three 4-D ones.
+    public static let models2D: [ModelKind] = [.ptTNP, .ptTNPT, .ptTNPTApprox, .convCNPT, .convCNPTApprox, .relaxedConvCNP, .equivCNPE, .equivCNPEApprox]
+    public static let models4D: [ModelKind] = [.ptTNP, .ptTNPT, .ptTNPTApprox]
+
+    /// The model specification of a kind in a task dimension (B overriding the default; `dropout` overriding the
+    /// ConvCNP (T̃)'s p = 0.5 for Table 6).
+    public func modelSpec(_ kind: ModelKind, dimension: Int, fixedInputs: Int? = nil, dropout: Double? = nil) throws -> ModelSpec {
+        let domain = try data().fixedInputDomain(dimension: dimension)
+        var spec: ModelSpec
+        if kind.modelClass == "PT-TNP" {
+            spec = ModelSpec(kind: kind, preset: scale.transformer, fixedInputCount: fixedInputs, domain: domain, fourierRange: 1,
+                             inputDimension: dimension, fixedInputDimensions: dimension == 4 ? EnvironmentData.fourDFixedInputDimensions : nil)
+            spec.positionScale = 1   // inputs are standardised
+            spec.pseudoTokenCount = scale.pseudoTokens
+        } else {
+            precondition(dimension == 2, "the CNN models run in 2-D only (paper §5.3)")
+            spec = ModelSpec.grid2D(kind, sizes: scale.gridCNN, lattice: nil, domain: domain, fixedInputCount: fixedInputs)
+            if let dropout { spec.dropoutConvCNP = dropout }
+        }
+        if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }   // explicit, so defaults share a key
+        return spec
+    }
+
+    public func runConfig(_ kind: ModelKind, dimension: Int = 2, fixedInputs: Int? = nil, dropout: Double? = nil,
+                          seed: UInt64? = nil) throws -> EnvironmentRunConfig {
+        EnvironmentRunConfig(experiment: Self.name, model: try modelSpec(kind, dimension: dimension, fixedInputs: fixedInputs, dropout: dropout),
+                             schedule: scale.schedule(for: kind, dimension: dimension), data: EnvironmentDataSetting(dimension: dimension),
+                             seed: seed ?? scale.seed)
+    }
+
+    /// Table 9's run for B (B = 0 is ConvCNP (T)).
+    public func ablationRun(_ b: Int) throws -> EnvironmentRunConfig {
+        b == 0 ? try runConfig(.convCNPT) : try runConfig(.convCNPTApprox, fixedInputs: b)
+    }
+
+    /// Table 6's run without dropout (p = 0); p = 0.5 is the main ConvCNP (T̃).
+    public func noDropoutRun() throws -> EnvironmentRunConfig { try runConfig(.convCNPTApprox, dropout: 0) }
+
+    /// Every training run the outputs need.
+    public func allRuns() throws -> [EnvironmentRunConfig] {
+        var runs = try Self.models2D.map { try runConfig($0) } + Self.models4D.map { try runConfig($0, dimension: 4) }
+        runs.append(try noDropoutRun())
+        for b in scale.ablationCounts {
+            let c = try ablationRun(b)
+            if !runs.contains(c) { runs.append(c) }
+        }
+        return runs
+    }
+
+    public func arguments(selecting run: EnvironmentRunConfig) -> [String] {
+        var arguments = ["--model", run.model.kind.rawValue, "--dimension", "\(run.dimension)"]
+        if run.model.kind.takesFixedInputCount { arguments += ["--fixed-inputs", "\(run.fixedInputCount)"] }
+        if run.model.kind == .convCNPTApprox && run.model.dropoutConvCNP != 0.5 { arguments += ["--dropout", "\(run.model.dropoutConvCNP)"] }
+        return arguments + (run.seed == scale.seed ? [] : ["--seed", "\(run.seed)"])
+    }
+
+    /// Months of the training region; validation tasks from the training months.
+    public func trainingData(for run: EnvironmentRunConfig) throws -> TrainingData {
+        let material = try data().tasks(.train, dimension: run.dimension)
+        let validation = try validationSet(dimension: run.dimension)
+        let batchSize = run.schedule.batchSize
+        return TrainingData(validation: { validation.batches }) { rng in
+            StationTaskSampling.trainingBatch(material, size: batchSize, using: &rng)
+        }
+    }
+}

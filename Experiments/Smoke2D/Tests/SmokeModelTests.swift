@@ -1,0 +1,78 @@
+import Foundation
+import NPAutodiff
+import NPModels
+import NPTensor
+import XCTest
+@testable import Smoke2D
+
+/// The smoke experiment's models as the experiment builds them (ci sizes), on tasks cut from states: exactly
+/// translation equivariant with the fixed inputs zeroed, measurably not with them on, and σ at least the floor.
+final class SmokeModelTests: XCTestCase {
+    let experiment = SmokeExperiment(scale: .ci, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"),
+                                     dataDirectory: URL(fileURLWithPath: "/nonexistent"))
+
+    /// A batch of 2 tasks and the same tasks moved by (3, −2) pixels (on the frame's lattice).
+    func tasks() -> (TaskBatch, TaskBatch) {
+        let sampler = PatchTaskSampler(states: codedStates(count: 2), targetLimit: 40)
+        var rng = RandomGenerator(seed: 11)
+        var patches = sampler.patches(count: 2, contextCount: 30, using: &rng)
+        for i in patches.indices { patches[i].row = 40 + 7 * i; patches[i].column = 50 }
+        let batch = sampler.batch(patches)
+        let ppu = sampler.lattice.pointsPerUnit
+        return (batch, batch.shifted(by: [3 / ppu[0], -2 / ppu[1]]))
+    }
+
+    func maxDifference(_ kind: ModelKind, _ sw: FixedInputSwitch) -> (Float, Prediction) {
+        var rng = RandomGenerator(seed: 5)
+        let model = experiment.modelSpec(kind).build(rng: &rng)
+        let (a, b) = tasks()
+        let pa = model.predict(Tape(recording: false), a, fixedInputs: sw), pb = model.predict(Tape(recording: false), b, fixedInputs: sw)
+        return (zip(pa.mean.scalars, pb.mean.scalars).map { abs($0 - $1) }.max()!, pa)
+    }
+
+    func testApproximatelyEquivariantModelsAreEquivariantOnlyWithoutFixedInputs() {
+        for kind in [ModelKind.ptTNPTApprox, .convCNPTApprox, .equivCNPEApprox] {
+            let (off, _) = maxDifference(kind, .off), (on, _) = maxDifference(kind, .on)
+            XCTAssertLessThan(off, 1e-4, "\(kind.displayName), fixed inputs zeroed: a pixel shift must not change the prediction")
+            XCTAssertGreaterThan(on, 1e-3, "\(kind.displayName), fixed inputs on: absolute position must matter")
+        }
+        let (plain, _) = maxDifference(.ptTNP, .on)
+        XCTAssertGreaterThan(plain, 1e-3, "the plain PT-TNP is not translation equivariant")
+        for kind in [ModelKind.ptTNPT, .convCNPT, .equivCNPE] {
+            XCTAssertLessThan(maxDifference(kind, .on).0, 1e-4, "\(kind.displayName) is translation equivariant")
+        }
+    }
+
+    func testEveryModelUsesTheSmokeScaleFloorAndStandardDeviationHead() {
+        for kind in SmokeExperiment.models {
+            let spec = experiment.modelSpec(kind)
+            XCTAssertEqual(spec.scaleFloor, SmokeExperiment.scaleFloor)
+            XCTAssertEqual(spec.scaleParameterisation, .standardDeviationSoftplus)
+            let (_, p) = maxDifference(kind, .on)
+            XCTAssertGreaterThanOrEqual(p.standardDeviation.min()!, SmokeExperiment.scaleFloor, kind.displayName)
+        }
+    }
+
+    func testTheTranslationEquivariantPseudoTokenModelsTrainWithBatchesOfEight() {
+        XCTAssertEqual(SmokeScale.quick.schedule(for: .ptTNPT).batchSize, 8)
+        XCTAssertEqual(SmokeScale.quick.schedule(for: .ptTNPTApprox).batchSize, 8)
+        XCTAssertEqual(SmokeScale.quick.schedule(for: .ptTNP).batchSize, 16)
+        XCTAssertEqual(SmokeScale.paper.schedule(for: .convCNPT).steps, 500_000)
+    }
+}
+
+/// The experiment makes Table 1's smoke column and Figures 5 and 6, each target once, and one run per model and seed.
+final class SmokeRegistryTests: XCTestCase {
+    func testOutputsAreThePapersSmokeItems() throws {
+        let e = SmokeExperiment(scale: .ci, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"),
+                                dataDirectory: URL(fileURLWithPath: "/nonexistent"))
+        let targets = e.outputs.map(\.target)
+        XCTAssertEqual(Set(targets).count, targets.count)
+        XCTAssertTrue(Set(["table1", "figure5", "figure6", "claims"]).isSubset(of: Set(targets)))
+        XCTAssertEqual(e.modelRuns().map(\.model.kind), SmokeExperiment.models)
+        let extra = SmokeScale.replicatedKinds.count * (SmokeScale.ci.seedReplicates - 1)
+        XCTAssertEqual(e.allRuns().count, 8 + extra)
+        XCTAssertEqual(Set(try e.allRuns().map { try e.store.key($0) }).count, 8 + extra, "a distinct cache key per run")
+        XCTAssertEqual(Set(e.allRuns().dropFirst(8).map(\.seed)), Set((1..<SmokeScale.ci.seedReplicates).map(UInt64.init)))
+    }
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Feeds every experiment CLI out-of-range and malformed options and checks that each is refused before any work
+# starts: exit status 2 (usage) or 1 (an error with a message), never a crash (134, a backtrace), and nothing written.
+# Usage: scripts/check-cli-errors.sh BIN_DIR   (e.g. .build/release)
+set -uo pipefail
+bin="$1"
+scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
+pass=0; fail=0
+expect_refused() {   # expect_refused CLI ARG…
+  local out code
+  out=$("$bin/$1" "${@:2}" --results "$scratch/results" 2>&1 >/dev/null); code=$?
+  if { [ $code = 1 ] || [ $code = 2 ]; } && [ -n "$out" ] && ! grep -qiE 'fatal error|backtrace|Crash' <<<"$out"; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL: $1 ${*:2} exited $code: $(head -c 300 <<<"$out")" >&2; fail=$((fail + 1))
+  fi
+}
+ci=(--scale ci --out "$scratch/out")
+expect_refused gibbs1d train "${ci[@]}" --model convcnp-t-approx --fixed-inputs 100000000
+expect_refused gibbs1d train "${ci[@]}" --model convcnp-t-approx --fixed-inputs -1
+expect_refused gibbs1d train "${ci[@]}" --model convcnp-t --fixed-inputs 4
+expect_refused gibbs1d train "${ci[@]}" --model no-such-model
+expect_refused gibbs1d train "${ci[@]}" --model tnp --seed -3
+expect_refused gibbs1d build "${ci[@]}" no-such-target
+expect_refused gibbs1d all --scale huge
+expect_refused gibbs1d all "${ci[@]}" --kernel no-such-kernel
+expect_refused gibbs1d all "${ci[@]}" --no-such-option
+expect_refused smoke2d all --scale standard
+expect_refused smoke2d train "${ci[@]}" --model tnp
+expect_refused smoke2d evaluate "${ci[@]}" --states "$scratch/no-such-folder"
+expect_refused smoke2d evaluate "${ci[@]}" --model convcnp-t --states "$scratch"
+expect_refused smoke2d evaluate "${ci[@]}" --states "$scratch" --tasks 17
+expect_refused smoke2d evaluate "${ci[@]}" --states "$scratch" --target-scale 0
+expect_refused smoke2d evaluate "${ci[@]}" --states "$scratch" --target-scale nan
+expect_refused smoke2d simulate --radius 12 --inflow-x 500 --buoyancy 0.3 --out "$scratch/sim"
+expect_refused smoke2d simulate --radius 0 --inflow-x 64 --buoyancy 0.3 --out "$scratch/sim"
+expect_refused smoke2d simulate --radius 12 --inflow-x 64 --buoyancy nan --out "$scratch/sim"
+expect_refused smoke2d simulate --radius 12 --inflow-x 64 --buoyancy 0.3 --steps 0 --out "$scratch/sim"
+expect_refused smoke2d generate --scale ci --jobs 0 --out "$scratch/data"
+expect_refused environment train "${ci[@]}" --model convcnp-t-approx --dropout 1.5
+expect_refused environment train "${ci[@]}" --model convcnp-t-approx --dropout nan
+expect_refused environment train "${ci[@]}" --model convcnp-t-approx --fixed-inputs 100000000
+expect_refused environment train "${ci[@]}" --model pt-tnp --dimension 3
+expect_refused environment train "${ci[@]}" --model convcnp-t --dimension 4
+expect_refused environment bench "${ci[@]}" --steps 0
+# Nothing was trained or written for any of them.
+if [ -e "$scratch/results" ] || [ -e "$scratch/sim" ] || [ -e "$scratch/data" ]; then
+  echo "FAIL: a refused command left files: $(cd "$scratch" && find . -mindepth 1 -maxdepth 3 | head)" >&2; fail=$((fail + 1))
+else pass=$((pass + 1)); fi
+echo "CLI errors: $pass passed, $fail failed"
+[ $fail = 0 ]
