@@ -2,43 +2,53 @@
 //
 //   np-report pdf [--scale quick] [--out report]   →  report/reproduction-<scale>.pdf (trains nothing)
 //   np-report readme [--readme README.md]          →  splices each experiment's claim verdicts (every scale run, largest first) into README
+//   np-report experiments [--scale S]              →  the registered experiments (that have scale S), in order
+//   np-report targets --scale S                    →  every output of every experiment at S, tab-separated
 import ArgumentParser
 import AtomicFile
+import ExperimentCLI
 import ExperimentKit
+import ExperimentRegistry
 import Foundation
-import Environment
-import Gibbs1D
 import NPReport
-import Smoke2D
-import SmokeSim
 
 @main
 struct NPReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "np-report",
         abstract: "The reproduction report (PDF) and the README's claim tables, generated from the cached results.",
-        subcommands: [PDF.self, Readme.self])
+        subcommands: [PDF.self, Readme.self, Experiments.self, Targets.self])
 }
 
-/// Every experiment that has this scale (the 1-D experiment alone has `standard`), with the output root
-/// reproduce.sh uses.
-func experiments(scale: String, results: String, outputs: String? = nil) throws -> [PaperExperiment] {
+/// Every registered experiment that has this scale, with the output root reproduce.sh uses.
+func experiments(scale: ScaleName, results: String, outputs: String? = nil) throws -> [any PaperExperiment] {
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    let root = outputs.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
-        ?? (scale == "quick" ? cwd : cwd.appendingPathComponent("outputs").appendingPathComponent(scale))
-    let resultsRoot = URL(fileURLWithPath: results, relativeTo: cwd)
-    var found: [PaperExperiment] = []
-    if let g = Gibbs1DScale.named(scale) { found.append(Gibbs1DExperiment(scale: g, resultsRoot: resultsRoot, outputRoot: root)) }
-    if let s = try? SmokeScale.named(scale) {
-        found.append(SmokeExperiment(scale: s, resultsRoot: resultsRoot.standardizedFileURL, outputRoot: root,
-                                     dataDirectory: cwd.appendingPathComponent("data/smoke/\(scale)")))
-    }
-    if let env = EnvironmentScale.named(scale) { found.append(EnvironmentExperiment(scale: env, resultsRoot: resultsRoot, outputRoot: root)) }
-    guard !found.isEmpty else { throw ValidationError("unknown scale '\(scale)'") }
-    return found
+    return try ExperimentRegistry.paper.experiments(at: scale, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd),
+                                                    outputRoot: outputs.map { URL(fileURLWithPath: $0, relativeTo: cwd) })
 }
 
-func verdicts(_ e: PaperExperiment) -> [EvaluatedClaim]? {
+struct Experiments: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The registered experiments, in the order they run, one name per line.")
+    @Option(help: "Only those that have this scale.") var scale: ScaleName?
+    func run() throws { for name in ExperimentRegistry.paper.names(at: scale) { print(name) } }
+}
+
+struct Targets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Every output of every experiment at a scale, tab-separated: experiment, target, paper item, needs, state, files.")
+    @Option(help: "The scale.") var scale: ScaleName = .quick
+    @Option(help: "Cache of runs and metrics.") var results = "results"
+    @Option(help: "Root of the outputs (default: . for quick, outputs/<scale> otherwise).") var outputs: String?
+    func run() throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        for line in try ExperimentRegistry.paper.targetTable(at: scale, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd),
+                                                             outputRoot: outputs.map { URL(fileURLWithPath: $0, relativeTo: cwd) }) {
+            print(line)
+        }
+    }
+}
+
+func verdicts(_ e: any PaperExperiment) -> [EvaluatedClaim]? {
     let url = e.outputRoot.appendingPathComponent("tables/claims-\(e.experimentName).verdicts.json")
     return try? readJSON([EvaluatedClaim].self, from: url)
 }
@@ -52,13 +62,13 @@ struct Readme: ParsableCommand {
         var text = try String(contentsOf: url, encoding: .utf8)
         // Every scale's verdicts that exist, largest scale first; ci is a smoke test of the pipeline, never shown.
         var byExperiment: [(name: String, scales: [(scale: String, claims: [EvaluatedClaim])])] = []
-        for scale in ["paper", "standard", "quick"] {
+        for scale in [ScaleName.paper, .standard, .quick] {
             for e in try experiments(scale: scale, results: results) {
                 guard let v = verdicts(e) else { continue }
                 if let i = byExperiment.firstIndex(where: { $0.name == e.experimentName }) {
-                    byExperiment[i].scales.append((scale, v))
+                    byExperiment[i].scales.append((scale.rawValue, v))
                 } else {
-                    byExperiment.append((e.experimentName, [(scale, v)]))
+                    byExperiment.append((e.experimentName, [(scale.rawValue, v)]))
                 }
             }
         }
@@ -72,7 +82,7 @@ struct Readme: ParsableCommand {
 
 struct PDF: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build report/reproduction-<scale>.pdf from the outputs that exist (trains nothing).")
-    @Option(help: "ci, quick, standard (the 1-D experiment only) or paper.") var scale = "quick"
+    @Option(help: "ci, quick, standard or paper.") var scale: ScaleName = .quick
     @Option(help: "Folder of the PDF.") var out = "report"
     @Option(help: "Cache of runs and metrics.") var results = "results"
     @Option(help: "Root of the experiments' figures/ and tables/ (default: . for quick, outputs/<scale> otherwise).") var outputs: String?
@@ -122,7 +132,7 @@ struct PDF: ParsableCommand {
         print("np-report: wrote \(pdf.path) (\(sections.count) experiment sections, \(overfull) overfull lines)")
     }
 
-    func section(_ e: PaperExperiment) -> ReportDocument.Section {
+    func section(_ e: any PaperExperiment) -> ReportDocument.Section {
         func full(_ f: String) -> String { f.hasPrefix("/") ? f : e.outputRoot.appendingPathComponent(f).standardizedFileURL.path }
         let existing = e.outputs.filter { o in o.files.allSatisfy { FileManager.default.fileExists(atPath: full($0)) } }
         let tables = existing.flatMap(\.files).filter { $0.hasSuffix(".tex") && !$0.contains("claims-") }.map(full)
