@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "StationData", "ExperimentKit", "NPModels", "NPNN", "NPTraining", "NPTensor",
                                                              "NPTestSupport"]),
         .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
+        .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
         .testTarget(name: "Smoke2DTests", dependencies: ["Smoke2D", "SmokeSim", "NPModels", "NPAutodiff", "NPTensor"]),
     ]
 )
