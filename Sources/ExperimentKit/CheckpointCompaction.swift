@@ -11,10 +11,11 @@ extension RunStore {
     public func dropOptimiserState(_ key: String) throws -> Bool {
         guard isDone(key) else { return false }
         let url = runDirectory(key).appendingPathComponent("checkpoint.safetensors")
-        let (tensors, metadata) = try SafeTensors.decode(try Data(contentsOf: url))
+        let (tensors, metadata) = try Checkpoint.read(url)   // verified: a damaged file is reported, not rewritten
         guard tensors.keys.contains(where: { $0.hasPrefix("adamw.") }) || metadata["adamw.step"] != nil else { return false }
-        try writeAtomically(try SafeTensors.encode(tensors.filter { !$0.key.hasPrefix("adamw.") },
-                                                   metadata: metadata.filter { $0.key != "adamw.step" }), to: url)
+        // Checkpoint.encode replaces the checksum with the one of the remaining tensors.
+        try writeAtomically(try Checkpoint.encode(tensors.filter { !$0.key.hasPrefix("adamw.") },
+                                                  metadata: metadata.filter { $0.key != "adamw.step" }), to: url)
         return true
     }
 }
