@@ -74,6 +74,7 @@ let package = Package(
                                                              "NPTestSupport"]),
         .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
         .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "AtomicFile", "NPTraining", "NPNN", "NPModels", "NPTensor"]),
         .testTarget(name: "Smoke2DTests", dependencies: ["Smoke2D", "SmokeSim", "NPModels", "NPAutodiff", "NPTensor"]),
     ]
 )
