@@ -33,12 +33,29 @@ public struct RunStore: Sendable {
     }
 }
 
-/// Sorted-key JSON: the canonical form hashed for cache keys and written as `config.json`.
+/// Sorted-key JSON: the canonical form hashed for cache keys and written as `config.json`. Non-finite numbers
+/// (which `JSONEncoder` refuses with `EncodingError.invalidValue`) are written as an explicit `null`; finite values
+/// are encoded exactly as `JSONEncoder` does, so files of finite values are byte-identical to before.
 public func canonicalJSON<C: Encodable>(_ value: C) throws -> Data {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-    return try enc.encode(value)
+    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFiniteSentinel, negativeInfinity: nonFiniteSentinel,
+                                                              nan: nonFiniteSentinel)
+    let data = try enc.encode(value)
+    let quoted = Data("\"\(nonFiniteSentinel)\"".utf8)
+    guard data.range(of: quoted) != nil else { return data }
+    var out = Data(capacity: data.count)
+    var rest = data[...]
+    while let r = rest.range(of: quoted) {
+        out.append(rest[rest.startIndex..<r.lowerBound]); out.append(Data("null".utf8))
+        rest = rest[r.upperBound...]
+    }
+    out.append(rest)
+    return out
 }
+
+/// The string `canonicalJSON` has `JSONEncoder` write for a non-finite number before turning it into `null`.
+let nonFiniteSentinel = "__aenp_non_finite_number_7f3a9c__"
 
 /// Reads a JSON file; a missing or unreadable file is a `FileError`, a malformed one an `ExperimentError.corrupt`,
 /// both naming the file and the remedy.
@@ -51,7 +68,7 @@ public func readJSON<C: Decodable>(_ type: C.Type, from url: URL) throws -> C {
     }
 }
 
-/// Writes canonical JSON atomically; failures are `FileError`s naming the file.
+/// Writes canonical JSON atomically (non-finite numbers as `null`); failures are `FileError`s naming the file.
 public func writeJSON<C: Encodable>(_ value: C, to url: URL) throws {
     let data: Data
     do { data = try canonicalJSON(value) } catch let e as EncodingError {

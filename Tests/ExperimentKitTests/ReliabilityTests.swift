@@ -77,6 +77,40 @@ func smallStore(seed: UInt64) -> ParameterStore {
         var nested: [String: Double]
     }
 
+    @Test func nonFiniteNumbersAreWrittenAsNull() throws {
+        let m = Metrics(name: "convcnp", logLikelihood: -.infinity, perTask: [1.5, .nan, .infinity, -2], float: .nan,
+                        nested: ["a": -.infinity, "b": 0.25])
+        let url = scratch().appendingPathComponent("eval").appendingPathComponent("k.json")
+        try writeJSON(m, to: url)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(!text.contains("aenp_non_finite") && !text.contains("inf") && !text.contains("nan"), "\(text)")
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        #expect(object["logLikelihood"] is NSNull && object["float"] is NSNull)
+        let perTask = object["perTask"] as! [Any]
+        #expect(perTask.count == 4 && perTask[1] is NSNull && perTask[2] is NSNull && (perTask[0] as? Double) == 1.5)
+        #expect((object["nested"] as! [String: Any])["a"] is NSNull)
+        #expect(text.contains("\"logLikelihood\" : null"))
+    }
+
+    @Test func finiteValuesAreEncodedExactlyAsBefore() throws {
+        let m = Metrics(name: "a \"quoted\" name", logLikelihood: -1.2345678901234567, perTask: [1e-300, 0.1, -0, 3e300],
+                        float: 0.1, nested: ["z": 1, "a": 2.5])
+        let plain = JSONEncoder()
+        plain.outputFormatting = [.sortedKeys, .prettyPrinted]
+        #expect(try canonicalJSON(m) == (try plain.encode(m)))
+        // A committed metrics file decodes and re-encodes to the same bytes it was written with.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let evalFiles = (FileManager.default.enumerator(atPath: root.appendingPathComponent("results").path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.contains("/eval/") && $0.hasSuffix(".json") }.sorted().prefix(5)
+        for f in evalFiles {
+            let data = try Data(contentsOf: root.appendingPathComponent("results").appendingPathComponent(f))
+            let value = try JSONDecoder().decode(JSONValue.self, from: data)
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+            #expect(try canonicalJSON(value) == (try enc.encode(value)), "\(f)")
+        }
+    }
+
     @Test func readErrorsNameTheFileAndTheRemedyWithoutADump() throws {
         let dir = scratch()
         let missing = dir.appendingPathComponent("missing.json")
