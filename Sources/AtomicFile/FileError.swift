@@ -62,7 +62,7 @@ public struct FileError: Error, CustomStringConvertible, Equatable, Sendable {
                 case .fileWriteOutOfSpace: self = .diskFull; return
                 case .fileReadCorruptFile: self = .other("the file is corrupt"); return
                 case .fileReadTooLarge: self = .other("the file is too large to read"); return
-                case .fileWriteFileExists: self = .other("a file is in the way"); return
+                case .fileWriteFileExists: self = .notADirectory; return   // createDirectory where a path component is a file
                 case .fileReadInvalidFileName, .fileWriteInvalidFileName: self = .other("the file name is invalid"); return
                 default: self = .other("error \(ns.code) of the file system"); return
                 }

@@ -142,7 +142,8 @@ public final class Figure {
     }
 
     func atomically(_ url: URL, _ body: (String) throws -> Void) throws {
-        // File-system failures come out as AtomicFile's FileError (path, cause and remedy in one sentence).
-        try writeAtomically(to: url) { try body($0.path) }
+        do { try writeAtomically(to: url) { try body($0.path) } } catch let e as AtomicWriteError {
+            throw PlotError.writeFailed(e.description)
+        }
     }
 }
