@@ -85,8 +85,9 @@ let package = Package(
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
         .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
         .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
+        .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "AtomicFile", "NPTraining", "NPNN", "NPModels", "NPData", "NPTensor"]),
         .testTarget(name: "ExperimentHarnessTests", dependencies: ["ExperimentRegistry", "ExperimentCLI", "ExperimentKit", "NPTraining", "NPModels", "NPData",
-                                                                   "NPReport", "NPTensor",
-                                                                   "NPTestSupport", argumentParser]),
+                                                                   "NPReport", "NPTensor", "NPTestSupport", argumentParser]),
     ] + experimentTargets
 )

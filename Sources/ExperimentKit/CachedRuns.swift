@@ -55,7 +55,7 @@ extension RunStore {
         }
         // A run finished before its store stopped keeping optimiser state sheds it on first use (atomic, idempotent).
         if !keepsOptimiserStateWhenDone { try dropOptimiserState(key) }
-        try Checkpoint.load(into: model.parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
+        _ = try loadFinishedRun(key, into: model.parameters)
         return model
     }
 

@@ -55,7 +55,8 @@ public struct Provenance: Codable, Sendable {
         self.configuration = try JSONValue(encoding: configuration); self.runs = runs; self.data = data
         let git = Provenance.gitState()
         commit = git.commit; workingTreeDirty = git.dirty
-        command = ([URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        // Quoted for sh where needed (ShellCommand), so the recorded command reruns as given; plain ones are unchanged.
+        command = ShellCommand.line([URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent] + CommandLine.arguments.dropFirst())
         created = ISO8601DateFormatter().string(from: Date())
         machine = Provenance.currentMachine()
     }

@@ -33,35 +33,130 @@ public struct RunStore: Sendable {
     }
 }
 
-/// Sorted-key JSON: the canonical form hashed for cache keys and written as `config.json`.
+/// Sorted-key JSON: the canonical form hashed for cache keys and written as `config.json`. Non-finite numbers
+/// (which `JSONEncoder` refuses with `EncodingError.invalidValue`) are written as an explicit `null`; finite values
+/// are encoded exactly as `JSONEncoder` does, so files of finite values are byte-identical to before.
 public func canonicalJSON<C: Encodable>(_ value: C) throws -> Data {
     let enc = JSONEncoder()
     enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-    return try enc.encode(value)
+    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: nonFiniteSentinel, negativeInfinity: nonFiniteSentinel,
+                                                              nan: nonFiniteSentinel)
+    let data = try enc.encode(value)
+    let quoted = Data("\"\(nonFiniteSentinel)\"".utf8)
+    guard data.range(of: quoted) != nil else { return data }
+    var out = Data(capacity: data.count)
+    var rest = data[...]
+    while let r = rest.range(of: quoted) {
+        out.append(rest[rest.startIndex..<r.lowerBound]); out.append(Data("null".utf8))
+        rest = rest[r.upperBound...]
+    }
+    out.append(rest)
+    return out
 }
 
-/// Reads a JSON file, with a message naming the file when it is missing or malformed.
+/// The string `canonicalJSON` has `JSONEncoder` write for a non-finite number before turning it into `null`.
+let nonFiniteSentinel = "__aenp_non_finite_number_7f3a9c__"
+
+/// Reads a JSON file; a missing or unreadable file is a `FileError`, a malformed one an `ExperimentError.corrupt`,
+/// both naming the file and the remedy.
 public func readJSON<C: Decodable>(_ type: C.Type, from url: URL) throws -> C {
-    let data: Data
-    do { data = try Data(contentsOf: url) } catch { throw ExperimentError.missing(url.path) }
-    do { return try JSONDecoder().decode(type, from: data) } catch { throw ExperimentError.corrupt("\(url.path): \(error)") }
+    let data = try readFile(url, remedy: nil)
+    do { return try JSONDecoder().decode(type, from: data) } catch let e as DecodingError {
+        throw ExperimentError.corrupt("\(url.path): \(shortDescription(e))")
+    } catch {
+        throw ExperimentError.corrupt("\(url.path): not decodable")
+    }
 }
 
-/// Writes canonical JSON atomically.
+/// Writes canonical JSON atomically (non-finite numbers as `null`); failures are `FileError`s naming the file.
 public func writeJSON<C: Encodable>(_ value: C, to url: URL) throws {
-    try writeAtomically(try canonicalJSON(value), to: url)
+    let data: Data
+    do { data = try canonicalJSON(value) } catch let e as EncodingError {
+        throw ExperimentError.unencodable("\(url.path): \(shortDescription(e))")
+    }
+    try writeAtomically(data, to: url)
+}
+
+/// One phrase for a decoding error: what was wrong and where (the coding path), without the error's dump.
+public func shortDescription(_ e: DecodingError) -> String {
+    func at(_ c: DecodingError.Context) -> String {
+        let path = c.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return path.isEmpty ? "" : " at \(path)"
+    }
+    switch e {
+    case .keyNotFound(let k, let c): return "the key \"\(k.stringValue)\" is missing\(at(c))"
+    case .typeMismatch(let t, let c): return "expected \(t)\(at(c))"
+    case .valueNotFound(let t, let c): return "null where \(t) was expected\(at(c))"
+    case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON" : "invalid value\(at(c))"
+    @unknown default: return "not decodable"
+    }
+}
+
+/// One phrase for an encoding error.
+public func shortDescription(_ e: EncodingError) -> String {
+    switch e {
+    case .invalidValue(let v, let c):
+        let path = c.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return "cannot encode \(v)" + (path.isEmpty ? "" : " at \(path)")
+    @unknown default: return "not encodable"
+    }
 }
 
 public enum ExperimentError: Error, CustomStringConvertible {
     case missing(String)
     case corrupt(String)
+    case unencodable(String)
     case usage(String)
     public var description: String {
         switch self {
-        case .missing(let p): return "missing file: \(p)"
-        case .corrupt(let s): return "unreadable results file \(s) (delete it to recompute)"
+        case .missing(let p): return "missing file \(p); rerun the step that writes it"
+        case .corrupt(let s): return "unreadable results file \(s); delete it to recompute"
+        case .unencodable(let s): return "cannot write \(s); nothing was written"
         case .usage(let s): return s
         }
+    }
+}
+
+/// A run-store inconsistency, naming the run folder and the remedy.
+public enum RunStoreError: Error, CustomStringConvertible, Equatable {
+    case doneWithoutCheckpoint(folder: String)
+    public var description: String {
+        switch self {
+        case .doneWithoutCheckpoint(let f):
+            return "run folder \(f) is marked DONE but has no checkpoint.safetensors; delete the folder to retrain the run"
+        }
+    }
+}
+
+extension RunStore {
+    /// A run's checkpoint file.
+    public func checkpointURL(_ key: String) -> URL { runDirectory(key).appendingPathComponent("checkpoint.safetensors") }
+
+    /// The checkpoint of a finished run; a run marked DONE without one is a `RunStoreError` naming the folder.
+    public func finishedCheckpointURL(_ key: String) throws -> URL {
+        let url = checkpointURL(key)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw RunStoreError.doneWithoutCheckpoint(folder: runDirectory(key).path)
+        }
+        return url
+    }
+
+    /// Loads a finished run's trained weights into `store`: the checkpoint must exist (`finishedCheckpointURL`) and
+    /// pass `Checkpoint.load`'s checks (checksum included); every error names the file or folder and the remedy.
+    @discardableResult
+    public func loadFinishedRun(_ key: String, into store: ParameterStore) throws -> [String: String] {
+        try Checkpoint.load(into: store, optimiser: nil, from: try finishedCheckpointURL(key))
+    }
+
+    /// Prepares a run folder for (re)training: creates it and removes temporary files left by killed writers.
+    /// Call it under the run's lock. Returns the names removed.
+    @discardableResult
+    public func openRunFolder(_ key: String) throws -> [String] {
+        let dir = runDirectory(key)
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw FileError(.createDirectory, dir.path, error: error)
+        }
+        return removeStalePartialFiles(in: dir)
     }
 }
 

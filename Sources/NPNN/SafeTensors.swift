@@ -1,18 +1,41 @@
 import Foundation
 import NPTensor
 
-/// Errors from reading or matching a checkpoint; every message says what was wrong and where.
+/// Errors from reading or matching a checkpoint; every message says what was wrong and where. `Checkpoint`
+/// wraps them in `inFile` so that the message names the file and the remedy (delete the run folder to retrain).
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case unreadable(String)
     case corrupt(String)
     case mismatch(String)
+    /// The stored checksum of the tensors differs from the one of the tensors read: a damaged file.
+    case checksumMismatch(stored: String, computed: String)
+    /// The error above, found in the checkpoint at `path`.
+    indirect case inFile(path: String, CheckpointError)
 
     public var description: String {
         switch self {
         case .unreadable(let s): return "cannot read checkpoint: \(s)"
         case .corrupt(let s): return "corrupt checkpoint: \(s)"
         case .mismatch(let s): return "checkpoint does not match the model: \(s)"
+        case .checksumMismatch(let stored, let computed):
+            return "corrupt checkpoint: its tensors' checksum is \(computed), the file records \(stored) (damaged after it was written)"
+        case .inFile(let path, let e):
+            let retrain = "delete the run folder \(URL(fileURLWithPath: path).deletingLastPathComponent().path) to retrain it"
+            switch e {
+            case .unreadable(let s): return "cannot read checkpoint \(path): \(s)"
+            case .corrupt(let s): return "corrupt checkpoint \(path): \(s); \(retrain)"
+            case .mismatch(let s): return "checkpoint \(path) does not match the model: \(s); \(retrain)"
+            case .checksumMismatch(let stored, let computed):
+                return "corrupt checkpoint \(path): its tensors' checksum is \(computed), the file records \(stored) (the file was damaged after it was written); \(retrain)"
+            case .inFile: return e.description
+            }
         }
+    }
+
+    /// This error, attributed to the file at `path` (once).
+    public func inFile(_ path: String) -> CheckpointError {
+        if case .inFile = self { return self }
+        return .inFile(path: path, self)
     }
 }
 

@@ -83,6 +83,9 @@ public final class Trainer {
     var dropoutRNG: RandomGenerator
     var log: [LogEntry] = []
     var step = 0
+    /// The moving average of the training loss (`train_loss_ema`), saved with the checkpoint so that a resumed run
+    /// continues it instead of restarting it.
+    var ema: Double? = nil
     let sampleBatch: (inout RandomGenerator) -> TaskBatch
     let validation: [TaskBatch]
     public var progress: ProgressReporter?
@@ -99,12 +102,17 @@ public final class Trainer {
         dropoutRNG = RandomGenerator(seed: seed, stream: 2)
     }
 
-    /// Runs to the end of the schedule, resuming from a checkpoint in `directory` if there is one.
+    /// The checkpoint metadata entry holding the training-loss moving average (exact: Swift's shortest round-trip
+    /// decimal form).
+    public static let emaKey = "train_loss_ema"
+
+    /// Runs to the end of the schedule, resuming from a checkpoint in `directory` if there is one. Temporary files
+    /// left in `directory` by a killed writer are removed first.
     @discardableResult
     public func run() throws -> [LogEntry] {
+        removeStalePartialFiles(in: directory)
         try resumeIfPossible()
         var seconds = log.last?.seconds ?? 0
-        var ema: Double? = nil
         let start = Date()
         let startSeconds = seconds
         progress?.begin(total: schedule.steps, at: step)
@@ -138,12 +146,13 @@ public final class Trainer {
 
     func saveCheckpoint() throws {
         let enc = JSONEncoder()
-        let md: [String: String] = [
+        var md: [String: String] = [
             "step": String(step),
             "data_rng": String(decoding: try enc.encode(dataRNG), as: UTF8.self),
             "dropout_rng": String(decoding: try enc.encode(dropoutRNG), as: UTF8.self),
             "log": String(decoding: try enc.encode(log), as: UTF8.self),
         ]
+        if let ema { md[Trainer.emaKey] = String(ema) }
         try Checkpoint.save(store: model.parameters, optimiser: optimiser, metadata: md, to: checkpointURL)
         var csv = "step,train_loss_ema,validation_loglik,seconds\n"
         for e in log {
@@ -163,6 +172,14 @@ public final class Trainer {
         dataRNG = try dec.decode(RandomGenerator.self, from: Data(d.utf8))
         dropoutRNG = try dec.decode(RandomGenerator.self, from: Data(r.utf8))
         log = try dec.decode([LogEntry].self, from: Data(l.utf8))
+        // Checkpoints written before the average was saved: the last log entry holds the average at the checkpoint's
+        // step (a checkpoint is written exactly when an entry is logged), up to its JSON rounding.
+        if let e = md[Trainer.emaKey] {
+            guard let v = Double(e) else { throw TrainingError.corruptState("\(checkpointURL.path) has an unreadable \(Trainer.emaKey) '\(e)'") }
+            ema = v
+        } else {
+            ema = log.last(where: { $0.step == st })?.trainLoss
+        }
         progress?.note("resuming from step \(step) of \(schedule.steps)")
     }
 }

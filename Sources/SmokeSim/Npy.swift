@@ -71,7 +71,9 @@ public enum Npy {
 
 /// Writes `data` atomically (AtomicFile), reporting failures as `SmokeError.io`.
 func atomicWrite(_ data: Data, to url: URL) throws {
-    do { try writeAtomically(data, to: url) } catch {
+    do { try writeAtomically(data, to: url) } catch let e as FileError {
+        throw SmokeError.io(e.description)
+    } catch {
         throw SmokeError.io("cannot write \(url.path): \(error)")
     }
 }

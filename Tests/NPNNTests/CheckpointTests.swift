@@ -92,4 +92,79 @@ import Testing
         overlapping.append(contentsOf: Array(json.utf8)); overlapping.append(contentsOf: [0, 0, 0, 0])
         #expect(throws: CheckpointError.self) { try SafeTensors.decode(overlapping) }
     }
+
+    /// The offset of the data section (after the 8-byte length and the JSON header).
+    func dataStart(_ data: Data) -> Int {
+        8 + Int(data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+    }
+
+    @Test func aFlippedWeightByteIsDetectedAndTheErrorNamesTheFileAndTheRemedy() throws {
+        let (store, opt) = model(seed: 1)
+        let url = tempURL("checkpoint.safetensors")
+        try Checkpoint.save(store: store, optimiser: opt, metadata: ["run": "test"], to: url)
+        let data = try Data(contentsOf: url)
+        for offset in [dataStart(data), dataStart(data) + 13, data.count - 1] {
+            var flipped = data
+            flipped[offset] ^= 0x10
+            try flipped.write(to: url)
+            let (other, otherOpt) = model(seed: 2)
+            let before = other.snapshot()
+            do {
+                try Checkpoint.load(into: other, optimiser: otherOpt, from: url)
+                Issue.record("a checkpoint with a flipped byte at \(offset) loaded")
+            } catch let e as CheckpointError {
+                #expect(e.description.contains(url.path) && e.description.contains("checksum"), "\(e)")
+                #expect(e.description.contains("delete the run folder \(url.deletingLastPathComponent().path) to retrain"), "\(e)")
+            }
+            #expect(other.snapshot() == before)
+        }
+        try data.write(to: url)   // the intact file loads
+        try Checkpoint.load(into: model(seed: 2).0, optimiser: nil, from: url)
+    }
+
+    @Test func savingIsDeterministicAndTheChecksumIsAPlainStringEntry() throws {
+        let (store, opt) = model(seed: 1)
+        let (a, b) = (tempURL("a.safetensors"), tempURL("b.safetensors"))
+        try Checkpoint.save(store: store, optimiser: opt, metadata: ["run": "x"], to: a)
+        try Checkpoint.save(store: store, optimiser: opt, metadata: ["run": "x"], to: b)
+        let data = try Data(contentsOf: a)
+        #expect(data == (try Data(contentsOf: b)))
+        // What PyTorch's safetensors reads: __metadata__ maps strings to strings.
+        let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<dataStart(data))) as! [String: Any]
+        let md = try #require(header["__metadata__"] as? [String: String])
+        #expect(md[Checkpoint.checksumKey]?.count == 16 && md["run"] == "x")
+        #expect(md[Checkpoint.checksumKey] == Checkpoint.checksum(try SafeTensors.decode(data).tensors))
+    }
+
+    @Test func checkpointsWithoutAChecksumStillLoad() throws {
+        let (store, _) = model(seed: 1)
+        let url = tempURL("old.safetensors")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try SafeTensors.encode(store.snapshot(), metadata: ["step": "5"]).write(to: url)   // as written before checksums
+        let (other, _) = model(seed: 2)
+        #expect(try Checkpoint.load(into: other, optimiser: nil, from: url)["step"] == "5")
+        #expect(other.snapshot() == store.snapshot())
+        // And the repository's committed checkpoints (written before checksums) still read.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let results = root.appendingPathComponent("results")
+        let files = (FileManager.default.enumerator(atPath: results.path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix("checkpoint.safetensors") }.sorted().prefix(3)
+        for f in files { _ = try Checkpoint.read(results.appendingPathComponent(f)) }
+    }
+
+    @Test func readErrorsNameTheFile() throws {
+        let url = tempURL("checkpoint.safetensors")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data().write(to: url)
+        let (store, _) = model(seed: 1)
+        do { try Checkpoint.load(into: store, optimiser: nil, from: url); Issue.record("a 0-byte file loaded") } catch let e as CheckpointError {
+            #expect(e.description.hasPrefix("corrupt checkpoint \(url.path): file is 0 bytes"), "\(e)")
+            #expect(e.description.contains("delete the run folder"), "\(e)")
+        }
+        let missing = tempURL("checkpoint.safetensors")
+        do { try Checkpoint.load(into: store, optimiser: nil, from: missing); Issue.record("a missing file loaded") } catch let e as CheckpointError {
+            #expect(e.description.hasPrefix("cannot read checkpoint \(missing.path): no such file or directory; "), "\(e)")
+            #expect(!e.description.contains("Domain"), "\(e)")
+        }
+    }
 }

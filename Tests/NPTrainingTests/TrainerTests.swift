@@ -124,4 +124,36 @@ func poisonedSampler(after calls: Int) -> (inout RandomGenerator) -> TaskBatch {
         let approx = smallModel()
         #expect(Evaluation.equivarianceDeviation(approx, batches).normRatio.mean > 1e-3)
     }
+
+    /// The training-loss moving average continues across a resume: the resumed log (and CSV column) equals the
+    /// uninterrupted one, instead of restarting from the first loss after the resume.
+    @Test func resumedRunLogsTheSameTrainingLossAverage() throws {
+        var vr = RandomGenerator(seed: 97)
+        let validation = [sampler()(&vr)]
+        let whole = try Trainer(model: smallModel(), schedule: schedule(20), seed: 5, directory: tempDirectory(),
+                                validation: validation, sampleBatch: sampler()).run()
+        let dir = tempDirectory()
+        _ = try Trainer(model: smallModel(), schedule: schedule(10), seed: 5, directory: dir, validation: validation, sampleBatch: sampler()).run()
+        let resumed = try Trainer(model: smallModel(), schedule: schedule(20), seed: 5, directory: dir, validation: validation,
+                                  sampleBatch: sampler()).run()
+        #expect(resumed.map(\.step) == whole.map(\.step))
+        #expect(resumed.map(\.trainLoss) == whole.map(\.trainLoss))
+        #expect(resumed.map(\.validationLogLikelihood) == whole.map(\.validationLogLikelihood))
+        let md = try Checkpoint.load(into: smallModel().parameters, optimiser: nil, from: dir.appendingPathComponent("checkpoint.safetensors"))
+        #expect(md[Trainer.emaKey].flatMap(Double.init) == whole.last!.trainLoss)
+        let column = try String(contentsOf: dir.appendingPathComponent("train-log.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
+        #expect(column.map(String.init) == whole.map { String($0.trainLoss) })
+    }
+
+    @Test func aRunRemovesPartialFilesOfKilledWritersFromItsFolder() throws {
+        let dir = tempDirectory()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run(); p.waitUntilExit()
+        let stale = ".checkpoint.safetensors.partial-\(p.processIdentifier)-1"
+        try Data("x".utf8).write(to: dir.appendingPathComponent(stale))
+        _ = try Trainer(model: smallModel(), schedule: schedule(5), seed: 3, directory: dir, validation: [], sampleBatch: sampler()).run()
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(stale).path))
+    }
 }

@@ -42,6 +42,11 @@ public enum EnvironmentEvaluation {
 }
 
 extension EnvironmentExperiment {
+    public func perTaskScores(_ m: EnvironmentMetrics) -> [(name: String, values: [Double])] {
+        [("in-distribution", m.perTask.inDistribution), ("out-of-distribution", m.perTask.outOfDistribution), ("context", m.perTask.contextSet)]
+            + (m.perTask.inDistributionEquivariantComponent.map { [("equivariant component", $0)] } ?? [])
+    }
+
     public func isCurrent(_ m: EnvironmentMetrics) -> Bool {
         guard m.version == EnvironmentMetrics.currentVersion, let set = try? testSet(.idTest, dimension: m.taskDimension) else { return false }
         return m.perTask.inDistribution.count == set.taskCount

@@ -47,6 +47,11 @@ extension Gibbs1DExperiment {
     }
 
     /// Whether cached metrics are of the current version and of this scale's test sets (else they are recomputed).
+    public func perTaskScores(_ m: RunMetrics) -> [(name: String, values: [Double])] {
+        [("in-distribution", m.perTask.inDistribution), ("out-of-distribution", m.perTask.outOfDistribution), ("context", m.perTask.contextSet)]
+            + (m.perTask.inDistributionEquivariantComponent.map { [("equivariant component", $0)] } ?? [])
+    }
+
     public func isCurrent(_ m: RunMetrics) -> Bool {
         m.version == RunMetrics.currentVersion && m.perTask.inDistribution.count == testSet(.inDistribution).count * 16
     }

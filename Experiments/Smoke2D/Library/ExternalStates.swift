@@ -12,6 +12,8 @@ public struct ExternalEvaluation: Codable, Sendable {
         public var logLikelihood: Estimate
         /// Approximately equivariant models: with the fixed inputs zeroed.
         public var equivariantComponent: Estimate?
+        /// Which tasks gave non-finite log-likelihoods (their means are then written as null), if any.
+        public var nonFinite: String?
     }
     public var states: [String]
     public var tasks: Int
@@ -30,9 +32,13 @@ extension SmokeExperiment {
             let key = try store.key(config)
             guard store.isDone(key) else { say("skipping \(config.label): not trained at scale \(scale.name) (\(key))"); continue }
             let model = try trainedModel(config)
-            let on = Estimate(Evaluation.perTaskLogLikelihood(model, batches, .on))
-            let off = model.hasFixedInputs ? Estimate(Evaluation.perTaskLogLikelihood(model, batches, .off)) : nil
-            rows.append(.init(model: config.model.kind.displayName, key: key, logLikelihood: on, equivariantComponent: off))
+            let on = Evaluation.perTaskLogLikelihood(model, batches, .on)
+            let off = model.hasFixedInputs ? Evaluation.perTaskLogLikelihood(model, batches, .off) : nil
+            let report = Evaluation.nonFiniteReport(model: config.model.kind.displayName,
+                                                    [("given states", on)] + (off.map { [("given states, fixed inputs zeroed", $0)] } ?? []))
+            if let report { FileHandle.standardError.write(Data("[\(Self.name) \(scale.name)] \(report)\n".utf8)) }
+            rows.append(.init(model: config.model.kind.displayName, key: key, logLikelihood: Estimate(on), equivariantComponent: off.map(Estimate.init),
+                              nonFinite: report?.description))
         }
         guard !rows.isEmpty else {
             throw ExperimentError.usage("no trained smoke models at scale \(scale.name) under \(relativePath(store.base)); train them first (`smoke2d all --scale \(scale.name)`)")

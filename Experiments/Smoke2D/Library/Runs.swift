@@ -119,6 +119,10 @@ extension SmokeExperiment {
         return TrainingData(validation: { try self.validationSet() }) { rng in sampler.sampleBatch(tasks: batch, using: &rng).batch }
     }
 
+    public func perTaskScores(_ m: SmokeRunMetrics) -> [(name: String, values: [Double])] {
+        [("test", m.perTask.test), ("context", m.perTask.contextSet)] + (m.perTask.equivariantComponent.map { [("equivariant component", $0)] } ?? [])
+    }
+
     public func isCurrent(_ m: SmokeRunMetrics) -> Bool { m.version == SmokeRunMetrics.currentVersion && m.perTask.test.count == scale.testTasks }
 
     public func evaluate(_ config: SmokeRunConfig, model: NeuralProcess, key: String) throws -> SmokeRunMetrics {

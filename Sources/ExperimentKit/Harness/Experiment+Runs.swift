@@ -20,11 +20,14 @@ extension Experiment {
         }
     }
 
-    /// The metrics of `run`, training and evaluating only what is missing or stale.
+    /// The metrics of `run`, training and evaluating only what is missing or stale. Metrics with non-finite
+    /// per-task scores are an error naming the model, the sets and the tasks, and are not cached.
     public func metrics(_ run: Run) throws -> Metrics {
         try store.cachedMetrics(run, Metrics.self, isCurrent: isCurrent) {
             let model = try trainedModel(run)
-            return try evaluate(run, model: model, key: try key(run))
+            let metrics = try evaluate(run, model: model, key: try key(run))
+            if let report = Evaluation.nonFiniteReport(model: "\(run.label) (\(run.model.kind.displayName))", perTaskScores(metrics)) { throw report }
+            return metrics
         }
     }
 

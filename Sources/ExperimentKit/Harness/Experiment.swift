@@ -41,6 +41,8 @@ public protocol Experiment: PaperExperiment {
     func evaluate(_ run: Run, model: NeuralProcess, key: String) throws -> Metrics
     /// Whether cached metrics are of the current version and test sets (else they are recomputed, never retrained).
     func isCurrent(_ metrics: Metrics) -> Bool
+    /// Every test set's per-task scores (name, values), checked for non-finite values before metrics are cached.
+    func perTaskScores(_ metrics: Metrics) -> [(name: String, values: [Double])]
     /// The command-line arguments that select `run` (`--model …`, `--seed …`), for the `runs` listing.
     func arguments(selecting run: Run) -> [String]
     /// The experiment's own command-line options with their values (`--kernel …`, `--data …`), for the `runs` listing.
@@ -65,5 +67,6 @@ extension Experiment {
     public func relativePath(_ url: URL) -> String { context.relativePath(url) }
 
     public func seedReplicates(of run: Run) -> Int { 1 }
+    public func perTaskScores(_ metrics: Metrics) -> [(name: String, values: [Double])] { [] }
     public var optionArguments: [String] { [] }
 }
