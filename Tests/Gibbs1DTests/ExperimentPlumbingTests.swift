@@ -34,7 +34,7 @@ import Testing
     }
 
     /// The committed quick-scale runs keep their keys (these name the committed folders under
-    /// results/gibbs1d/quick/runs; issue 15's retraining — kernel as released, per-task grids, warm-up + cosine,
+    /// results/gibbs1d/quick/runs; the retraining — kernel as released, per-task grids, warm-up + cosine,
     /// clipping by norm — gave them new ones), and the 2-D experiments' keys do not see the 1-D-only fields.
     @Test func committedQuickRunKeysAreUnchanged() throws {
         let e = Gibbs1DExperiment(scale: .quick, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"))

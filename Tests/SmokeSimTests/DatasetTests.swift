@@ -83,7 +83,7 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(try store.load(2, field: "vx").shape, [2, 16, 15])
     }
 
-    /// Level-3 statistics on a small sample of the real configuration land in (widened) spec ranges.
+    /// Level-3 statistics on a small sample of the real configuration land in (widened) ranges of Docs/smoke-simulator.md §e level 3.
     func testStatisticsOnSmallSample() throws {
         let plan = SmokeDatasetPlan(scale: .paper)
         let sim = try SmokeSimulator(setup: plan.setup)

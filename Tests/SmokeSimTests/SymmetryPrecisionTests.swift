@@ -12,7 +12,7 @@ final class SymmetryPrecisionTests: XCTestCase {
     }
 
     /// sim(x0) mirrored about the box centre equals sim(n − x0), u changing sign; the centred case is its own
-    /// mirror image. Obstacle centred on the axis, as in the paper (relative L2 criterion, spec §e).
+    /// mirror image. Obstacle centred on the axis, as in the paper (relative L2 criterion, Docs/smoke-simulator.md §e).
     func testMirrorSymmetry() throws {
         let n = 32, f = Double(n) / 128
         let setup = SmokeSetup(scaling: .tutorial, obstacle: Obstacle(centerX: 16, centerY: 100 * f, radius: 10 * f), steps: 25, gridSize: n)
@@ -44,7 +44,7 @@ final class SymmetryPrecisionTests: XCTestCase {
         XCTAssertLessThan(relativeL2(mirrored(centre).vy, centre.vy), 1e-3)
     }
 
-    /// Float32 and Float64 runs agree to relative L2 ≤ 1e-2 on the smoke (spec §e level 2) on the paper's grid.
+    /// Float32 and Float64 runs agree to relative L2 ≤ 1e-2 on the smoke (Docs/smoke-simulator.md §e level 2) on the paper's grid.
     func testFloat32AgreesWithFloat64() throws {
         let sim = try SmokeSimulator(setup: SmokeSetup(scaling: .tutorial))
         let p = PlumeParameters(radius: 17, inflowX: 64, buoyancy: 0.35)
