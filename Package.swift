@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "NPModelsTests", dependencies: ["NPModels", "NPNN", "NPAutodiff", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPDataTests", dependencies: ["NPData", "NPTensor"]),
         .testTarget(name: "NPTrainingTests", dependencies: ["NPTraining", "NPModels", "NPData", "NPNN", "NPTensor", "NPTestSupport"]),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "NPData", "NPModels", "NPNN", "NPTraining", "NPTensor"]),
         .testTarget(name: "Gibbs1DTests", dependencies: ["Gibbs1D", "ExperimentKit", "NPData", "NPModels", "NPTraining", "NPReport", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "NPPlotTests", dependencies: ["NPPlot", "CCairo"]),
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
