@@ -174,7 +174,7 @@ fi
 
 # 5. The outputs.
 for t in "${TARGETS[@]}"; do
-  if [ "$t" = gallery ]; then run "$(bin plot-gallery)" docs/gallery >/dev/null; continue; fi
+  if [ "$t" = gallery ]; then run "$(bin plot-gallery)" Docs/gallery >/dev/null; continue; fi
   if [ "$t" = report ]; then run "$(bin np-report)" pdf --scale "$SCALE"; continue; fi
   for e in $(makers "$t"); do run "$(bin "$e")" build "$t" --scale "$SCALE"; done
   # The README's claim tables: every scale's verdicts (largest first), regenerated with any scale's claims.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up the environmental experiment's station data (spec data.md §2): downloads Debian's r-cran-fields
-# package, extracts COmonthlyMet.rda, checks the sha256 values of data.md §2.2 (a mismatch is a warning
+# Sets up the environmental experiment's station data (Docs/station-data.md §2): downloads Debian's r-cran-fields
+# package, extracts COmonthlyMet.rda, checks the sha256 values of Docs/station-data.md §2.2 (a mismatch is a warning
 # recorded in the manifest, not a failure) and converts the objects into the local format of
 # Docs/station-data-format.md with the Swift converter `station-data` (no R, no Python).
 #
@@ -12,7 +12,7 @@
 #
 # Environment: STATION_DATA_BIN (a built station-data executable; default: built here with `swift build`),
 # SWIFT_BUILD_FLAGS (extra flags for that build, e.g. "-c release"), STATION_DATA_EXPECTED_DEB_SHA256 and
-# STATION_DATA_EXPECTED_RDA_SHA256 (override the expected checksums of data.md §2.2).
+# STATION_DATA_EXPECTED_RDA_SHA256 (override the expected checksums of Docs/station-data.md §2.2).
 # Needs apt-get and dpkg (run as root, as here and in CI). Idempotent: a complete data set is left alone.
 set -euo pipefail
 CALLER_DIR="$PWD"
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGE=r-cran-fields
 RDA_IN_PACKAGE=usr/lib/R/site-library/fields/data/COmonthlyMet.rda
-# data.md §2.2, Debian 12 (bookworm), r-cran-fields 14.1-1.
+# Docs/station-data.md §2.2, Debian 12 (bookworm), r-cran-fields 14.1-1.
 # STATION_DATA_EXPECTED_DEB_SHA256 / _RDA_SHA256 override them (another Debian release, or to see the warning).
 EXPECTED_DEB_SHA256="${STATION_DATA_EXPECTED_DEB_SHA256:-a253c5ab476199c4682a8579f46d4070858b32b4e132113904dfefb671bfc671}"
 EXPECTED_RDA_SHA256="${STATION_DATA_EXPECTED_RDA_SHA256:-5bcdd004aa8db0430fac663e992af2e33dbf63e72c3f206f999866e3f4c346e5}"
@@ -95,20 +95,20 @@ cp "$TMP_EXTRACT/$RDA_IN_PACKAGE" "$RDA.tmp" && mv "$RDA.tmp" "$RDA"
 rm -rf "$TMP_EXTRACT"
 trap - EXIT
 
-# 5. Checksums against data.md §2.2: a mismatch is a recorded warning, not a failure.
+# 5. Checksums against Docs/station-data.md §2.2: a mismatch is a recorded warning, not a failure.
 DEB_SHA256="$(sha256sum "$DEB" | cut -d' ' -f1)"
 RDA_SHA256="$(sha256sum "$RDA" | cut -d' ' -f1)"
 WARNINGS=()
 if [ "$DEB_SHA256" != "$EXPECTED_DEB_SHA256" ]; then
-  WARNINGS+=("sha256 of $(basename "$DEB") (version $VERSION) is $DEB_SHA256, data.md §2.2 expects $EXPECTED_DEB_SHA256 (r-cran-fields 14.1-1): the Debian package changed")
+  WARNINGS+=("sha256 of $(basename "$DEB") (version $VERSION) is $DEB_SHA256, Docs/station-data.md §2.2 expects $EXPECTED_DEB_SHA256 (r-cran-fields 14.1-1): the Debian package changed")
 fi
 if [ "$RDA_SHA256" != "$EXPECTED_RDA_SHA256" ]; then
-  WARNINGS+=("sha256 of COmonthlyMet.rda is $RDA_SHA256, data.md §2.2 expects $EXPECTED_RDA_SHA256: the data may differ from the spec's counts")
+  WARNINGS+=("sha256 of COmonthlyMet.rda is $RDA_SHA256, Docs/station-data.md §2.2 expects $EXPECTED_RDA_SHA256: the data may differ from the counts of Docs/station-data.md §2.4")
 fi
 say "sha256 $(basename "$DEB") $DEB_SHA256"
 say "sha256 COmonthlyMet.rda $RDA_SHA256"
 if [ "${#WARNINGS[@]}" = 0 ]; then
-  say "both checksums match data.md §2.2"
+  say "both checksums match Docs/station-data.md §2.2"
 else
   for w in "${WARNINGS[@]}"; do echo "setup-station-data: WARNING: $w" >&2; done
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compare `smoke2d simulate` with PhiFlow on one initial condition (spec smoke.md §e).
+"""Compare `smoke2d simulate` with PhiFlow on one initial condition (Docs/smoke-simulator.md §e).
 
     python3 -m venv /tmp/venv-phi && /tmp/venv-phi/bin/pip install phiflow==3.4.0
     .build/release/smoke2d simulate --radius 20 --inflow-x 64 --buoyancy 0.4 --precision float64 --out /tmp/swift-run
@@ -7,7 +7,7 @@
 
 Runs the tutorial scaling (0.6 smoke per step on a hard disk, buoyancy B*s per step, dt 0.5) with the obstacle of
 centre (64, 100) and radius 10 in PhiFlow 3.x at float64 (PhiFlow's float32 solves fail their own convergence
-check here, spec §a.5), about 30-40 s, and prints the relative L2 difference of smoke, vx and vy.
+check here, Docs/smoke-simulator.md §a.5), about 30-40 s, and prints the relative L2 difference of smoke, vx and vy.
 """
 import argparse
 import numpy as np

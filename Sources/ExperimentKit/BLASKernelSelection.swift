@@ -5,7 +5,7 @@ import NPTensor
 /// Makes OpenBLAS use the fast kernels this CPU supports.
 ///
 /// Debian 12's OpenBLAS 0.3.21 does not recognise recent Intel CPUs and falls back to its "Prescott"
-/// (SSE3) kernels, 4.7× slower than the AVX-512 "SkylakeX" ones (swift-stack.md §2.2). The choice is read
+/// (SSE3) kernels, 4.7× slower than the AVX-512 "SkylakeX" ones (measured on this project's machine type). The choice is read
 /// from `OPENBLAS_CORETYPE` by a load-time constructor, so the only fix is to set the variable and
 /// re-execute the process. An existing value is never changed: some machines set it on purpose because
 /// older OpenBLAS builds compute wrong results on certain processors.

@@ -26,7 +26,7 @@ public enum ClaimsDocument {
         return String(format: " (%@ / %.1f)", c.statistic.map { String(format: "%.1f", $0) } ?? "∞", needed)
     }
 
-    /// The verdicts of every scale that has them, largest scale first (issue 15: the README's verdicts are read
+    /// The verdicts of every scale that has them, largest scale first (the README's verdicts are read
     /// from the largest scale that has been run; the smaller ones stay beside it for comparison). One scale gives
     /// the plain table of `markdown(_:)`.
     public static func markdown(byScale scales: [(scale: String, claims: [EvaluatedClaim])]) -> String {

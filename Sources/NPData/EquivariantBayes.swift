@@ -1,6 +1,6 @@
 import Foundation
 
-/// The best translation-equivariant predictor of the 1-D task (issue 15's "ceiling"): the Bayes predictive of a
+/// The best translation-equivariant predictor of the 1-D task (the "ceiling" of what fixed inputs can gain): the Bayes predictive of a
 /// predictor that cannot see absolute position, so does not know that the change point sits at x = 0.
 ///
 /// Such a predictor sees the context only up to a shift. Under the experiment's prior — interval centre

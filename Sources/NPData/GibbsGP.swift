@@ -8,9 +8,9 @@ public struct GPTask: Sendable {
     public var centre: Double
 }
 
-/// The data of the paper's 1-D experiment (spec §7.1): a GP with a Gibbs kernel whose lengthscale jumps
+/// The data of the paper's 1-D experiment (Docs/paper-spec.md §7.1): a GP with a Gibbs kernel whose lengthscale jumps
 /// at x = 0, random orientation per task; the context interval has length 4 and a random centre; targets lie
-/// on the interval of length 6 with the same centre (reading A22); observation noise standard deviation 0.2.
+/// on the interval of length 6 with the same centre (Docs/paper-spec.md A22); observation noise standard deviation 0.2.
 public struct GibbsGPConfig: Codable, Sendable, Equatable {
     public var kernel: GibbsKernel = .paper
     public var noiseStd: Double = 0.2
@@ -72,7 +72,7 @@ public struct GibbsGPSampler: Sendable {
 }
 
 /// The exact predictive of the data-generating process: for each orientation β the GP posterior, mixed with
-/// the posterior probabilities p(β | D_c) ∝ ½ N(y_c; 0, K_β + σ²I) (spec §7.1; the authors' code left the
+/// the posterior probabilities p(β | D_c) ∝ ½ N(y_c; 0, K_β + σ²I) (Docs/paper-spec.md §7.1; the authors' code left the
 /// weights out). Per target: p(y | x, D_c) = Σ_β p(β | D_c) N(y; m_β(x), s²_β(x) + σ²).
 public struct GibbsGroundTruth: Sendable {
     public let kernel: GibbsKernel

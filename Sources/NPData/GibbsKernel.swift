@@ -1,7 +1,7 @@
 import Foundation
 
 /// The non-stationary kernel of the 1-D experiment: lengthscale 0.1 on one side of x = 0 and 4.0 on the
-/// other, orientation β per task (spec §7.1, readings A2, A3).
+/// other, orientation β per task (Docs/paper-spec.md §7.1, A2, A3).
 public enum GibbsKernel: String, Codable, Sendable, CaseIterable {
     /// The paper's formula: k(x, x') = √(2ℓ(x)ℓ(x′) / (ℓ(x)² + ℓ(x′)²)) · exp(−(x − x′)² / (ℓ(x)² + ℓ(x′)²)).
     case paper = "gibbs"

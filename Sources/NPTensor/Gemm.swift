@@ -56,7 +56,9 @@ public func gemmReference(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
 }
 
 /// Process-wide BLAS set-up, done once: one BLAS thread per call (parallelism is ours, over rows and
-/// batches; see swift-stack.md §6) and large freed buffers kept in the heap instead of unmapped (§5).
+/// batches: OpenBLAS's own pthread workers busy-wait after each call and take CPU from our workers on a
+/// 2-core machine) and large freed buffers kept in the heap instead of unmapped (otherwise every training step
+/// pays page faults for its fresh activation and gradient buffers).
 public enum BLASRuntime {
     @usableFromInline static let configureOnce: Void = {
         openblas_set_num_threads(1)

@@ -52,7 +52,7 @@ extension Estimate {
     public var standardErrors: Double { standardError > 0 ? mean / standardError : 0 }
 }
 
-/// Metrics of spec §8, computed with a non-recording tape.
+/// Metrics of Docs/paper-spec.md §8, computed with a non-recording tape.
 public enum Evaluation {
     /// The flat indices of task `t`'s real target values (every output dimension) in a `[m, nt, dy]` array.
     static func realTargetIndices(_ b: TaskBatch, task t: Int) -> [Int] {
@@ -64,7 +64,7 @@ public enum Evaluation {
         return indices
     }
 
-    /// Per task: the average over its real targets (and output dimensions) of log N(y; μ, σ²) (reading A21).
+    /// Per task: the average over its real targets (and output dimensions) of log N(y; μ, σ²) (Docs/paper-spec.md A21).
     public static func perTaskLogLikelihood(_ model: NeuralProcess, _ batches: [TaskBatch], _ sw: FixedInputSwitch,
                                             onContext: Bool = false) -> [Double] {
         var out: [Double] = []
@@ -84,7 +84,7 @@ public enum Evaluation {
         Estimate(perTaskLogLikelihood(model, batches, sw)).mean
     }
 
-    /// The equivariance deviation Δ_equiv = E[‖(μ_equiv − μ_AE) / μ_equiv‖_p] (spec §8.3, A18): per task
+    /// The equivariance deviation Δ_equiv = E[‖(μ_equiv − μ_AE) / μ_equiv‖_p] (Docs/paper-spec.md §8.3, A18): per task
     /// the mean over targets of |Δμ / μ_equiv| (p = 1) or their root mean square (p = 2), then the mean over
     /// tasks. Also the ratio of norms ‖Δμ‖_p / ‖μ_equiv‖_p and the number of targets with |μ_equiv| < 1e-3,
     /// where the elementwise ratio is unstable.

@@ -5,14 +5,14 @@ import NPModels
 import NPNN
 import NPTensor
 
-/// The optimisation schedule of one training run (spec §6).
+/// The optimisation schedule of one training run (Docs/paper-spec.md §6).
 public struct TrainingSchedule: Codable, Sendable, Equatable {
     public var steps: Int
     public var batchSize: Int = 16
     public var learningRate: Float = 5e-4
-    /// AdamW weight decay: the paper does not state it; PyTorch's default (reading in spec §6).
+    /// AdamW weight decay: the paper does not state it; PyTorch's default (Docs/paper-spec.md §6).
     public var weightDecay: Float = 0.01
-    /// "Gradient value magnitudes are clipped at 0.5" (reading A10).
+    /// "Gradient value magnitudes are clipped at 0.5" (Docs/paper-spec.md A10).
     public var clipping: GradientClipping = .value(0.5)
     public var checkpointEvery: Int
     public var validateEvery: Int

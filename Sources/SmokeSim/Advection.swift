@@ -1,4 +1,4 @@
-/// The advection kernels of one step (spec §a.3 steps 1, 3–5) on the padded MAC layout of `MACLayout`.
+/// The advection kernels of one step (Docs/smoke-simulator.md §a.3 steps 1, 3–5) on the padded MAC layout of `MACLayout`.
 /// `ReferenceStep` is the plain implementation the tests compare these with.
 
 /// Bilinear sample of a centred field (n × n) at (x, y) with the zero-gradient (clamped) boundary.

@@ -16,14 +16,14 @@ public struct SmokeManifest: Codable, Sendable, Equatable {
     public var version: String
     public var plan: SmokeDatasetPlan
     public var scheme: String
-    /// Divide the stored smoke by this to get the prediction target in [0, 1] (spec §d): rate × steps.
+    /// Divide the stored smoke by this to get the prediction target in [0, 1] (Docs/smoke-simulator.md §d): rate × steps.
     public var targetScale: Double
     public var layout: [String: String]
     public var shards: [ShardRecord]
     public var simulations: [Simulation]
 
     public static let schemeDescription = """
-        PhiFlow smoke plume re-implemented (spec smoke.md §a): 128² MAC grid, dx = 1, closed box; MacCormack smoke \
+        PhiFlow smoke plume re-implemented (Docs/smoke-simulator.md §a): 128² MAC grid, dx = 1, closed box; MacCormack smoke \
         advection with min/max limiter; semi-Lagrangian velocity self-advection; buoyancy B·s on the y-faces; \
         pressure projection with the sphere obstacle (damped faces, exact Float64 solve); advection in float32.
         """

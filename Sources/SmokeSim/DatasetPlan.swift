@@ -1,6 +1,6 @@
 import NPTensor
 
-/// What the data set simulates: the paper's prior over initial conditions (spec §b, A23, A24) and the mapping
+/// What the data set simulates: the paper's prior over initial conditions (Docs/smoke-simulator.md §b; Docs/paper-spec.md A23, A24) and the mapping
 /// from (data-set seed, simulation index) to parameters. Nothing else enters a simulation, so the bytes of a
 /// shard do not depend on the number of threads or the order of generation.
 public struct SmokeDatasetPlan: Codable, Sendable, Equatable {
@@ -20,7 +20,7 @@ public struct SmokeDatasetPlan: Codable, Sendable, Equatable {
     }
 
     /// Simulation `index`'s initial condition: inflow x uniform over the three positions, radius U[5, 30]
-    /// (continuous, A23), B U[0.1, 0.5], all drawn from the stream `index` of the data-set seed.
+    /// (continuous, Docs/paper-spec.md A23), B U[0.1, 0.5], all drawn from the stream `index` of the data-set seed.
     public func parameters(at index: Int) -> PlumeParameters {
         var rng = RandomGenerator(seed: scale.seed, stream: UInt64(index))
         let pick = min(Int(rng.uniform() * Double(inflowPositions.count)), inflowPositions.count - 1)

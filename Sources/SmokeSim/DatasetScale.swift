@@ -1,6 +1,6 @@
 /// The sizes of the smoke data set at each scale, in one place.
 ///
-/// * `paper`: the paper's 25,000 simulations, 20,000 / 2,500 / 2,500 (spec A24); about 10 minutes on 2 cores
+/// * `paper`: the paper's 25,000 simulations, 20,000 / 2,500 / 2,500 (Docs/paper-spec.md A24); about 10 minutes on 2 cores
 ///   at 0.025 s per simulation and 4.9 GB on disk (smoke and velocity, float32).
 /// * `quick`: a tenth of it, 2,000 / 250 / 250, split in the same proportions: about a minute to generate on
 ///   2 cores, 490 MB. Each simulation yields 16 non-overlapping 32 × 32 patches and many more overlapping

@@ -1,12 +1,12 @@
 import Foundation
 import NPTensor
 
-/// The data-set statistics of spec §e level 3, which catch a wrong scaling that unit tests miss.
+/// The data-set statistics of Docs/smoke-simulator.md §e level 3, which catch a wrong scaling that unit tests miss.
 ///
 /// Definitions (per simulation, final smoke s on the n × n cells):
 /// * plume top: the highest cell-centre y with s > 0.1 × max s;
 /// * obstacle contact: some cell with s > 0.1 × max s has its centre within one cell of the obstacle surface
-///   (|c − o| ≤ R + 1); the spec does not define "reaches the obstacle", so a looser variant is reported too:
+///   (|c − o| ≤ R + 1); Docs/smoke-simulator.md §e does not define "reaches the obstacle", so a looser variant is reported too:
 ///   such a cell inside the obstacle's bounding square widened by 2 cells (|x − oₓ|, |y − o_y| ≤ R + 2);
 /// * non-empty patch: a 32 × 32 window at a uniformly random position whose maximum of s / targetScale exceeds
 ///   0.05 (16 windows per simulation, drawn from stream `index` of `patchSeed`);
@@ -96,15 +96,15 @@ public struct SmokeDatasetStats: Codable, Sendable, Equatable {
         }
     }
 
-    /// The expectations of spec §e level 3 with the given slack: (name, value, allowed range, inside?).
+    /// The expectations of Docs/smoke-simulator.md §e level 3 with the given slack: (name, value, allowed range, inside?).
     public func checks(wide: Bool = false) -> [(name: String, value: Double, range: ClosedRange<Double>, ok: Bool)] {
         let rows: [(String, Double, ClosedRange<Double>)] = [
-            ("plume-top median (spec ≈ 85)", plumeTop.median, wide ? 70...100 : 75...95),
-            ("plume-top 10 % quantile (spec ≈ 61)", plumeTop.q10, wide ? 35...80 : 45...75),
-            ("plume-top 90 % quantile (spec ≈ 106)", plumeTop.q90, wide ? 90...125 : 95...118),
-            ("obstacle contact rate (spec 27 % ± 10 %)", contactRate, wide ? 0.05...0.5 : 0.17...0.37),
-            ("non-empty 32×32 patch rate (spec 55 % ± 10 %)", nonEmptyPatchRate, wide ? 0.4...0.7 : 0.45...0.65),
-            ("max smoke (spec ≤ 21; float32 round-off allowed)", maxSmoke, 0...21.001),
+            ("plume-top median (expected ≈ 85)", plumeTop.median, wide ? 70...100 : 75...95),
+            ("plume-top 10 % quantile (expected ≈ 61)", plumeTop.q10, wide ? 35...80 : 45...75),
+            ("plume-top 90 % quantile (expected ≈ 106)", plumeTop.q90, wide ? 90...125 : 95...118),
+            ("obstacle contact rate (expected 27 % ± 10 %)", contactRate, wide ? 0.05...0.5 : 0.17...0.37),
+            ("non-empty 32×32 patch rate (expected 55 % ± 10 %)", nonEmptyPatchRate, wide ? 0.4...0.7 : 0.45...0.65),
+            ("max smoke (expected ≤ 21; float32 round-off allowed)", maxSmoke, 0...21.001),
         ]
         return rows.map { ($0.0, $0.1, $0.2, $0.2.contains($0.1)) }
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Cell and face masks of one grid/obstacle pair (spec §a.4, §a.6), in the padded MAC layout of `MACLayout`.
+/// Cell and face masks of one grid/obstacle pair (Docs/smoke-simulator.md §a.4, §a.6), in the padded MAC layout of `MACLayout`.
 public struct MACLayout: Sendable {
     public let n: Int
     public init(n: Int) { self.n = n }
@@ -61,7 +61,7 @@ public struct ObstacleMasks: Sendable {
     }
 }
 
-/// The inflow mask on the n × n cells (row y, column x), spec §a.6. Cells outside the box do not exist, so a
+/// The inflow mask on the n × n cells (row y, column x), Docs/smoke-simulator.md §a.6. Cells outside the box do not exist, so a
 /// disk cut by the floor or a wall is simply truncated.
 public func inflowMask(n: Int, centerX: Double, centerY: Double, radius: Double, kind: InflowMask) -> [Double] {
     var m = [Double](repeating: 0, count: n * n)

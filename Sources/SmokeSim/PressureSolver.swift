@@ -1,6 +1,6 @@
 import Foundation
 
-/// The pressure system of the projection (spec §a.4 step 6), written as L p = b with L positive semi-definite:
+/// The pressure system of the projection (Docs/smoke-simulator.md §a.4 step 6), written as L p = b with L positive semi-definite:
 /// fluid cell c: Σ over the open faces of c of (p[c] − p[nb]) = b[c]; solid cell: p[c] = b[c] (= 0).
 /// The projection passes b = −D. The constant on the fluid cells spans the null space; the solver returns
 /// the solution whose mean over the fluid cells is 0 (it solves (L + w wᵀ) p = b with w = 1_fluid/√n_fluid).

@@ -1,4 +1,4 @@
-/// Pressure projection with the obstacle (spec §a.4): damp the faces, take the divergence on fluid cells, make it
+/// Pressure projection with the obstacle (Docs/smoke-simulator.md §a.4): damp the faces, take the divergence on fluid cells, make it
 /// compatible, solve the Poisson system and correct the open faces. Pressure is solved in Float64 whatever T is.
 final class Projector<T: SmokeScalar> {
     let solver: PressureSolver

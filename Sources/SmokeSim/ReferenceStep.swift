@@ -1,7 +1,7 @@
 import Foundation
 
-/// A deliberately plain Float64 implementation of one time step (spec §a.2–§a.4), written from the spec's
-/// words rather than for speed: explicit ghost rules, no padding, a dense linear solve for the pressure.
+/// A deliberately plain Float64 implementation of one time step (Docs/smoke-simulator.md §a.2–§a.4), written from the
+/// specification's words rather than for speed: explicit ghost rules, no padding, a dense linear solve for the pressure.
 /// It is the oracle the tests compare `Engine` with on small grids.
 public struct ReferenceState: Equatable, Sendable {
     public let n: Int
@@ -45,7 +45,7 @@ public struct ReferenceState: Equatable, Sendable {
             + ty * ((1 - tx) * value(i0, j0 + 1) + tx * value(i0 + 1, j0 + 1))
     }
 
-    /// One step of spec §a.3 with the given setup and plume; returns the pressure (fluid mean 0).
+    /// One step of Docs/smoke-simulator.md §a.3 with the given setup and plume; returns the pressure (fluid mean 0).
     @discardableResult
     public mutating func step(setup: SmokeSetup, plume: PlumeParameters) -> [[Double]] {
         let dt = setup.dt
@@ -81,7 +81,7 @@ public struct ReferenceState: Equatable, Sendable {
         return project(obstacle: setup.obstacle)
     }
 
-    /// Spec §a.4 with a dense solve of the system with one fluid cell pinned to 0.
+    /// Docs/smoke-simulator.md §a.4 with a dense solve of the system with one fluid cell pinned to 0.
     public mutating func project(obstacle: Obstacle?) -> [[Double]] {
         let masks = ObstacleMasks(n: n, obstacle: obstacle)
         let L = masks.layout

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the inflow disk is rasterised onto the cells (spec §a.6).
+/// How the inflow disk is rasterised onto the cells (Docs/smoke-simulator.md §a.6).
 public enum InflowMask: String, Codable, Sendable, CaseIterable {
     /// 1 where the cell centre lies within the radius, else 0 (PhiFlow's `CenteredGrid(Sphere)`; tutorial, Wang et al.).
     case hard
@@ -8,7 +8,7 @@ public enum InflowMask: String, Codable, Sendable, CaseIterable {
     case soft
 }
 
-/// The three published parameterisations of PhiFlow's smoke plume (spec §b): they differ only in the smoke
+/// The three published parameterisations of PhiFlow's smoke plume (Docs/smoke-simulator.md §b): they differ only in the smoke
 /// injected per step, the inflow mask and whether the buoyancy increment is multiplied by dt.
 public enum SmokeScaling: String, Codable, Sendable, CaseIterable {
     /// PhiFlow's Fluids tutorial: 0.6 per step on a hard disk, Δv = B·s per step. The project's choice.
@@ -23,7 +23,7 @@ public enum SmokeScaling: String, Codable, Sendable, CaseIterable {
     public var forceTimesDt: Bool { self == .demo }
 }
 
-/// A circular obstacle (cell units). It enters the pressure projection only (spec §a.4).
+/// A circular obstacle (cell units). It enters the pressure projection only (Docs/smoke-simulator.md §a.4).
 public struct Obstacle: Codable, Sendable, Equatable, Hashable {
     public var centerX: Double
     public var centerY: Double
@@ -31,7 +31,7 @@ public struct Obstacle: Codable, Sendable, Equatable, Hashable {
     public init(centerX: Double, centerY: Double, radius: Double) {
         self.centerX = centerX; self.centerY = centerY; self.radius = radius
     }
-    /// The project's obstacle: centre (64, 100), radius 10, on the 128² grid (spec §b).
+    /// The project's obstacle: centre (64, 100), radius 10, on the 128² grid (Docs/smoke-simulator.md §b).
     public static let paper = Obstacle(centerX: 64, centerY: 100, radius: 10)
 }
 
@@ -63,7 +63,7 @@ public struct SmokeSetup: Codable, Sendable, Equatable {
     }
 
     /// The largest smoke density any cell can hold: rate × steps (21 for the tutorial scaling). The data set
-    /// divides the smoke by this to land in [0, 1] (spec §d).
+    /// divides the smoke by this to land in [0, 1] (Docs/smoke-simulator.md §d).
     public var smokeScale: Double { inflowRate * Double(steps) }
 
     public func validate() throws {

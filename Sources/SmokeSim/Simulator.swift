@@ -5,7 +5,7 @@ public enum SmokePrecision: String, Codable, Sendable, CaseIterable {
     case float32, float64
 }
 
-/// A state of the simulation in the storage layout of spec §e, as Double whatever the precision it was computed in.
+/// A state of the simulation in the storage layout of Docs/smoke-simulator.md §e, as Double whatever the precision it was computed in.
 public struct SmokeFields: Sendable, Equatable {
     public let n: Int
     /// [n, n]: rows y (row 0 = bottom), columns x, cell centres.
@@ -68,7 +68,7 @@ public final class SmokeSimulator: @unchecked Sendable {
     }
 }
 
-/// The time stepper in precision T (spec §a.3, §a.7).
+/// The time stepper in precision T (Docs/smoke-simulator.md §a.3, §a.7).
 final class Engine<T: SmokeScalar> {
     let setup: SmokeSetup
     let layout: MACLayout

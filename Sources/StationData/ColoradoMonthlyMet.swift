@@ -1,5 +1,5 @@
 /// The objects of `COmonthlyMet.rda` (R package fields) that the environmental experiment uses
-/// (spec data.md §2.3): monthly mean daily Tmax / Tmin in °C per year × month × station, station
+/// (Docs/station-data.md §2.3): monthly mean daily Tmax / Tmin in °C per year × month × station, station
 /// coordinates, elevations, ids and names, the year axis, and the 1/24° elevation grid.
 public struct ColoradoMonthlyMet: Equatable, Sendable {
     public var years: [Int]
@@ -96,7 +96,7 @@ public struct ColoradoMonthlyMet: Equatable, Sendable {
         zip(tmax.values, tmin.values).reduce(0) { $0 + ($1.0.isNaN && $1.1.isNaN ? 0 : 1) }
     }
 
-    /// The monthly mean temperature (Tmax + Tmin) / 2 in °C, NaN unless both are present (data.md §5.1).
+    /// The monthly mean temperature (Tmax + Tmin) / 2 in °C, NaN unless both are present (Docs/station-data.md §5.1).
     public func meanTemperature(month monthIndex: Int, station: Int) -> Double {
         let a = tmax[month: monthIndex, station: station], b = tmin[month: monthIndex, station: station]
         return a.isNaN || b.isNaN ? .nan : (a + b) / 2

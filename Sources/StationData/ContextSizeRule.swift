@@ -1,6 +1,6 @@
 import NPTensor
 
-/// The context / target split of data.md §5.5: N_c ~ U{max(1, ⌊N/100⌋), ⌊N/3⌋} (discrete uniform), the other
+/// The context / target split of Docs/station-data.md §5.5: N_c ~ U{max(1, ⌊N/100⌋), ⌊N/3⌋} (discrete uniform), the other
 /// N − N_c points are targets. The lower bound is raised to 1 because ⌊N/100⌋ = 0 for N < 100, common here.
 public enum ContextSizeRule {
     /// The closed range N_c is drawn from, for N ≥ 2 points. The upper bound is at least the lower bound and at

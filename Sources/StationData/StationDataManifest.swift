@@ -12,7 +12,7 @@ public struct StationDataManifest: Codable, Equatable, Sendable {
     public var counts: Counts
     public var files: [FileEntry]
 
-    /// Where the data came from (data.md §2.2), as recorded by the set-up script.
+    /// Where the data came from (Docs/station-data.md §2.2), as recorded by the set-up script.
     public struct Provenance: Codable, Equatable, Sendable {
         public var package: String
         public var packageVersion: String?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The coverage numbers of data.md §2.4 and the split sizes of §6, computed from the data (for
+/// The coverage numbers of Docs/station-data.md §2.4 and the split sizes of §6, computed from the data (for
 /// `station-data summary` and for the tests on the real file). "Reporting" means Tmax and Tmin both present.
 public struct StationDataSummary: Sendable {
     public let stationCount: Int
@@ -33,7 +33,7 @@ public struct StationDataSummary: Sendable {
     public let observationsPerSplit: [StationSplit: Int]
     public let elevationGridSize: (x: Int, y: Int)
     public let elevationGridMissing: Int
-    /// The training split's standardisation statistics (data.md §5.2).
+    /// The training split's standardisation statistics (Docs/station-data.md §5.2).
     public let trainingStandardisation: StationStandardisation
 
     public init(_ data: ColoradoMonthlyMet) {

@@ -1,4 +1,4 @@
-/// The two regions of the environmental experiment, split at longitude −105.2 (data.md §1, §6): the mountains
+/// The two regions of the environmental experiment, split at longitude −105.2 (Docs/station-data.md §1, §6): the mountains
 /// west of it (training and in-distribution test) and the plains east of it (out-of-distribution test).
 /// A station belongs to one region by its fixed location.
 public enum StationRegion: String, CaseIterable, Codable, Sendable {
@@ -20,7 +20,7 @@ public enum StationRegion: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// The open box in which the fixed inputs are active (data.md §5.6): lon ∈ (−109.5, −105.2), lat ∈ (36.5, 41.5).
+/// The open box in which the fixed inputs are active (Docs/station-data.md §5.6): lon ∈ (−109.5, −105.2), lat ∈ (36.5, 41.5).
 /// It contains every west station; fixed inputs are zeroed outside it, and everywhere on the OOD test.
 public enum TrainingDomain {
     public static let longitude = (lower: -109.5, upper: -105.2)
@@ -31,7 +31,7 @@ public enum TrainingDomain {
     }
 }
 
-/// The splits of data.md §6. Validation uses the training months with fixed-seed tasks (as the authors' code
+/// The splits of Docs/station-data.md §6. Validation uses the training months with fixed-seed tasks (as the authors' code
 /// does); the test splits use 1981–1997.
 public enum StationSplit: String, CaseIterable, Codable, Sendable {
     case train
@@ -54,7 +54,7 @@ public enum StationSplit: String, CaseIterable, Codable, Sendable {
     /// True on the OOD test, which runs with the strictly-equivariant switch on (all fixed inputs zero).
     public var fixedInputsForcedToZero: Bool { self == .oodTest }
 
-    /// Tasks per epoch (train) or in total (the others) at paper scale (data.md §6).
+    /// Tasks per epoch (train) or in total (the others) at paper scale (Docs/station-data.md §6).
     public var paperTaskCount: Int { self == .validation ? 4_096 : 16_000 }
 
     /// True when tasks are drawn afresh every epoch; the other splits use fixed-seed tasks.

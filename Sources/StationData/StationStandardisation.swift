@@ -1,4 +1,4 @@
-/// Standardisation of inputs and target with statistics of the training split only (data.md §5.2), applied
+/// Standardisation of inputs and target with statistics of the training split only (Docs/station-data.md §5.2), applied
 /// unchanged to every split. Statistics are over the training split's observations (one per station-month
 /// with Tmax and Tmin present, west, 1935–1980), each counted once.
 ///

@@ -21,7 +21,7 @@ public struct StationTask: Equatable, Sendable {
     public var count: Int { observations.count }
 }
 
-/// Builds 2-D and 4-D tasks (data.md §5.3–5.4) from the data set.
+/// Builds 2-D and 4-D tasks (Docs/station-data.md §5.3–5.4) from the data set.
 public struct StationTaskBuilder: Sendable {
     public let data: ColoradoMonthlyMet
     private let regionStations: [StationRegion: [Int]]

@@ -7,7 +7,7 @@ import NPTestSupport
 import Testing
 
 /// Fixed inputs that see only some input dimensions (`ModelSpec.fixedInputDimensions`): the environmental 4-D
-/// PT-TNP (T̃), whose fixed-input MLP sees (lon, lat, elevation) = dimensions [0, 1, 3] and not time (data.md §5.6).
+/// PT-TNP (T̃), whose fixed-input MLP sees (lon, lat, elevation) = dimensions [0, 1, 3] and not time (Docs/station-data.md §5.6).
 @Suite struct FixedInputDimensionTests {
     static let seen = [0, 1, 3]
     static let box = DomainBox(lower: [-7, -7, -50], upper: [7, 7, 50])

@@ -1,9 +1,10 @@
-import XCTest
+import Foundation
+import Testing
 @testable import SmokeSim
 
-final class EngineTests: XCTestCase {
+struct EngineTests {
     /// The fast Float64 engine reproduces the plain reference step (dense pressure solve) on a small grid.
-    func testEngineMatchesReferenceSteps() throws {
+    @Test func engineMatchesReferenceSteps() throws {
         for (scaling, obstacle) in [(SmokeScaling.tutorial, true), (.demo, false), (.wang, true)] {
             let setup = smallSetup(n: 16, obstacle: obstacle, scaling: scaling, steps: 6)
             let plume = PlumePParams.side
@@ -11,30 +12,30 @@ final class EngineTests: XCTestCase {
             var pressure: [[Double]] = []
             for _ in 0..<setup.steps { pressure = ref.step(setup: setup, plume: plume) }
             let run = try SmokeSimulator(setup: setup).run(plume, precision: .float64)
-            XCTAssertLessThan(relativeL2(run.final.smoke, ref.s.flatMap { $0 }), 1e-9, "\(scaling)")
-            XCTAssertLessThan(relativeL2(run.final.vx, ref.u.flatMap { $0.dropFirst().dropLast() }), 1e-9, "\(scaling)")
-            XCTAssertLessThan(relativeL2(run.final.vy, ref.v.dropFirst().dropLast().flatMap { $0 }), 1e-9, "\(scaling)")
-            XCTAssertLessThan(relativeL2(run.final.pressure, pressure.flatMap { $0 }), 1e-8, "\(scaling)")
-            XCTAssertGreaterThan(run.final.smoke.max()!, 1)      // something happened
+            #expect(relativeL2(run.final.smoke, ref.s.flatMap { $0 }) < 1e-9, "\(scaling)")
+            #expect(relativeL2(run.final.vx, ref.u.flatMap { $0.dropFirst().dropLast() }) < 1e-9, "\(scaling)")
+            #expect(relativeL2(run.final.vy, ref.v.dropFirst().dropLast().flatMap { $0 }) < 1e-9, "\(scaling)")
+            #expect(relativeL2(run.final.pressure, pressure.flatMap { $0 }) < 1e-8, "\(scaling)")
+            #expect(run.final.smoke.max()! > 1)      // something happened
         }
     }
 
     /// Smoke stays within [0, rate × steps] (the limiter never creates new extrema).
-    func testSmokeBounded() throws {
+    @Test func smokeBounded() throws {
         let setup = smallSetup(n: 32, steps: 20)
         let run = try SmokeSimulator(setup: setup).run(PlumeParameters(radius: 6, inflowX: 16, buoyancy: 0.5), precision: .float64)
-        XCTAssertLessThanOrEqual(run.final.smoke.max()!, setup.smokeScale + 1e-9)
-        XCTAssertGreaterThanOrEqual(run.final.smoke.min()!, 0)
-        XCTAssertLessThanOrEqual(run.maxRelativeResidual, 1e-6)
+        #expect(run.final.smoke.max()! <= (setup.smokeScale + 1e-9))
+        #expect(run.final.smoke.min()! >= 0)
+        #expect(run.maxRelativeResidual <= 1e-6)
     }
 
     /// The same inputs give bit-identical outputs (no hidden state between runs of one simulator).
-    func testRepeatable() throws {
+    @Test func repeatable() throws {
         let sim = try SmokeSimulator(setup: smallSetup(n: 16, steps: 5))
         let a = try sim.runSmokeVelocity32(PlumePParams.side)
         _ = try sim.runSmokeVelocity32(PlumeParameters(radius: 3, inflowX: 8, buoyancy: 0.4))
         let b = try sim.runSmokeVelocity32(PlumePParams.side)
-        XCTAssertEqual(a.smoke, b.smoke); XCTAssertEqual(a.vx, b.vx); XCTAssertEqual(a.vy, b.vy)
+        #expect(a.smoke == b.smoke); #expect(a.vx == b.vx); #expect(a.vy == b.vy)
     }
 }
 

@@ -1,24 +1,25 @@
-import XCTest
+import Foundation
+import Testing
 @testable import SmokeSim
 
-final class PressureSolverTests: XCTestCase {
+struct PressureSolverTests {
     /// The spectral solver inverts L₀ + e eᵀ exactly.
-    func testSpectralSolverInvertsNeumannLaplacianPlusConstant() {
+    @Test func spectralSolverInvertsNeumannLaplacianPlusConstant() {
         let n = 6, sp = SpectralPoisson(n: n), free = PressureSolver(n: n, obstacle: nil)
         let b = (0..<(n * n)).map { sin(Double($0) * 1.7) }
         let p = sp.solve(b)
         var lp = free.apply(p)
         let mean = p.reduce(0, +) / Double(n * n)
         for c in lp.indices { lp[c] += mean }                 // e eᵀ p = mean(p)·1 (e = 1/n)
-        XCTAssertLessThan(relativeL2(lp, b), 1e-12)
+        #expect(relativeL2(lp, b) < 1e-12)
         // The fast path (x-transform by BLAS, Thomas along y) equals the doubly diagonalised plain-loop oracle.
-        XCTAssertLessThan(relativeL2(p, sp.solveReference(b)), 1e-12)
+        #expect(relativeL2(p, sp.solveReference(b)) < 1e-12)
         let big = SpectralPoisson(n: 32), r = (0..<(32 * 32)).map { cos(Double($0) * 0.31) }
-        XCTAssertLessThan(relativeL2(big.solve(r), big.solveReference(r)), 1e-12)
+        #expect(relativeL2(big.solve(r), big.solveReference(r)) < 1e-12)
     }
 
     /// The capacitance (Woodbury) solver matches a dense LU solve of the pinned system, with and without obstacle.
-    func testSolverMatchesDenseReference() {
+    @Test func solverMatchesDenseReference() {
         for obstacle in [Obstacle(centerX: 7, centerY: 9, radius: 2.6), nil] {
             let n = 12
             let solver = PressureSolver(n: n, obstacle: obstacle)
@@ -40,14 +41,14 @@ final class PressureSolverTests: XCTestCase {
             var ref = denseSolve(a, rhs, m: nn)
             let rm = (0..<nn).filter { !solid[$0] }.map { ref[$0] }.reduce(0, +) / Double(solver.masks.fluidCount)
             for c in 0..<nn where !solid[c] { ref[c] -= rm }
-            XCTAssertLessThan(relativeL2(p, ref), 1e-10, "obstacle \(String(describing: obstacle))")
-            XCTAssertLessThan(relativeL2(solver.apply(p), b), 1e-10)
-            for c in 0..<nn where solid[c] { XCTAssertEqual(p[c], 0, accuracy: 1e-12) }
+            #expect(relativeL2(p, ref) < 1e-10, "obstacle \(String(describing: obstacle))")
+            #expect(relativeL2(solver.apply(p), b) < 1e-10)
+            for c in 0..<nn where solid[c] { #expect(abs(p[c] - 0) <= 1e-12) }
         }
     }
 
     /// On the paper's 128² grid and obstacle the residual meets ‖r‖ ≤ 1e-6‖b‖ by a wide margin.
-    func testPaperGridResidual() {
+    @Test func paperGridResidual() {
         let solver = PressureSolver.shared(n: 128, obstacle: .paper)
         let (u, v) = randomVelocity(n: 128, seed: 4)
         let d = divergence(n: 128, u: u, v: v)
@@ -56,6 +57,6 @@ final class PressureSolverTests: XCTestCase {
         let mean = b.reduce(0, +) / Double(solver.masks.fluidCount)
         for c in b.indices where !solid[c] { b[c] -= mean }
         let p = solver.solve(b)
-        XCTAssertLessThan(relativeL2(solver.apply(p), b), 1e-9)
+        #expect(relativeL2(solver.apply(p), b) < 1e-9)
     }
 }

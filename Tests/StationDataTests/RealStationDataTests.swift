@@ -52,10 +52,10 @@ struct RealStationDataTests {
         #expect(summary.observationsPerSplit[.idTest] == 30_069 && summary.observationsPerSplit[.oodTest] == 19_584)
         let builder = StationTaskBuilder(data: set.data)
         let twoD = builder.monthlyTasks(.train).map(\.count)
-        #expect(twoD.min()! >= 58 && twoD.max()! <= 180)   // data.md §5.3: about 60–180
+        #expect(twoD.min()! >= 58 && twoD.max()! <= 180)   // Docs/station-data.md §5.3: about 60–180
         let fourD = builder.windowTasks(.idTest).map(\.count)
-        #expect(fourD.max()! < 1024)   // always below the paper's N ≤ 1024 (§5.4)
-        // Every west station lies in the open training box of §5.6.
+        #expect(fourD.max()! < 1024)   // always below the paper's N ≤ 1024 (Docs/station-data.md §5.4)
+        // Every west station lies in the open training box of Docs/station-data.md §5.6.
         #expect(StationRegion.west.stations(of: set.data).allSatisfy {
             TrainingDomain.contains(longitude: set.data.longitude[$0], latitude: set.data.latitude[$0])
         })

@@ -1,4 +1,4 @@
-// npbench sections for the pseudo-token TNPs and their fused TE logit op (issue 12). Opt-in (not part of the
+// npbench sections for the pseudo-token TNPs and their fused TE logit op. Opt-in (not part of the
 // default run: the paper-preset steps take tens of seconds):
 //
 //   swift run -c release npbench pair-mlp     # the fused pair-MLP op vs its unfused composition, 1 and 2 threads
@@ -138,7 +138,7 @@ func teTNPTable() {
 
 /// The training workload per preset: 2-D inputs on [−3, 3]²; quick: 16 tasks × 256 context / 256 targets;
 /// paper: 512 / 512 (a 32 × 32 patch split in half), 16 tasks for the PT-TNP and 8 for the PT-TNP (T) and (T̃)
-/// (the paper's batch sizes, spec §5.1).
+/// (the paper's batch sizes, Docs/paper-spec.md §5.1).
 func pseudoTokenWorkload(preset: ModelPreset, kind: ModelKind) -> (tasks: Int, context: Int, targets: Int) {
     let paper = preset.name == "paper"
     let tasks = paper && kind != .ptTNP ? 8 : 16

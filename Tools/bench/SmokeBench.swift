@@ -1,7 +1,7 @@
 import Foundation
 import SmokeSim
 
-/// Smoke-plume simulator throughput (issue 10): full 128² simulations of 35 steps with the tutorial scaling and
+/// Smoke-plume simulator throughput: full 128² simulations of 35 steps with the tutorial scaling and
 /// the obstacle, 1 and 2 threads (independent simulations per thread), Float32 and Float64.
 func runSmokeBench() {
     print("## Smoke simulator (128², 35 steps, tutorial scaling, obstacle; independent simulations per thread)\n")

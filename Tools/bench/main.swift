@@ -5,8 +5,8 @@
 //   swift run -c release npbench gemm conv mlp   # chosen sections
 //   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
 //
-// PyTorch reference figures are those recorded in shared/spec (swift-stack.md §4, peer-bench.md), measured
-// on the same kind of machine; they are printed beside ours, not re-measured here.
+// PyTorch reference figures (the `torch` table below) were measured before this package was written, with the
+// authors' PyTorch models on another CPU (Docs/peer-bench.md); they are printed beside ours, not re-measured here.
 import ExperimentKit
 import Foundation
 import NPAutodiff
@@ -104,7 +104,7 @@ if wants("models") {
     // The peer-bench workload: 16 of the 1-D experiment's tasks (GibbsTasks.swift), one fixed batch per model;
     // forward, Gaussian NLL, backward, value clipping, AdamW (lr 5e-4).
     print("## Model training steps (16 tasks, forward + backward + AdamW; \(GibbsBenchTasks.description))\n")
-    let torch: [String: [Int: Double]] = [   // peer-bench.md, ms per step by threads, "preset/model"
+    let torch: [String: [Int: Double]] = [   // measured before this package was written, ms per step by threads, "preset/model"
         "quick/ConvCNP": [1: 243, 2: 119], "paper/ConvCNP": [1: 1023, 2: 581],
         "quick/TNP": [1: 55, 2: 49], "paper/TNP": [1: 333, 2: 195],
         "quick/TE-TNP": [1: 1207, 2: 718], "paper/TE-TNP": [1: 8099, 2: 5039],
@@ -116,7 +116,7 @@ if wants("models") {
         default: return "ConvCNP"
         }
     }
-    row(["preset", "model", "parameters", "ms / step (median)", "PyTorch ms (same threads; shared/spec, recorded on the old 16 × 64 / 128, U[−3, 3] workload)", "ratio ours / PyTorch", "context (padded)", "CPU ms / step (all threads, warm-up included)"])
+    row(["preset", "model", "parameters", "ms / step (median)", "PyTorch ms (same threads; measured before this package, on the old 16 × 64 / 128, U[−3, 3] workload)", "ratio ours / PyTorch", "context (padded)", "CPU ms / step (all threads, warm-up included)"])
     row(["---", "---", "---", "---", "---", "---", "---", "---"])
     let presets = sections.contains("paper") ? [ModelPreset.paper] : sections.contains("quick") ? [ModelPreset.quick] : [ModelPreset.quick, .paper]
     for preset in presets {

@@ -1,13 +1,13 @@
 // plot-gallery: one example of every mark and table style, for reviewing the project's look.
 //
-//   swift run plot-gallery [output-directory]     (default: docs/gallery)
+//   swift run plot-gallery [output-directory]     (default: Docs/gallery)
 //
 // Writes gallery-lines.{png,pdf}, gallery-fields.{png,pdf} and gallery-table.{tex,md,json}.
 import Foundation
 import NPPlot
 import NPReport
 
-let out = URL(fileURLWithPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "docs/gallery")
+let out = URL(fileURLWithPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "Docs/gallery")
 
 func run() throws {
     // 1. A 1-D predictive panel in the paper's convention, plus line styles, markers and reference lines.

@@ -8,7 +8,7 @@ let usage = """
       station-data convert RDA OUTDIR [--package-version V] [--deb-file F] [--deb-sha256 H] [--rda-sha256 H]
                                       [--expected-deb-sha256 H] [--expected-rda-sha256 H] [--warning TEXT]...
       station-data verify [DIR]     check a converted directory against its manifest (default data/stations)
-      station-data summary [DIR]    load it and print the counts of data.md §2.4 and §6
+      station-data summary [DIR]    load it and print the counts of Docs/station-data.md §2.4 and §6
       station-data inspect RDA      outline the objects of an R workspace file
     """
 

@@ -5,7 +5,7 @@ import NPReport
 import NPTraining
 
 extension EnvironmentExperiment {
-    /// The paper's claims about the environmental experiment (spec §7.3 "Claims"), each with the comparison that
+    /// The paper's claims about the environmental experiment (Docs/paper-spec.md §7.3 "Claims"), each with the comparison that
     /// tests it: `comparison` names an `EnvironmentComparison` (paired over the same test tasks, month-clustered
     /// standard error), or one of the special tests `deviation-range` (Table 8) and `map-elevation` (Figure 2).
     public static let claims: [(claim: Claim, comparison: String)] = [

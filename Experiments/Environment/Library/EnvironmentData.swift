@@ -4,7 +4,7 @@ import NPTensor
 import StationData
 
 /// The station data as the experiment uses it: the task material of every split in 2-D and 4-D, standardised
-/// with the training split's statistics (data.md §5.2), and the fixed-input box in standardised coordinates.
+/// with the training split's statistics (Docs/station-data.md §5.2), and the fixed-input box in standardised coordinates.
 public final class EnvironmentData: @unchecked Sendable {
     public let data: ColoradoMonthlyMet
     public let builder: StationTaskBuilder
@@ -14,7 +14,7 @@ public final class EnvironmentData: @unchecked Sendable {
     private var material: [String: [StationTaskArrays]] = [:]
     private let lock = NSLock()
 
-    /// The 4-D inputs are (lon, lat, time, elevation); the fixed inputs see these (not time; data.md §5.6).
+    /// The 4-D inputs are (lon, lat, time, elevation); the fixed inputs see these (not time; Docs/station-data.md §5.6).
     public static let fourDFixedInputDimensions = [0, 1, 3]
 
     public init(data: ColoradoMonthlyMet, manifest: StationDataManifest? = nil) {

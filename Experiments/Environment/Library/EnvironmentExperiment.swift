@@ -6,7 +6,7 @@ import NPTraining
 import StationData
 
 /// The paper's environmental experiment (Sec. 5.3, App. E.3) on real Colorado station temperatures instead of
-/// ERA5 (data.md): train on the mountains 1935–1980, test in distribution on the mountains 1981–1997 and out of
+/// ERA5 (Docs/station-data.md): train on the mountains 1935–1980, test in distribution on the mountains 1981–1997 and out of
 /// distribution on the plains 1981–1997 with the fixed inputs zeroed. Tables 2, 6, 7, 8, 9, Figure 2, the
 /// deviation map, the paired differences and the claims. Every output is built from cached runs and metrics.
 public final class EnvironmentExperiment: Experiment {

@@ -29,7 +29,7 @@ extension TrainedRunMetrics where PerTask == EnvironmentPerTask {
 }
 
 /// How each split is evaluated: the OOD split always with the fixed inputs forced to zero (paper §5.3: "we
-/// zero-out the fixed inputs"; data.md §5.6), the others with them on.
+/// zero-out the fixed inputs"; Docs/station-data.md §5.6), the others with them on.
 public enum EnvironmentEvaluation {
     public static func fixedInputSwitch(for split: StationSplit) -> FixedInputSwitch {
         split.fixedInputsForcedToZero ? .off : .on

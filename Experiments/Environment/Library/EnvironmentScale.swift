@@ -1,7 +1,7 @@
 import NPModels
 import NPTraining
 
-/// The budgets of the environmental experiment at each scale. `paper` is the paper's protocol (spec §6, §7.3:
+/// The budgets of the environmental experiment at each scale. `paper` is the paper's protocol (Docs/paper-spec.md §6, §7.3:
 /// the smoke sizes, 500 epochs of 16,000 tasks, 16,000 test tasks); `quick` keeps every model, table and figure
 /// and cuts widths, steps and test sets to fit the whole experiment in an hour on the 2-core machine; `ci` runs
 /// the pipeline in a couple of minutes.

@@ -1,7 +1,7 @@
 import NPTensor
 import StationData
 
-/// Context/target splits of station tasks (data.md §5.5) and padded batches of them: every task keeps its own
+/// Context/target splits of station tasks (Docs/station-data.md §5.5) and padded batches of them: every task keeps its own
 /// size and N_c ~ U{max(1, ⌊N/100⌋), ⌊N/3⌋}; `TaskBatch(padding:)` masks the padding.
 public enum StationTaskSampling {
     /// The points at `context` and `target` of one task as a `SingleTask` (inputs [n, dx], targets [n, 1]).

@@ -13,7 +13,7 @@ extension EnvironmentExperiment {
     static let gpLabel = "GP baseline (SE kernel)"
 
     var scaleNote: String {
-        "Produced by this reproduction at scale '\(scale.name)' on Colorado station data (ERA5 substitute, data.md): \(scale.cnnSteps) training steps for the 2-D CNNs, \(scale.pseudoTokenSteps) for the 2-D PT-TNPs, \(scale.fourDSteps) for the 4-D PT-TNPs; one seed; not the paper's numbers."
+        "Produced by this reproduction at scale '\(scale.name)' on Colorado station data (ERA5 substitute, Docs/station-data.md): \(scale.cnnSteps) training steps for the 2-D CNNs, \(scale.pseudoTokenSteps) for the 2-D PT-TNPs, \(scale.fourDSteps) for the 4-D PT-TNPs; one seed; not the paper's numbers."
     }
 
     /// Table 2: ID and OOD log-likelihoods, 2-D (eight models) and 4-D (the PT-TNP family), and the GP baseline.

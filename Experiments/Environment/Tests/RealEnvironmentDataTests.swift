@@ -4,7 +4,7 @@ import StationData
 import Testing
 
 /// The experiment's task material on the real COmonthlyMet data, when scripts/setup-station-data.sh has run
-/// (data.md §2.4, §5.4, §6): month and window counts per split, every station on its side of the box.
+/// (Docs/station-data.md §2.4, §5.4, §6): month and window counts per split, every station on its side of the box.
 enum RealEnvironmentData {
     static let directory: URL = {
         if let dir = ProcessInfo.processInfo.environment["STATION_DATA_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }

@@ -6,7 +6,7 @@ import NPReport
 import NPTraining
 
 extension Gibbs1DExperiment {
-    /// The paper's claims about the 1-D experiment (spec §7.1 "Claims", Tables 1, 3, 4, 5), each with the comparison
+    /// The paper's claims about the 1-D experiment (Docs/paper-spec.md §7.1 "Claims", Tables 1, 3, 4, 5), each with the comparison
     /// that tests it. Model comparisons are paired differences on the same test tasks.
     public static let claims: [Claim] = [
         claim("t1-convcnp", "Table 1", "ConvCNP (T̃) beats ConvCNP (T) in distribution",

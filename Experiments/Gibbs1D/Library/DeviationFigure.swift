@@ -53,7 +53,7 @@ extension Gibbs1DExperiment {
         return zip(tasks, per).flatMap { t, d in zip(t.xt, d).map { ($0, $1) } }
     }
 
-    /// The equivariance-deviation figure (beyond the paper, issue 15): mean |μ − μ_equiv| against absolute position
+    /// The equivariance-deviation figure (beyond the paper): mean |μ − μ_equiv| against absolute position
     /// for each approximately equivariant model, beside the exact predictor's deviation from the best equivariant one.
     @discardableResult
     public func deviationFigure() throws -> URL {

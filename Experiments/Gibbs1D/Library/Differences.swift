@@ -34,7 +34,7 @@ extension Gibbs1DExperiment {
     }
 
     /// Paired differences on the same test tasks, split by whether the change point is within reach of the targets
-    /// (|c| < 3) or not, and for the seed-replicated pairs also over training seeds (issue 15).
+    /// (|c| < 3) or not, and for the seed-replicated pairs also over training seeds.
     @discardableResult
     public func differencesTable() throws -> URL {
         let started = Date()

@@ -4,7 +4,7 @@ import NPData
 import NPTensor
 import NPTraining
 
-/// The exact predictor's scores (spec §7.1, §8.2): context-set log-likelihood for both kernel readings on
+/// The exact predictor's scores (Docs/paper-spec.md §7.1, §8.2): context-set log-likelihood for both kernel readings on
 /// the paper's protocol, and test log-likelihoods on the experiment's own test sets.
 public struct GroundTruthMetrics: Codable, Sendable {
     public var tasks: Int
@@ -62,7 +62,7 @@ extension Gibbs1DExperiment {
     }
 }
 
-/// The best translation-equivariant predictor's scores (`GibbsEquivariantBayes`, issue 15) on the experiment's test
+/// The best translation-equivariant predictor's scores (`GibbsEquivariantBayes`) on the experiment's test
 /// sets, per task, so that its gap to the exact predictor — the most that fixed inputs can gain — is a paired
 /// difference.
 public struct EquivariantCeilingMetrics: Codable, Sendable {

@@ -2,14 +2,14 @@ import NPModels
 import NPNN
 import NPTraining
 
-/// The budgets of the 1-D experiment at each scale. `paper` is the paper's protocol (spec §6, §7.1);
+/// The budgets of the 1-D experiment at each scale. `paper` is the paper's protocol (Docs/paper-spec.md §6, §7.1);
 /// `quick` keeps every model and metric but cuts widths (ModelPreset.quick), steps and test-set sizes to
 /// fit an hour on a 2-core laptop; `standard` trains the same models ~7× longer (about 6 hours there, resumable
 /// in pieces); `ci` runs the whole pipeline in a couple of minutes.
 ///
 /// Every scale clips gradients by their global norm at 0.5 (what the authors' code does through Lightning's
 /// `gradient_clip_val`; the paper's "gradient value magnitudes are clipped" stays available as
-/// `GradientClipping.value`). The reduced scales warm the learning rate up and decay it by a cosine (issue 15:
+/// `GradientClipping.value`). The reduced scales warm the learning rate up and decay it by a cosine (
 /// at a constant rate the quick models' validation scores swung by 0.05–0.12 nats between checkpoints); `paper`
 /// keeps the paper's constant rate.
 public struct Gibbs1DScale: Codable, Sendable, Equatable {
@@ -35,7 +35,7 @@ public struct Gibbs1DScale: Codable, Sendable, Equatable {
     /// Learning-rate warm-up steps as a fraction of the run, then cosine decay to zero (nil: the paper's constant rate).
     public var warmupFraction: Double? = 0.05
     public var clipping: GradientClipping = .norm(0.5)
-    /// The kinds trained `seedReplicates` times: the ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs (issue 15).
+    /// The kinds trained `seedReplicates` times: the ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs.
     public static let replicatedKinds: [ModelKind] = [.convCNPT, .convCNPTApprox, .equivCNPE, .equivCNPEApprox]
 
     public static let ci = Gibbs1DScale(name: "ci", preset: .ci, steps: 30, teSteps: 30, checkpointEvery: 10, validateEvery: 10,
@@ -46,7 +46,7 @@ public struct Gibbs1DScale: Codable, Sendable, Equatable {
     public static let standard = Gibbs1DScale(name: "standard", preset: .quick, steps: 30_000, teSteps: 4_000, checkpointEvery: 500,
                                               validateEvery: 5_000, testTasks: 8_192, validationTasks: 512, groundTruthTasks: 80_000,
                                               seedReplicates: 3)
-    /// 500 epochs × 16,000 tasks = 500,000 steps of 16 (reading A9); 80,000 test tasks; 4,096 validation tasks.
+    /// 500 epochs × 16,000 tasks = 500,000 steps of 16 (Docs/paper-spec.md A9); 80,000 test tasks; 4,096 validation tasks.
     public static let paper = Gibbs1DScale(name: "paper", preset: .paper, steps: 500_000, teSteps: 500_000, checkpointEvery: 1_000,
                                            validateEvery: 10_000, testTasks: 80_000, validationTasks: 4_096, groundTruthTasks: 80_000,
                                            seedReplicates: 3, warmupFraction: nil)

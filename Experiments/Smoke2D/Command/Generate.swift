@@ -40,7 +40,7 @@ struct Generate: ParsableCommand {
     }
 }
 
-/// `smoke2d stats`: spec §e level 3 statistics of a generated data set, printed and written beside it.
+/// `smoke2d stats`: Docs/smoke-simulator.md §e level 3 statistics of a generated data set, printed and written beside it.
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Plume-top quantiles, obstacle contact by inflow position, non-empty-patch rate, maxima; writes stats.json.")
@@ -59,7 +59,7 @@ struct Stats: ParsableCommand {
             print(String(format: "  inflow x = %.0f: %d simulations, contact %.1f %% (square %.1f %%), plume-top median %.1f", g.inflowX,
                          g.simulations, 100 * g.contactRate, 100 * g.neighbourhoodRate, g.plumeTopMedian))
         }
-        print("\nspec §e level 3:")
+        print("\nDocs/smoke-simulator.md §e level 3:")
         for c in stats.checks() {
             print(String(format: "  %@ %@: %.3f (expected %.2f … %.2f)", c.ok ? "ok  " : "OUT ", c.name, c.value, c.range.lowerBound, c.range.upperBound))
         }

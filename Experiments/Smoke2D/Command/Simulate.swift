@@ -3,7 +3,7 @@ import ExperimentCLI
 import Foundation
 import SmokeSim
 
-/// `smoke2d simulate`: one simulation from any initial condition, written as .npy files (spec §e layout) so it
+/// `smoke2d simulate`: one simulation from any initial condition, written as .npy files (Docs/smoke-simulator.md §e layout) so it
 /// can be compared with PhiFlow.
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(

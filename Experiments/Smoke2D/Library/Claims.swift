@@ -5,7 +5,7 @@ import NPReport
 import NPTraining
 
 extension SmokeExperiment {
-    /// The paper's claims about the smoke experiment (spec §7.2 "Claims": Table 1's smoke column and the text on
+    /// The paper's claims about the smoke experiment (Docs/paper-spec.md §7.2 "Claims": Table 1's smoke column and the text on
     /// Figure 6), each with the paired comparison on the same test tasks that tests it.
     public static let claims: [Claim] = [
         claim("t1-pttnp", "Table 1", "PT-TNP (T̃) beats PT-TNP (T) on smoke", "PT-TNP (T̃) − PT-TNP (T), test log-likelihood, paired", .greater),

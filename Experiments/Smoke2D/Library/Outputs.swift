@@ -25,7 +25,7 @@ extension SmokeExperiment {
     public var reportNotes: [String] {
         [
             "The paper's PhiFlow simulations are not public; this package simulates them in Swift following PhiFlow's scheme (128 × 128 closed box, MacCormack smoke advection, semi-Lagrangian velocity advection, buoyancy, exact pressure projection around a fixed obstacle at (64, 100) of radius 10, 35 steps of dt 0.5, the tutorial's scaling). The simulator agrees with PhiFlow 3.4.0 to float32 rounding on five test cases (Docs/smoke-simulator.md).",
-            "Tasks: 32 × 32 patches of final states (smoke / 21), N_c ~ U{10, 250} per batch, the other pixels targets; inputs are the standardised pixel coordinates of the whole frame (spec A7), so the fixed inputs can locate the obstacle and the inflows.",
+            "Tasks: 32 × 32 patches of final states (smoke / 21), N_c ~ U{10, 250} per batch, the other pixels targets; inputs are the standardised pixel coordinates of the whole frame (Docs/paper-spec.md A7), so the fixed inputs can locate the obstacle and the inflows.",
             "Budget at scale '\(scale.name)': \(plan.scale.train)/\(plan.scale.validation)/\(plan.scale.test) simulations; \(scale.cnnSteps) steps of 16 tasks for the CNN models, \(scale.pseudoTokenSteps) for the PT-TNP, \(scale.translationEquivariantSteps) steps of 8 for the PT-TNP (T) and (T̃)\(scale.trainingTargets.map { ", each training task's loss on \($0) random targets" } ?? ""); seed 0 for the tables and figures, and \(scale.seedReplicates) seeds of the ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs for the claims; \(scale.testTasks) test tasks (the paper: 80,000). Standard errors in the tables are over test tasks; the claims' across-seed column includes seed-to-seed variation.",
         ]
     }

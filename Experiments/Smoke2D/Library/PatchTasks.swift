@@ -2,7 +2,7 @@ import NPModels
 import NPTensor
 import SmokeSim
 
-/// One task of the smoke experiment (spec §7.2): a `side × side` patch of one final state, some of its pixels
+/// One task of the smoke experiment (Docs/paper-spec.md §7.2): a `side × side` patch of one final state, some of its pixels
 /// as the context, others as targets. Pixel p of the patch is row p / side, column p % side.
 public struct SmokePatch: Codable, Sendable, Equatable {
     /// The state (index into `SmokeStates`).
@@ -15,9 +15,9 @@ public struct SmokePatch: Codable, Sendable, Equatable {
 }
 
 /// Cuts tasks from smoke states: uniformly placed patches, N_c ~ U{10, …, 250} drawn once per batch (the authors'
-/// code; spec §6), the context pixels uniformly without replacement, the other pixels the targets (or a random
+/// code; Docs/paper-spec.md §6), the context pixels uniformly without replacement, the other pixels the targets (or a random
 /// subset of `targetLimit` of them, for cheaper training steps). x = the pixel's standardised coordinates
-/// (column, row) in the whole frame (spec A7), so a patch knows where it is; y = smoke / target scale.
+/// (column, row) in the whole frame (Docs/paper-spec.md A7), so a patch knows where it is; y = smoke / target scale.
 public struct PatchTaskSampler: Sendable {
     public let states: SmokeStates
     public let lattice: PixelLattice

@@ -1,6 +1,6 @@
 import SmokeSim
 
-/// Where a patch lies in the frame, by what breaks translation equivariance there (spec §7.2: "the closed box,
+/// Where a patch lies in the frame, by what breaks translation equivariance there (Docs/paper-spec.md §7.2: "the closed box,
 /// the fixed spherical obstacle, and the position of the smoke inflow"). A patch takes the first that applies:
 /// within `margin` cells of the obstacle, of its simulation's inflow disk, of a wall; else elsewhere.
 public enum PatchRegion: String, Codable, Sendable, CaseIterable {

@@ -47,7 +47,7 @@ public struct SmokeRunMetrics: Codable, Sendable {
 }
 
 extension SmokeExperiment {
-    /// The eight models of the smoke experiment, in the paper's table order (spec §5.0).
+    /// The eight models of the smoke experiment, in the paper's table order (Docs/paper-spec.md §5.0).
     public static let models: [ModelKind] = [.ptTNP, .ptTNPT, .ptTNPTApprox, .convCNPT, .convCNPTApprox, .relaxedConvCNP, .equivCNPE, .equivCNPEApprox]
 
     /// Fixed inputs act everywhere in the frame (the paper states no zeroing for smoke): a box around the
@@ -61,8 +61,8 @@ extension SmokeExperiment {
     /// log-likelihood at −log(0.01 √(2π)) ≈ 3.686.
     public static let scaleFloor: Float = 0.01
 
-    /// A model's specification at this scale: σ = softplus(raw) + `scaleFloor` (the smoke column of spec §3.1),
-    /// fixed-input dropout 0.5 (spec §5.1), positions given to the fixed-input MLP as they are (already
+    /// A model's specification at this scale: σ = softplus(raw) + `scaleFloor` (the smoke column of Docs/paper-spec.md §3.1),
+    /// fixed-input dropout 0.5 (Docs/paper-spec.md §5.1), positions given to the fixed-input MLP as they are (already
     /// standardised, A7).
     public func modelSpec(_ kind: ModelKind) -> ModelSpec {
         var spec = unflooredSpec(kind)
@@ -85,7 +85,7 @@ extension SmokeExperiment {
             if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }
             return spec
         case .transformer:
-            preconditionFailure("the smoke experiment has no \(kind.displayName) (spec §5.0)")
+            preconditionFailure("the smoke experiment has no \(kind.displayName) (Docs/paper-spec.md §5.0)")
         }
     }
 

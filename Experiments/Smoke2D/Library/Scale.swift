@@ -2,7 +2,7 @@ import NPModels
 import NPTraining
 import SmokeSim
 
-/// The budgets of the smoke experiment at each scale, next to the spec's values (paper.md §5.1, §6, §7.2).
+/// The budgets of the smoke experiment at each scale, next to the spec's values (Docs/paper-spec.md §5.1, §6, §7.2).
 ///
 /// * `paper`: 20,000 / 2,500 / 2,500 simulations; the paper's model sizes (D_z 128, 9 layers, 128 pseudo-tokens;
 ///   U-Net C 16, kernel 9; D8 group CNN); 500 epochs of 16,000 tasks = 500,000 steps of 16 (of 8 for the
@@ -24,7 +24,7 @@ public struct SmokeScale: Codable, Sendable, Equatable {
     public var cnnSteps: Int
     /// … of the plain PT-TNP (batches of 16).
     public var pseudoTokenSteps: Int
-    /// … of the PT-TNP (T) and (T̃) (batches of 8, spec §5.1).
+    /// … of the PT-TNP (T) and (T̃) (batches of 8, Docs/paper-spec.md §5.1).
     public var translationEquivariantSteps: Int
     public var checkpointEvery: Int
     public var validateEvery: Int
@@ -63,7 +63,7 @@ public struct SmokeScale: Codable, Sendable, Equatable {
         return s
     }
 
-    /// Batch size of a model: 8 for the PT-TNP (T) and (T̃), 16 otherwise (spec §5.1).
+    /// Batch size of a model: 8 for the PT-TNP (T) and (T̃), 16 otherwise (Docs/paper-spec.md §5.1).
     public static func batchSize(_ kind: ModelKind) -> Int { kind == .ptTNPT || kind == .ptTNPTApprox ? 8 : 16 }
 
     public func schedule(for kind: ModelKind) -> TrainingSchedule {

@@ -2,12 +2,12 @@ import Foundation
 import NPAutodiff
 import NPModels
 import NPTensor
-import XCTest
+import Testing
 @testable import Smoke2D
 
 /// The smoke experiment's models as the experiment builds them (ci sizes), on tasks cut from states: exactly
 /// translation equivariant with the fixed inputs zeroed, measurably not with them on, and σ at least the floor.
-final class SmokeModelTests: XCTestCase {
+struct SmokeModelTests {
     let experiment = SmokeExperiment(scale: .ci, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"),
                                      dataDirectory: URL(fileURLWithPath: "/nonexistent"))
 
@@ -30,49 +30,49 @@ final class SmokeModelTests: XCTestCase {
         return (zip(pa.mean.scalars, pb.mean.scalars).map { abs($0 - $1) }.max()!, pa)
     }
 
-    func testApproximatelyEquivariantModelsAreEquivariantOnlyWithoutFixedInputs() {
+    @Test func approximatelyEquivariantModelsAreEquivariantOnlyWithoutFixedInputs() {
         for kind in [ModelKind.ptTNPTApprox, .convCNPTApprox, .equivCNPEApprox] {
             let (off, _) = maxDifference(kind, .off), (on, _) = maxDifference(kind, .on)
-            XCTAssertLessThan(off, 1e-4, "\(kind.displayName), fixed inputs zeroed: a pixel shift must not change the prediction")
-            XCTAssertGreaterThan(on, 1e-3, "\(kind.displayName), fixed inputs on: absolute position must matter")
+            #expect(off < 1e-4, "\(kind.displayName), fixed inputs zeroed: a pixel shift must not change the prediction")
+            #expect(on > 1e-3, "\(kind.displayName), fixed inputs on: absolute position must matter")
         }
         let (plain, _) = maxDifference(.ptTNP, .on)
-        XCTAssertGreaterThan(plain, 1e-3, "the plain PT-TNP is not translation equivariant")
+        #expect(plain > 1e-3, "the plain PT-TNP is not translation equivariant")
         for kind in [ModelKind.ptTNPT, .convCNPT, .equivCNPE] {
-            XCTAssertLessThan(maxDifference(kind, .on).0, 1e-4, "\(kind.displayName) is translation equivariant")
+            #expect(maxDifference(kind, .on).0 < 1e-4, "\(kind.displayName) is translation equivariant")
         }
     }
 
-    func testEveryModelUsesTheSmokeScaleFloorAndStandardDeviationHead() {
+    @Test func everyModelUsesTheSmokeScaleFloorAndStandardDeviationHead() {
         for kind in SmokeExperiment.models {
             let spec = experiment.modelSpec(kind)
-            XCTAssertEqual(spec.scaleFloor, SmokeExperiment.scaleFloor)
-            XCTAssertEqual(spec.scaleParameterisation, .standardDeviationSoftplus)
+            #expect(spec.scaleFloor == SmokeExperiment.scaleFloor)
+            #expect(spec.scaleParameterisation == .standardDeviationSoftplus)
             let (_, p) = maxDifference(kind, .on)
-            XCTAssertGreaterThanOrEqual(p.standardDeviation.min()!, SmokeExperiment.scaleFloor, kind.displayName)
+            #expect(p.standardDeviation.min()! >= SmokeExperiment.scaleFloor, Comment(rawValue: kind.displayName))
         }
     }
 
-    func testTheTranslationEquivariantPseudoTokenModelsTrainWithBatchesOfEight() {
-        XCTAssertEqual(SmokeScale.quick.schedule(for: .ptTNPT).batchSize, 8)
-        XCTAssertEqual(SmokeScale.quick.schedule(for: .ptTNPTApprox).batchSize, 8)
-        XCTAssertEqual(SmokeScale.quick.schedule(for: .ptTNP).batchSize, 16)
-        XCTAssertEqual(SmokeScale.paper.schedule(for: .convCNPT).steps, 500_000)
+    @Test func theTranslationEquivariantPseudoTokenModelsTrainWithBatchesOfEight() {
+        #expect(SmokeScale.quick.schedule(for: .ptTNPT).batchSize == 8)
+        #expect(SmokeScale.quick.schedule(for: .ptTNPTApprox).batchSize == 8)
+        #expect(SmokeScale.quick.schedule(for: .ptTNP).batchSize == 16)
+        #expect(SmokeScale.paper.schedule(for: .convCNPT).steps == 500_000)
     }
 }
 
 /// The experiment makes Table 1's smoke column and Figures 5 and 6, each target once, and one run per model and seed.
-final class SmokeRegistryTests: XCTestCase {
-    func testOutputsAreThePapersSmokeItems() throws {
+struct SmokeRegistryTests {
+    @Test func outputsAreThePapersSmokeItems() throws {
         let e = SmokeExperiment(scale: .ci, resultsRoot: URL(fileURLWithPath: "/nonexistent"), outputRoot: URL(fileURLWithPath: "/nonexistent"),
                                 dataDirectory: URL(fileURLWithPath: "/nonexistent"))
         let targets = e.outputs.map(\.target)
-        XCTAssertEqual(Set(targets).count, targets.count)
-        XCTAssertTrue(Set(["table1", "figure5", "figure6", "claims"]).isSubset(of: Set(targets)))
-        XCTAssertEqual(e.modelRuns().map(\.model.kind), SmokeExperiment.models)
+        #expect(Set(targets).count == targets.count)
+        #expect(Set(["table1", "figure5", "figure6", "claims"]).isSubset(of: Set(targets)))
+        #expect(e.modelRuns().map(\.model.kind) == SmokeExperiment.models)
         let extra = SmokeScale.replicatedKinds.count * (SmokeScale.ci.seedReplicates - 1)
-        XCTAssertEqual(e.allRuns().count, 8 + extra)
-        XCTAssertEqual(Set(try e.allRuns().map { try e.store.key($0) }).count, 8 + extra, "a distinct cache key per run")
-        XCTAssertEqual(Set(e.allRuns().dropFirst(8).map(\.seed)), Set((1..<SmokeScale.ci.seedReplicates).map(UInt64.init)))
+        #expect(e.allRuns().count == 8 + extra)
+        #expect(try Set(e.allRuns().map { try e.store.key($0) }).count == 8 + extra, "a distinct cache key per run")
+        #expect(Set(e.allRuns().dropFirst(8).map(\.seed)) == Set((1..<SmokeScale.ci.seedReplicates).map(UInt64.init)))
     }
 }

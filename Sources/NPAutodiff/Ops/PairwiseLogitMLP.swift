@@ -10,7 +10,7 @@ public struct PairwiseMLPLayer {
 }
 
 extension Tape {
-    /// The logits of translation-equivariant attention (spec §3.4): for every task b, head h, query i and key j,
+    /// The logits of translation-equivariant attention (Docs/paper-spec.md §3.4): for every task b, head h, query i and key j,
     ///
     ///     logits[b, h, i, j] = ρ([xq[b, i] − xk[b, j], dots[b, ·, i, j]])_h + (keyMask[b, j] = 0 ? −10³⁰ : 0),
     ///     dots[b, h, i, j] = dotScale · q[b, h, i] · k[b, h, j],

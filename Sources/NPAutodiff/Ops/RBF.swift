@@ -6,7 +6,7 @@ extension Tape {
     /// `logLengthscale` (shape [1]), fused into one op.
     ///
     /// Exponents below −80 give exactly 0 (and no gradient): such weights are < 2e-35, and computing them
-    /// would produce denormals that slow every following product (peer-bench.md notes this cost in PyTorch).
+    /// would produce denormals that slow every following product (PyTorch, which computes them, pays that cost).
     /// Gradients: ∂w/∂d² = −w / (2ℓ²); ∂w/∂logℓ = w · d² / ℓ².
     public func rbfWeights(_ d2: Variable, logLengthscale: Variable) -> Variable {
         require(logLengthscale.value.count == 1, "rbfWeights takes one log-lengthscale, got \(logLengthscale.shape)")

@@ -7,7 +7,7 @@ import NPTensor
 
 /// Multi-head attention, standard or translation-equivariant (TE).
 ///
-/// Standard: logits_h = q_h · k_h / √dh. TE (the TE-TNP's attention, spec §3.4): logits = ρ(dots, x_q − x_k),
+/// Standard: logits_h = q_h · k_h / √dh. TE (the TE-TNP's attention, Docs/paper-spec.md §3.4): logits = ρ(dots, x_q − x_k),
 /// an MLP with two hidden layers of width `teHidden` applied to each query–key pair's [x_q − x_k, dots_1..H].
 /// Softmax over keys, attention-weighted sum of values, output linear map H·dh → d.
 public struct MultiHeadAttention {

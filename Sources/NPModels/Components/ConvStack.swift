@@ -12,7 +12,7 @@ public enum ConvKind: Sendable, Equatable {
     /// (the 1-D EquivCNP (E), the authors' `SymmetricConv1d`). 1-D only; the 2-D EquivCNP uses a group CNN.
     case symmetric
     /// Relaxed convolutions (k ∗̃ f)(u) = Σ_v f(v)(1 + t(v)) k(u − v) with L = 1 (the RelaxedConvCNP
-    /// baseline, the paper's form A20: weight at the input location, no 1/(3L) factor). t is a fixed-input
+    /// baseline, the paper's form, Docs/paper-spec.md A20: weight at the input location, no 1/(3L) factor). t is a fixed-input
     /// MLP of the grid position per layer; all layers share the task's keep/drop draw.
     case relaxed(FixedInputsConfig)
 }

@@ -8,7 +8,7 @@ import NPTensor
 ///
 /// D4 maps the square lattice onto itself; D8's odd rotations (45°, 135°, …) do not, and a kernel rotated by them
 /// is resampled bilinearly on the lattice (`kernelResampling`): the group convolutions are then exactly
-/// equivariant for D8's 8 lattice elements and approximately for the others (spec §13.2).
+/// equivariant for D8's 8 lattice elements and approximately for the others (Docs/paper-spec.md §13.2).
 public struct DihedralGroup: Sendable, Equatable {
     /// N: rotations by multiples of 2π/N.
     public let rotations: Int

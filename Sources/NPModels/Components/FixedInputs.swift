@@ -47,7 +47,7 @@ public struct DomainBox: Codable, Sendable, Equatable {
 public enum PositionFeatures: Codable, Sendable, Equatable {
     /// The coordinates themselves.
     case raw
-    /// Fourier features for the TNP (T̃) (reading A5 of the spec): `count` wavelengths λⱼ log-spaced from
+    /// Fourier features for the TNP (T̃) (Docs/paper-spec.md A5): `count` wavelengths λⱼ log-spaced from
     /// range^(1/count) to range, features [sin(2πx/λⱼ), cos(2πx/λⱼ)] per input dimension.
     case fourier(count: Int, range: Float)
 
@@ -97,7 +97,7 @@ public struct FixedInputsConfig: Codable, Sendable, Equatable {
     public var inputScale: Float = 1
     /// The input dimensions the fixed inputs see, in this order (nil: all of them). The MLP and the domain box
     /// read only these coordinates, so the model stays exactly translation equivariant along the others even
-    /// with the fixed inputs on (the environmental 4-D task: lon, lat and elevation, not time; data.md §5.6).
+    /// with the fixed inputs on (the environmental 4-D task: lon, lat and elevation, not time; Docs/station-data.md §5.6).
     public var inputDimensions: [Int]?
     public init(count: Int, hiddenWidth: Int, features: PositionFeatures = .raw, domain: DomainBox?, dropoutProbability: Double,
                 inputScale: Float = 1, inputDimensions: [Int]? = nil) {

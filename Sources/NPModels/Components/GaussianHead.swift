@@ -27,7 +27,7 @@ public struct Prediction {
 }
 
 /// The decoder head of every model: an MLP with two hidden layers of width D_z that outputs a mean and a
-/// raw scale per output dimension (§3.1 of the spec).
+/// raw scale per output dimension (Docs/paper-spec.md §3.1).
 public struct GaussianHead {
     let mlp: MLP
     let outputDimension: Int

@@ -6,7 +6,7 @@ import NPTensor
 // one channel per group element; `fields` regular fields are stored group-major: channel g · fields + f.
 
 /// A group convolution over the square lattice and a dihedral group D_N (N = 4: p4m; N = 8: the paper's
-/// rotations by multiples of 45°, spec §13.2), as one ordinary 2-D convolution whose weight is made of the learned
+/// rotations by multiples of 45°, Docs/paper-spec.md §13.2), as one ordinary 2-D convolution whose weight is made of the learned
 /// filter in all 2N transformed versions.
 ///
 /// Lifting (scalar channels → regular fields): out(x, g) = Σ_t f(x + t) · ψ(g⁻¹ t).
@@ -71,7 +71,7 @@ public struct GroupConv {
     }
 }
 
-/// The backbone of the 2-D EquivCNP (E)/(Ẽ) (spec §5.8, §13.2): a lifting layer (C scalar channels → F regular
+/// The backbone of the 2-D EquivCNP (E)/(Ẽ) (Docs/paper-spec.md §5.8, §13.2): a lifting layer (C scalar channels → F regular
 /// fields), group convolutions (F → F fields), a last group convolution to C fields, each after a ReLU but the
 /// first, then the mean over the group axis (invariant pooling) back to C scalar channels. Equivariant to
 /// lattice translations and the 8 symmetries of the square exactly; with D8 (the authors' `flipRot2dOnR2(N=8)`)
@@ -80,7 +80,7 @@ public struct GroupCNN: GridBackbone {
     public struct Config: Codable, Sendable, Equatable {
         /// C, scalar channels in and out.
         public var channels: Int
-        /// F, regular fields in the hidden layers (spec A17: 16 at paper size: 256 channels for D8).
+        /// F, regular fields in the hidden layers (Docs/paper-spec.md A17: 16 at paper size: 256 channels for D8).
         public var fields: Int
         /// Group convolutions, the lifting layer included (9 in the paper).
         public var layers: Int

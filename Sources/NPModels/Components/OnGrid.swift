@@ -20,7 +20,7 @@ public struct PixelLattice: Codable, Sendable, Equatable {
         self.pointsPerUnit = pointsPerUnit; self.offset = offset
     }
 
-    /// Standardised pixel coordinates of a frame of `size` pixels per axis (spec A7: the smoke frame 128 × 128):
+    /// Standardised pixel coordinates of a frame of `size` pixels per axis (Docs/paper-spec.md A7: the smoke frame 128 × 128):
     /// x = (k − (n − 1)/2) / σ with σ = √((n² − 1)/12), the standard deviation of the pixel indices 0 … n − 1.
     /// Square frames get equal densities on both axes, so the lattice keeps the symmetries of the square.
     public static func standardisedFrame(size: [Int]) -> PixelLattice {
@@ -91,7 +91,7 @@ func pixelGridIndices(_ lattice: PixelLattice, _ x: Tensor, mask: Tensor? = nil,
     }
 }
 
-/// The encoder of gridded data (the authors' `GriddedConvCNPEncoder`, spec §3.3, A8): the grid is the data's own
+/// The encoder of gridded data (the authors' `GriddedConvCNPEncoder`, Docs/paper-spec.md §3.3, A8): the grid is the data's own
 /// pixel grid; pixel g gets the channels [Σ y · m_c, Σ m_c] of the context points on it (m_c = 1 for real context
 /// points, 0 elsewhere), then a pointwise MLP maps them to c channels. No SetConv, no lengthscale.
 public struct OnGridEncoder: GridEncoder {

@@ -45,7 +45,7 @@ public struct SetConvEncoder {
                 kernelShape: KernelShape = .perDimension, rng: inout RandomGenerator) {
         let initial = kernelShape == .isotropic ? [Foundation.log(2 / ppu[0])] : ppu.map { Foundation.log(2 / $0) }
         logLengthscales = scope.make("log_lengthscale", Tensor(shape: [initial.count], scalars: initial))
-        // [ours] pointwise MLP with one hidden layer of width c (the spec says "a pointwise MLP").
+        // [ours] pointwise MLP with one hidden layer of width c (Docs/paper-spec.md §3.2 says only "a pointwise MLP").
         mlp = MLP(scope.child("mlp"), widths: [dy + 1, c, c], rng: &rng)
     }
 

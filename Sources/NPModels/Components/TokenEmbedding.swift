@@ -6,10 +6,10 @@ import NPTensor
 
 /// The initial tokens of the transformer NPs (TNPs and pseudo-token TNPs alike).
 ///
-/// * Non-equivariant (spec §5.2): context tokens MLP([x, y, 1]), target tokens MLP([x, 0, 0]) — one MLP with two
-///   hidden layers of width d (the paper's flags, reading A15).
-/// * Translation-equivariant (§5.3): context tokens MLP(y); every target starts from one learned token
-///   (N(0, I) initialisation, reading A4). x enters only through the attention logits.
+/// * Non-equivariant (Docs/paper-spec.md §5.2): context tokens MLP([x, y, 1]), target tokens MLP([x, 0, 0]) — one MLP with two
+///   hidden layers of width d (the paper's flags, Docs/paper-spec.md A15).
+/// * Translation-equivariant (Docs/paper-spec.md §5.3): context tokens MLP(y); every target starts from one learned token
+///   (N(0, I) initialisation, Docs/paper-spec.md A4). x enters only through the attention logits.
 ///
 /// Parameters: `tokens.*` (the MLP) and, when equivariant, `target_token`.
 public struct TokenEmbedding {

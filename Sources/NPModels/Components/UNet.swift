@@ -4,14 +4,14 @@ import NPTensor
 
 // Shapes: m tasks, G grid points, c channels; grid values are flat channels-last [m, G, c] (see `Grid`).
 
-/// The 2-D U-Net of the smoke and environmental ConvCNPs (spec §5.5, the authors' `UNet`): `levels` down
+/// The 2-D U-Net of the smoke and environmental ConvCNPs (Docs/paper-spec.md §5.5, the authors' `UNet`): `levels` down
 /// blocks (convolution, keep the result for the skip connection, 2×2 max-pooling), a bottleneck convolution,
 /// `levels` up blocks (bilinear up-sampling with aligned corners to the skip's size, concatenation with the skip,
 /// convolution). Channels double on the way down from C, capped at `maxChannels`, and halve on the way up back to
 /// C; every convolution is stride 1, "same", kernel k, with a ReLU before it. At paper size (C = 16, 4 levels,
 /// cap 256): 9 convolutions with outputs [32, 64, 128, 256, 256, 128, 64, 32, 16].
 ///
-/// Relaxed (RelaxedConvCNP (T̃), spec §5.7, A20): every convolution sees f ⊙ (1 + t(v)), t an MLP of the
+/// Relaxed (RelaxedConvCNP (T̃), Docs/paper-spec.md §5.7, A20): every convolution sees f ⊙ (1 + t(v)), t an MLP of the
 /// positions of the grid it runs on (the input grid pooled 2^level times, via `Grid.pooled`), one value per input
 /// channel; all of them use the batch's one fixed-input switch. With t ≡ 0 it is the ordinary U-Net.
 public struct UNet: GridBackbone {

@@ -1,5 +1,5 @@
 /// Sizes of the 2-D convolutional models (smoke and environmental experiments), next to the 1-D `ModelPreset`.
-/// `paper` is spec §5.1's smoke column ("as smoke" for the environmental experiment); `quick` and `ci` keep every
+/// `paper` is Docs/paper-spec.md §5.1's smoke column ("as smoke" for the environmental experiment); `quick` and `ci` keep every
 /// architectural choice and shrink width, depth and kernels.
 ///
 /// A `ModelSpec` with `gridCNN` set builds ConvCNP (T)/(T̃) and RelaxedConvCNP (T̃) on a U-Net and EquivCNP (E)/(Ẽ)
@@ -22,7 +22,7 @@ public struct GridCNNPreset: Codable, Sendable, Equatable {
     }
 
     /// U-Net: C = 16, 4 poolings (9 convolutions, channels up to 256), kernel 9. Group CNN: D8 (order 16), C = 16,
-    /// 16 regular fields (reading A17: 256 channels), 9 layers, kernel 9.
+    /// 16 regular fields (Docs/paper-spec.md A17: 256 channels), 9 layers, kernel 9.
     public static let paper = GridCNNPreset(name: "paper", unet: .init(channels: 16, levels: 4, kernel: 9),
                                             groupCNN: .init(channels: 16, fields: 16, layers: 9, kernel: 9, rotations: 8), pointsPerUnit: 16)
     /// U-Net: C = 16, 4 poolings, kernel 5. Group CNN: D8, C = 16, 1 regular field (16 channels: A17's cheaper

@@ -6,9 +6,9 @@ import NPTensor
 /// models (`ConvCNP`), with the U-Net or the group CNN as backbone and, for gridded data (`pixelLattice`), the
 /// on-grid encoder and decoder instead of the SetConv.
 extension ModelSpec {
-    /// A 2-D convolutional model's specification with the smoke column's settings (spec §5.1): fixed-input
+    /// A 2-D convolutional model's specification with the smoke column's settings (Docs/paper-spec.md §5.1): fixed-input
     /// dropout 0.5 for every model, positions fed to the fixed-input MLP as they are (they are standardised,
-    /// spec A7), σ = softplus(raw) for the smoke experiment's head when `standardDeviationHead`.
+    /// Docs/paper-spec.md A7), σ = softplus(raw) for the smoke experiment's head when `standardDeviationHead`.
     /// `lattice` nil: off-grid data on the SetConv path (one isotropic lengthscale for the EquivCNPs). `domain`:
     /// fixed inputs are zero outside it (smoke states no zeroing: pass a box that encloses the frame). The 1-D
     /// fields `preset` and `fourierRange` are set to fixed values the CNN models do not read.
@@ -47,7 +47,7 @@ extension ModelSpec {
             encoder = OnGridEncoder(root.child("encoder"), lattice: lattice, outputDimension: dy, channels: c, rng: &rng)
             decoder = OnGridDecoder(lattice: lattice)
         } else {
-            // The EquivCNPs' SetConv has one isotropic lengthscale, so that it is rotation equivariant (spec §5.8).
+            // The EquivCNPs' SetConv has one isotropic lengthscale, so that it is rotation equivariant (Docs/paper-spec.md §5.8).
             let shape = kernelShape ?? (recipe == .symmetric ? .isotropic : .perDimension)
             let ppu: [Float] = [sizes.pointsPerUnit, sizes.pointsPerUnit]
             let setConv = SetConvEncoder(root.child("encoder"), outputDimension: dy, channels: c, pointsPerUnit: ppu, kernelShape: shape, rng: &rng)

@@ -1,12 +1,12 @@
-/// Architecture sizes. `paper` is the paper's (spec §5.1, 1-D column); `quick` and `ci` keep every
-/// architectural choice and shrink width, depth and grid density (the `quick` sizes are those of
-/// `shared/spec/peer-bench.md`, so their PyTorch step times are known).
+/// Architecture sizes. `paper` is the paper's (Docs/paper-spec.md §5.1, 1-D column); `quick` and `ci` keep every
+/// architectural choice and shrink width, depth and grid density (the `quick` sizes are those at which
+/// PyTorch step times were measured before this package was written: `npbench`'s reference table).
 public struct ModelPreset: Codable, Sendable, Equatable {
     public var name: String
     public var tnp: TNP.Config
     public var convCNP: ConvCNP.Config
 
-    /// D_z = 128, 9 layers, 8 heads × 16; C = 64, 9 conv layers, kernel 21, 46 points per unit (A11), 5 decoder lengthscales.
+    /// D_z = 128, 9 layers, 8 heads × 16; C = 64, 9 conv layers, kernel 21, 46 points per unit (Docs/paper-spec.md A11), 5 decoder lengthscales.
     public static let paper = ModelPreset(name: "paper",
                                           tnp: .init(width: 128, layers: 9, heads: 8, headWidth: 16),
                                           convCNP: .init(channels: 64, layers: 9, kernel: 21, pointsPerUnit: 46))

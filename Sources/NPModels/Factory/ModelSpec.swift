@@ -18,7 +18,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var fourierRange: Float
     /// Positions are divided by this before the fixed-input MLP of the CNN models (see `FixedInputsConfig.inputScale`).
     public var positionScale: Float = 7
-    /// Dropout probabilities (spec §5.1, readings A12).
+    /// Dropout probabilities (Docs/paper-spec.md §5.1, A12).
     public var dropoutTNP: Double = 0.5
     public var dropoutConvCNP: Double = 0.1
     public var dropoutEquivCNP: Double = 0.1
@@ -40,10 +40,10 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     /// The floor the head adds to σ (or σ²) (nil: `GaussianHead.defaultFloor`, 1e-6).
     public var scaleFloor: Float?
     /// The input dimensions the fixed inputs see (nil: all). `domain` is then a box over these dimensions only.
-    /// The environmental 4-D models use [0, 1, 3] (lon, lat, elevation; not time, data.md §5.6).
+    /// The environmental 4-D models use [0, 1, 3] (lon, lat, elevation; not time, Docs/station-data.md §5.6).
     public var fixedInputDimensions: [Int]?
     /// Where the off-grid SetConv models put their grid (nil: `.batch`, one grid spanning the batch). The 1-D
-    /// experiment uses `.perTask` (issue 15): its tasks are centred anywhere in [−7, 7], so a batch grid is ~3×
+    /// experiment uses `.perTask`: its tasks are centred anywhere in [−7, 7], so a batch grid is ~3×
     /// larger than one task needs.
     public var gridPlacement: GridPlacement?
 
@@ -96,7 +96,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
 
     func buildTransformer(translationEquivariant te: Bool, fixed: Bool, rng: inout RandomGenerator) -> NeuralProcess {
         let b = resolvedFixedInputCount, d = preset.tnp.width
-        // The TNP (T̃)'s fixed inputs: B Fourier coefficients per dimension, then an MLP to D_z (reading A5).
+        // The TNP (T̃)'s fixed inputs: B Fourier coefficients per dimension, then an MLP to D_z (Docs/paper-spec.md A5).
         let config = fixed && b > 0
             ? FixedInputsConfig(count: d, hiddenWidth: d, features: .fourier(count: b, range: fourierRange), domain: domain,
                                 dropoutProbability: dropoutTNP, inputDimensions: fixedInputDimensions)

@@ -20,7 +20,7 @@ public final class ConvCNP: NeuralProcess {
     public let head: GaussianHead
     public let inputDimension: Int
 
-    /// The 1-D sizes of the paper's CNN family (spec §5.1).
+    /// The 1-D sizes of the paper's CNN family (Docs/paper-spec.md §5.1).
     public struct Config: Codable, Sendable, Equatable {
         public var channels: Int
         public var layers: Int

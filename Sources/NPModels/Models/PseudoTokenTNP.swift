@@ -4,12 +4,12 @@ import NPTensor
 
 // Shapes: m tasks, nc / nt context / target points, M pseudo-tokens, dx inputs, dy outputs, d = D_z token width.
 
-/// Pseudo-token transformer NPs (spec §5.4), induced-set-transformer (IST) style, for any input dimension:
+/// Pseudo-token transformer NPs (Docs/paper-spec.md §5.4), induced-set-transformer (IST) style, for any input dimension:
 /// M learned pseudo-tokens summarise the context, and the targets read from the pseudo-tokens, so the cost is
 /// O(M · (nc + nt)) per layer instead of O(nc · (nc + nt)).
 ///
 /// * PT-TNP: tokens as the TNP's (`TokenEmbedding`), standard attention; the pseudo-tokens are learned
-///   (N(0, I) initialisation, readings A4).
+///   (N(0, I) initialisation, Docs/paper-spec.md A4).
 /// * PT-TNP (T) = PT-TE-TNP: TE attention (x enters only through the logits); the pseudo-tokens sit at
 ///   pseudo-locations v_m = v_{m,0} + mean of the task's real context inputs, with learned offsets v_{m,0}
 ///   (N(0, I) initialisation). Shifting every input shifts the mean and with it the pseudo-locations, so the

@@ -7,11 +7,11 @@ import NPTensor
 /// Transformer neural processes as one composition: token embedding → attention stack → Gaussian head.
 ///
 /// * TNP (non-equivariant): context tokens MLP([x, y, 1]), target tokens MLP([x, 0, 0]) (one MLP), standard attention.
-/// * TNP (T) = TE-TNP: context tokens MLP(y), one learned target token (N(0, I) initialisation, reading A4),
+/// * TNP (T) = TE-TNP: context tokens MLP(y), one learned target token (N(0, I) initialisation, Docs/paper-spec.md A4),
 ///   TE attention; x enters only through the attention logits.
 /// * TNP (T̃): the TE-TNP with fixed inputs t(x_c) (Fourier features + MLP) added to the context tokens.
 ///
-/// Per layer (the authors' encoder, reading A16): z_c ← block(z_c) (self-attention), then
+/// Per layer (the authors' encoder, Docs/paper-spec.md A16): z_c ← block(z_c) (self-attention), then
 /// z_t ← block(z_t ← z_c) (cross-attention to the updated context), the *same* block (weights shared).
 /// Padded context points are masked out of every attention as keys.
 public final class TNP: NeuralProcess {
