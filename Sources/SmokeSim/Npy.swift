@@ -43,8 +43,17 @@ public enum Npy {
             guard let v = Int(part.trimmingCharacters(in: .whitespaces)), v >= 0 else { throw bad("shape '\(part)'") }
             return v
         }
-        let count = shape.reduce(1, *)
         let start = 10 + hlen
+        // The element count, refused when it overflows or exceeds what the file holds (a corrupt header must not
+        // wrap around to a small or negative size).
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= (bytes.count - start) / descr || d == 0 else {
+                throw bad("shape \(shape) holds more values than the file's \(bytes.count - start) data bytes (truncated or corrupt header)")
+            }
+            count = product
+        }
         guard bytes.count == start + count * descr else {
             throw bad("expected \(count * descr) data bytes for shape \(shape), found \(bytes.count - start) (truncated or corrupt)")
         }

@@ -54,21 +54,42 @@ import Testing
     func runLinesAreQuoted() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-        let e = try ToyExperiment(scale: .ci, options: .init(), resultsRoot: dir.appendingPathComponent("results"), outputRoot: dir)
+        let results = dir.appendingPathComponent("results;touch pwned;")
+        let e = try ToyExperiment(scale: .ci, options: .init(), resultsRoot: results, outputRoot: dir)
+        let marker = dir.appendingPathComponent("pwned")
         for line in try e.runLines(missing: false, status: false) {
-            // Replace the executable by printf, then let a shell split the line.
+            // Replace the executable by printf, then let a shell split the line: directly (sh -c), and as
+            // reproduce.sh --jobs runs the lines (xargs splitting on newlines only, then sh -c).
             let probe = "printf '%s\\n'" + line.dropFirst(".build/release/toy".count)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", probe]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            try p.run(); p.waitUntilExit()
-            let words = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
-            let i = try #require(words.firstIndex(of: "--results"))
-            #expect(words[i + 1] == ExperimentContext.relativePath(dir.appendingPathComponent("results")))
-            #expect(words.first == "evaluate" && words.last == "--quiet")
+            for shell in [["/bin/sh", "-c", probe], ["/bin/sh", "-c", "printf '%s\\n' \"$0\" | xargs -d '\\n' -I{} sh -c '{}'", probe]] {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: shell[0])
+                p.arguments = Array(shell.dropFirst())
+                p.currentDirectoryURL = dir
+                let pipe = Pipe()
+                p.standardOutput = pipe
+                try p.run(); p.waitUntilExit()
+                let words = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+                let i = try #require(words.firstIndex(of: "--results"))
+                #expect(words[i + 1] == ExperimentContext.relativePath(results))
+                #expect(words.first == "evaluate" && words.last == "--quiet")
+            }
         }
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
+
+    @Test("an output folder that cannot be made is refused before any run trains")
+    func unwritableOutputsAreRefusedFirst() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        let file = dir.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: file)
+        let results = dir.appendingPathComponent("results").path
+        let error = #expect(throws: (any Error).self) {
+            try command(["all", "--scale", "ci", "--results", results, "--out", file.appendingPathComponent("out").path, "--quiet"])
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("is a file, not a folder"))
+        #expect(!FileManager.default.fileExists(atPath: results), "nothing was trained")
     }
 
     @Test("an unsupported scale is a usage error naming the scales there are")

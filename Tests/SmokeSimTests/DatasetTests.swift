@@ -31,6 +31,24 @@ final class DatasetTests {
         if let e = #expect(throws: (any Error).self, performing: { try Npy.decode(data.prefix(data.count - 4)) }) { #expect("\(e)".contains("truncated")) }
     }
 
+    /// A header whose shape multiplies past Int.max (2^63 rows) or past the file's size is refused by name, not wrapped
+    /// around to a negative byte count.
+    @Test func npyRejectsAShapeLargerThanTheFile() throws {
+        let data = Npy.encode([1, 2, 3, 4], shape: [2, 2])
+        let headerLength = Int(data[8]) | Int(data[9]) << 8
+        let header = String(decoding: data[10..<(10 + headerLength)], as: UTF8.self)
+        for forged in ["(9223372036854775807, 2)", "(4611686018427387904, 4)", "(1000, 1000)"] {
+            // The same header length: the padding spaces before the final newline make room for the longer shape.
+            var text = header.replacingOccurrences(of: "(2, 2)", with: forged)
+            let excess = text.count - header.count
+            text = String(text.dropLast(excess + 1)) + "\n"
+            #expect(text.utf8.count == headerLength)
+            let forgedData = data.prefix(10) + Data(text.utf8) + data.suffix(from: 10 + headerLength)
+            let error = #expect(throws: (any Error).self) { try Npy.decode(forgedData) }
+            #expect("\(error.map { "\($0)" } ?? "")".contains("holds more values than the file"), "\(forged)")
+        }
+    }
+
     @Test func planDependsOnIndexAndSeedOnly() {
         let plan = SmokeDatasetPlan(scale: .paper)
         let a = (0..<300).map { plan.parameters(at: $0) }
