@@ -85,8 +85,8 @@ let package = Package(
         .testTarget(name: "NPReportTests", dependencies: ["NPReport"]),
         .testTarget(name: "StationDataTests", dependencies: ["StationData", "NPTensor"]),
         .testTarget(name: "SmokeSimTests", dependencies: ["SmokeSim"]),
-        .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
-        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "AtomicFile", "NPTraining", "NPNN", "NPModels", "NPData", "NPTensor"]),
+        .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile", "NPTestSupport"]),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "AtomicFile", "NPTraining", "NPNN", "NPModels", "NPData", "NPTensor", "NPTestSupport"]),
         .testTarget(name: "ExperimentHarnessTests", dependencies: ["ExperimentRegistry", "ExperimentCLI", "ExperimentKit", "NPTraining", "NPModels", "NPData",
                                                                    "NPReport", "NPTensor", "NPTestSupport", argumentParser]),
     ] + experimentTargets

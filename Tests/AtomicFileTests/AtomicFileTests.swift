@@ -1,21 +1,7 @@
 import AtomicFile
 import Foundation
+import NPTestSupport
 import Testing
-
-func scratchDirectory() -> URL {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("aenp-atomic-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-    return d
-}
-
-/// The id of a process that has exited (and been reaped), so no longer alive.
-func deadPID() throws -> Int32 {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/true")
-    try p.run()
-    p.waitUntilExit()
-    return p.processIdentifier
-}
 
 /// No Foundation error dump in a message meant for people.
 func expectNoDump(_ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -41,7 +27,7 @@ func expectNoDump(_ message: String, sourceLocation: SourceLocation = #_sourceLo
     }
 
     @Test func diskFullOnAnExistingFileSaysNothingWasLost() throws {
-        let url = scratchDirectory().appendingPathComponent("table.json")
+        let url = scratchDirectory("aenp-atomic").appendingPathComponent("table.json")
         try writeAtomically(Data("old".utf8), to: url)
         let e = FileError(.write, url.path, error: CocoaError(.fileWriteOutOfSpace))
         #expect(e.description == "cannot write \(url.path): the disk is full; free space and rerun (nothing was lost: the previous file is intact)")
@@ -53,7 +39,7 @@ func expectNoDump(_ message: String, sourceLocation: SourceLocation = #_sourceLo
     /// that the previous file is intact (and it is).
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
     func aFullDiskDuringAWriteIsAFileErrorAndKeepsThePreviousFile() throws {
-        let dir = scratchDirectory()
+        let dir = scratchDirectory("aenp-atomic")
         let url = dir.appendingPathComponent("figure.pdf")
         try writeAtomically(Data("previous".utf8), to: url)
         do {
@@ -69,7 +55,7 @@ func expectNoDump(_ message: String, sourceLocation: SourceLocation = #_sourceLo
     }
 
     @Test func aFileInTheWayOfTheFolderIsNamed() throws {
-        let dir = scratchDirectory()
+        let dir = scratchDirectory("aenp-atomic")
         try Data("x".utf8).write(to: dir.appendingPathComponent("blocker"))
         let url = dir.appendingPathComponent("blocker").appendingPathComponent("sub").appendingPathComponent("out.json")
         do {
@@ -82,7 +68,7 @@ func expectNoDump(_ message: String, sourceLocation: SourceLocation = #_sourceLo
     }
 
     @Test func readingAMissingFileSaysSoAndNamesIt() throws {
-        let url = scratchDirectory().appendingPathComponent("missing.json")
+        let url = scratchDirectory("aenp-atomic").appendingPathComponent("missing.json")
         do {
             _ = try readFile(url)
             Issue.record("read a missing file")
@@ -104,7 +90,7 @@ func expectNoDump(_ message: String, sourceLocation: SourceLocation = #_sourceLo
     }
 
     @Test func onlyPartialFilesOfDeadWritersAreRemoved() throws {
-        let dir = scratchDirectory()
+        let dir = scratchDirectory("aenp-atomic")
         let dead = try deadPID()
         let names = [".table.json.partial-\(dead)-1",            // killed writer: removed
                      ".figure.pdf.partial-\(getpid())-2",        // this process: kept
@@ -117,7 +103,7 @@ func expectNoDump(_ message: String, sourceLocation: SourceLocation = #_sourceLo
     }
 
     @Test func theFirstWriteIntoAFolderRemovesStalePartialFiles() throws {
-        let dir = scratchDirectory()
+        let dir = scratchDirectory("aenp-atomic")
         let stale = ".fig.pdf.partial-\(try deadPID())-1"
         try Data("x".utf8).write(to: dir.appendingPathComponent(stale))
         try writeAtomically(Data("y".utf8), to: dir.appendingPathComponent("fig.caption.txt"))

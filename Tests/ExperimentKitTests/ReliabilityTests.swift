@@ -3,21 +3,10 @@ import ExperimentKit
 import Foundation
 import NPNN
 import NPTensor
+import NPTestSupport
 import Testing
 
-func scratch() -> URL {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("aenp-kit-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-    return d
-}
-
-func deadPID() throws -> Int32 {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/true")
-    try p.run()
-    p.waitUntilExit()
-    return p.processIdentifier
-}
+func scratch() -> URL { scratchDirectory("aenp-kit") }
 
 func smallStore(seed: UInt64) -> ParameterStore {
     var rng = RandomGenerator(seed: seed)
