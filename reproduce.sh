@@ -10,15 +10,17 @@ usage() {
   cat <<'USAGE'
 usage: ./reproduce.sh [options] [target ...]
 
-  target ...        outputs to build (default: all that exist): table1 … table9, figure1 … figure6, ground-truth,
-                    deviation-map, differences, claims, gallery, report (report/reproduction-<scale>.pdf), all; only what they need is trained
+  target ...        outputs to build (default: all): table1 … table9, figure1 … figure6, claims, differences, …
+                    (--list names them all), gallery, report (report/reproduction-<scale>.pdf), all; only what they
+                    need is trained
   --scale S         ci, quick (default), standard (the 1-D experiment only, ~6 h) or paper; quick writes figures/
                     and tables/, other scales outputs/<scale>/
   --jobs N          first train the missing runs N at a time, each with its share of the cores
   --force           move the scale's cached results aside (renamed, not deleted) and recompute them
   --list            every table and figure of the paper, which experiment makes it and whether it exists
   --dry-run         print the commands instead of running them
-  --emit-jobs       one self-contained shell command per training run (Slurm, GNU parallel, xargs -P)
+  --emit-jobs       one self-contained shell command per training run, quoted for sh -c (Slurm, GNU parallel,
+                    xargs -d '\n' -P N -I{} sh -c '{}'; split the lines on newlines only)
   --test            the test command: unit tests, then every experiment at ci scale with every output checked
   --no-install      never call apt-get
   --peer            the PyTorch twin: a virtualenv with torch from PyPI, our predictions against the twin's for every

@@ -43,6 +43,20 @@ expect_refused environment train "${ci[@]}" --model convcnp-t-approx --fixed-inp
 expect_refused environment train "${ci[@]}" --model pt-tnp --dimension 3
 expect_refused environment train "${ci[@]}" --model convcnp-t --dimension 4
 expect_refused environment bench "${ci[@]}" --steps 0
+# reproduce.sh's own options: refused with status 2 and a message, before anything is built or run.
+expect_script_refused() {
+  local out code
+  out=$(./reproduce.sh --no-install "$@" 2>&1 >/dev/null); code=$?
+  if [ $code = 2 ] && [ -n "$out" ]; then pass=$((pass + 1)); else echo "FAIL: reproduce.sh $* exited $code: $(head -c 300 <<<"$out")" >&2; fail=$((fail + 1)); fi
+}
+expect_script_refused --jobs 99999999999999999999
+expect_script_refused --jobs 0
+expect_script_refused --scale bogus
+expect_script_refused --list --test
+expect_script_refused --emit-jobs --peer
+expect_script_refused --list figure3
+expect_script_refused --scale standard table2
+expect_script_refused --no-such-option
 # Nothing was trained or written for any of them.
 if [ -e "$scratch/results" ] || [ -e "$scratch/sim" ] || [ -e "$scratch/data" ]; then
   echo "FAIL: a refused command left files: $(cd "$scratch" && find . -mindepth 1 -maxdepth 3 | head)" >&2; fail=$((fail + 1))

@@ -91,7 +91,18 @@ public struct RunsCommand<E: CommandLineExperiment>: ParsableCommand {
     @Flag(help: "Only runs that are not finished.") var missing = false
     @Flag(help: "Print status and key instead of commands.") var status = false
     public init() {}
-    public func run() throws { for line in try options.experiment().runLines(missing: missing, status: status) { print(line) } }
+    public func run() throws {
+        let lines = try options.experiment().runLines(missing: missing, status: status)
+        for line in lines { print(line) }
+        if !status && lines.contains(where: { $0.contains("'") }) {
+            FileHandle.standardError.write(Data("""
+                \(E.name) runs: some paths hold spaces or shell characters, so these lines quote them for `sh -c`; split the \
+                lines on newlines only (`xargs -d '\\n' -I{} sh -c '{}'`, GNU parallel, a while-read loop): plain xargs \
+                removes the quotes.
+
+                """.utf8))
+        }
+    }
 }
 
 /// The command of experiment `E`: the shared subcommands, then the experiment's own.

@@ -53,6 +53,28 @@ extension Gibbs1DExperiment {
         return zip(tasks, per).flatMap { t, d in zip(t.xt, d).map { ($0, $1) } }
     }
 
+    /// The Bayes curve of the deviation figure, cached beside the ground truth (the exact and best equivariant
+    /// predictors on every test target take minutes; the figure is redrawn from the cache).
+    struct BayesDeviationCurve: Codable {
+        var kernel: GibbsKernel
+        var testTasks: Int
+        var centres: [Double]
+        /// nil: an empty bin.
+        var means: [Double?]
+    }
+
+    var bayesDeviationURL: URL { store.base.appendingPathComponent("deviation-bayes-\(scale.testTasks).json") }
+
+    func bayesDeviationCurve() throws -> (centres: [Double], means: [Double]) {
+        if let c = try? readJSON(BayesDeviationCurve.self, from: bayesDeviationURL), c.kernel == kernel, c.testTasks == scale.testTasks {
+            return (c.centres, c.means.map { $0 ?? .nan })
+        }
+        let curve = binnedMean(bayesDeviations())
+        try writeJSON(BayesDeviationCurve(kernel: kernel, testTasks: scale.testTasks, centres: curve.centres,
+                                          means: curve.means.map { $0.isFinite ? $0 : nil }), to: bayesDeviationURL)
+        return curve
+    }
+
     /// The equivariance-deviation figure (beyond the paper): mean |μ − μ_equiv| against absolute position
     /// for each approximately equivariant model, beside the exact predictor's deviation from the best equivariant one.
     @discardableResult
@@ -60,7 +82,7 @@ extension Gibbs1DExperiment {
         let started = Date()
         let kinds: [ModelKind] = [.tnpTApprox, .convCNPTApprox, .relaxedConvCNP, .equivCNPEApprox]
         say("equivariance deviation by position: 4 models and the Bayes predictors on \(scale.testTasks) test tasks")
-        let bayes = binnedMean(bayesDeviations())
+        let bayes = try bayesDeviationCurve()
         let fig = Figure(rows: 1, columns: 2, width: Style.fullWidth, height: 2.6, sharedX: true)
         fig.figureLegend = true
         let left = fig[0, 0], right = fig[0, 1]
