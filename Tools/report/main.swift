@@ -78,7 +78,10 @@ struct Readme: ParsableCommand {
         let docsURL = URL(fileURLWithPath: docs)
         for (name, _, scales) in byExperiment {
             let page = docsURL.appendingPathComponent(ClaimsDocument.resultsPage(name))
-            let text = try String(contentsOf: page, encoding: .utf8)
+            guard let text = try? String(contentsOf: page, encoding: .utf8), text.contains(ClaimsDocument.startMarker(name)) else {
+                FileHandle.standardError.write(Data("np-report: \(page.relativePath) has no block \(ClaimsDocument.startMarker(name)) … \(ClaimsDocument.endMarker(name)); the claims of \(name) are in tables/claims-\(name).md only\n".utf8))
+                continue
+            }
             let updated = try ClaimsDocument.splice(text, experiment: name, content: ClaimsDocument.markdown(byScale: scales))
             try writeAtomically(Data(updated.utf8), to: page)
             print("np-report: \(page.relativePath): claims of \(name) updated (scales \(scales.map(\.scale).joined(separator: ", ")))")
