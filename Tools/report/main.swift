@@ -1,7 +1,9 @@
-// np-report: the reproduction report and the README's claim tables, both generated from the cached results.
+// np-report: the reproduction report, the README's claims scoreboard and the claim tables of Docs/results-*.md, all generated
+// from the cached results.
 //
 //   np-report pdf [--scale quick] [--out report]   →  report/reproduction-<scale>.pdf (trains nothing)
-//   np-report readme [--readme README.md]          →  splices each experiment's claim verdicts (every scale run, largest first) into README
+//   np-report readme [--readme README.md] [--docs Docs]  →  the claims scoreboard into README, each experiment's claim verdicts
+//                                                         (every scale run, largest first) into Docs/results-<experiment>.md
 //   np-report experiments [--scale S]              →  the registered experiments (that have scale S), in order
 //   np-report targets --scale S                    →  every output of every experiment at S, tab-separated
 import ArgumentParser
@@ -16,7 +18,7 @@ import NPReport
 struct NPReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "np-report",
-        abstract: "The reproduction report (PDF) and the README's claim tables, generated from the cached results.",
+        abstract: "The reproduction report (PDF), the README's claims scoreboard and the results pages' claim tables, generated from the cached results.",
         subcommands: [PDF.self, Readme.self, Experiments.self, Targets.self])
 }
 
@@ -54,29 +56,55 @@ func verdicts(_ e: any PaperExperiment) -> [EvaluatedClaim]? {
 }
 
 struct Readme: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Replace each experiment's claims block in the README by its current verdicts (every scale that has them, largest first).")
-    @Option(help: "The README to update.") var readme = "README.md"
+    static let configuration = CommandConfiguration(
+        abstract: "Write the claims scoreboard into the README and each experiment's claims (every scale that has them, largest first) into its results page in Docs/.")
+    @Option(help: "The README to update (its scoreboard block).") var readme = "README.md"
+    @Option(help: "The folder of the results pages (Docs/results-<experiment>.md, each with its claims block).") var docs = "Docs"
     @Option(help: "Cache of runs and metrics.") var results = "results"
     func run() throws {
-        let url = URL(fileURLWithPath: readme)
-        var text = try String(contentsOf: url, encoding: .utf8)
         // Every scale's verdicts that exist, largest scale first; ci is a smoke test of the pipeline, never shown.
-        var byExperiment: [(name: String, scales: [(scale: String, claims: [EvaluatedClaim])])] = []
+        var byExperiment: [(name: String, title: String, scales: [(scale: String, claims: [EvaluatedClaim])])] = []
         for scale in [ScaleName.paper, .standard, .quick] {
             for e in try experiments(scale: scale, results: results) {
                 guard let v = verdicts(e) else { continue }
                 if let i = byExperiment.firstIndex(where: { $0.name == e.experimentName }) {
                     byExperiment[i].scales.append((scale.rawValue, v))
                 } else {
-                    byExperiment.append((e.experimentName, [(scale.rawValue, v)]))
+                    byExperiment.append((e.experimentName, e.reportTitle, [(scale.rawValue, v)]))
                 }
             }
         }
-        for (name, scales) in byExperiment where text.contains(ClaimsDocument.startMarker(name)) {
-            text = try ClaimsDocument.splice(text, experiment: name, content: ClaimsDocument.markdown(byScale: scales))
-            print("np-report: \(readme): claims of \(name) updated (scales \(scales.map(\.scale).joined(separator: ", ")))")
+        // Each experiment's full claims block, into its results page.
+        let docsURL = URL(fileURLWithPath: docs)
+        for (name, _, scales) in byExperiment {
+            let page = docsURL.appendingPathComponent(ClaimsDocument.resultsPage(name))
+            guard let text = try? String(contentsOf: page, encoding: .utf8), text.contains(ClaimsDocument.startMarker(name)) else {
+                FileHandle.standardError.write(Data("np-report: \(page.relativePath) has no block \(ClaimsDocument.startMarker(name)) … \(ClaimsDocument.endMarker(name)); the claims of \(name) are in tables/claims-\(name).md only\n".utf8))
+                continue
+            }
+            let updated = try ClaimsDocument.splice(text, experiment: name, content: ClaimsDocument.markdown(byScale: scales))
+            try writeAtomically(Data(updated.utf8), to: page)
+            print("np-report: \(page.relativePath): claims of \(name) updated (scales \(scales.map(\.scale).joined(separator: ", ")))")
         }
-        try writeAtomically(Data(text.utf8), to: url)
+        // The scoreboard: one row per experiment, at the largest scale that has verdicts, linking to its page.
+        let readmeURL = URL(fileURLWithPath: readme)
+        let pagePrefix = relativePath(from: readmeURL.deletingLastPathComponent(), to: docsURL)
+        let rows = byExperiment.map { e in
+            ClaimsDocument.ScoreboardRow(title: e.title, scale: e.scales[0].scale,
+                                         page: pagePrefix + ClaimsDocument.resultsPage(e.name), claims: e.scales[0].claims)
+        }
+        let text = try String(contentsOf: readmeURL, encoding: .utf8)
+        let updated = try ClaimsDocument.splice(text, experiment: ClaimsDocument.scoreboardBlock, content: ClaimsDocument.scoreboard(rows))
+        try writeAtomically(Data(updated.utf8), to: readmeURL)
+        print("np-report: \(readme): scoreboard updated (\(rows.map { "\($0.title.prefix(24))… at \($0.scale)" }.joined(separator: "; ")))")
+    }
+
+    /// The path of `to` relative to the folder `from`, ending in "/" ("Docs/"; "" when they are the same folder).
+    func relativePath(from: URL, to: URL) -> String {
+        let a = from.standardizedFileURL.pathComponents, b = to.standardizedFileURL.pathComponents
+        let common = zip(a, b).prefix { $0.0 == $0.1 }.count
+        let parts = Array(repeating: "..", count: a.count - common) + b[common...]
+        return parts.isEmpty ? "" : parts.joined(separator: "/") + "/"
     }
 }
 
