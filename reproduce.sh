@@ -4,6 +4,7 @@
 # (`runs`) and builds outputs by name (`build TARGET`); this script drives them all the same way. The experiments
 # and their outputs come from the registry (`np-report experiments`, `np-report targets`).
 set -euo pipefail
+CALLER_DIR=$PWD
 cd "$(dirname "$0")"
 
 usage() {
@@ -21,6 +22,9 @@ usage: ./reproduce.sh [options] [target ...]
   --dry-run         print the commands instead of running them
   --emit-jobs       one self-contained shell command per training run, quoted for sh -c (Slurm, GNU parallel,
                     xargs -d '\n' -P N -I{} sh -c '{}'; split the lines on newlines only)
+  --slurm [FILE]    with --emit-jobs: instead of the lines, a Slurm array job script (one array task per run, each
+                    with its time and memory estimated from measured step times) on standard output, or in FILE;
+                    `bash FILE submit` submits it, one array per resource class (Docs/cluster.md)
   --test            the test command: unit tests, then every experiment at ci scale with every output checked
   --no-install      never call apt-get
   --peer            the PyTorch twin: a virtualenv with torch from PyPI, our predictions against the twin's for every
@@ -31,7 +35,7 @@ USAGE
 
 die() { echo "reproduce.sh: $*" >&2; exit 2; }
 
-SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1; PEER=0
+SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1; PEER=0; SLURM=0; SLURM_FILE=
 TARGETS=()
 
 while [ $# -gt 0 ]; do
@@ -44,6 +48,9 @@ while [ $# -gt 0 ]; do
     --list) LIST=1; shift ;;
     --dry-run) DRY=1; shift ;;
     --emit-jobs) EMIT=1; shift ;;
+    --slurm=*) SLURM=1; SLURM_FILE="${1#*=}"; [ -n "$SLURM_FILE" ] || die "--slurm= needs a file name"; shift ;;
+    --slurm) SLURM=1; shift
+             if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then SLURM_FILE="$1"; shift; fi ;;
     --test) TEST=1; shift ;;
     --no-install) INSTALL=0; shift ;;
     --peer) PEER=1; shift ;;
@@ -52,6 +59,7 @@ while [ $# -gt 0 ]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
+[ $SLURM = 0 ] || [ $EMIT = 1 ] || die "--slurm goes with --emit-jobs (./reproduce.sh --emit-jobs --slurm [FILE] --scale S)"
 [ $((LIST + EMIT + TEST + PEER)) -le 1 ] || die "--list, --emit-jobs, --test and --peer are separate modes; give one at a time"
 [ $((LIST + EMIT + TEST + PEER)) -eq 0 ] || [ ${#TARGETS[@]} -eq 0 ] || die "targets (${TARGETS[*]}) go with a build, not with --list, --emit-jobs, --test or --peer"
 case "$SCALE" in ci|quick|standard|paper) ;; *) die "unknown scale '$SCALE'; choose ci, quick, standard or paper" ;; esac
@@ -60,6 +68,99 @@ case "$SCALE" in ci|quick|standard|paper) ;; *) die "unknown scale '$SCALE'; cho
 run() { if [ $DRY = 1 ]; then echo "$*"; else "$@"; fi; }
 bin() { echo ".build/release/$1"; }
 out_root() { [ "$SCALE" = quick ] && echo . || echo "outputs/$SCALE"; }
+
+# --emit-jobs --slurm: a Slurm array job script with one array task per training run. Each run's time limit is
+# estimated as  steps × seconds per step × 1.5 + 1 h (evaluation), in whole hours, where
+#   steps:            the run's config.json (results/<experiment>/<scale>/runs/<key>/) when it exists, else
+#                     scripts/step-times.tsv;
+#   seconds per step: the run's own train-log.csv (last line: step, …, seconds) when it has trained at this scale,
+#                     else the measured step time in scripts/step-times.tsv for the longest matching key prefix;
+# and its memory as twice the measured peak RSS in scripts/step-times.tsv, at least 2 GB (4 GB when not measured).
+# A run with no estimate at all gets the longest limit of the others (24 h if none has one). Submitted with
+# `bash FILE submit`, runs of equal time and memory share one array (per-run limits); `sbatch FILE` submits one
+# array with the largest limits.
+SLURM_CPUS=2
+slurm_estimate() {   # $1 experiment, $2 run key → "hours memory_gb how"
+  local e="$1" key="$2" dir="results/$1/$SCALE/runs/$2" steps="" ms="" mem="" how=""
+  if [ -f "$dir/config.json" ]; then
+    steps=$(grep -o '"steps" *: *[0-9]*' "$dir/config.json" | head -n 1 | grep -o '[0-9]*$' || true)
+  fi
+  if [ -f "$dir/train-log.csv" ]; then
+    ms=$(tail -n 1 "$dir/train-log.csv" | awk -F, '$1 > 0 && $NF > 0 { printf "%.1f", 1000 * $NF / $1 }')
+    [ -n "$ms" ] && how="own log"
+  fi
+  local row
+  row=$(awk -F'\t' -v e="$e" -v s="$SCALE" -v k="$key" '!/^#/ && $1 == e && $2 == s && index(k, $3) == 1 && length($3) > best { best = length($3); r = $4 "\t" $5 "\t" $6 } END { print r }' scripts/step-times.tsv)
+  if [ -n "$row" ]; then
+    IFS=$'\t' read -r t_ms t_steps t_mem <<<"$row"
+    [ -n "$ms" ] || { ms="$t_ms"; how="step-times.tsv"; }
+    [ -n "$steps" ] || [ "$t_steps" = - ] || steps="$t_steps"
+    [ "$t_mem" = - ] || mem="$t_mem"
+  fi
+  local gb=4
+  [ -z "$mem" ] || gb=$(awk -v m="$mem" 'BEGIN { g = int((2 * m + 1023) / 1024); print (g < 2 ? 2 : g) }')
+  if [ -z "$steps" ] || [ -z "$ms" ]; then echo "- $gb none"; return; fi
+  echo "$(awk -v n="$steps" -v ms="$ms" 'BEGIN { h = n * ms / 1000 * 1.5 / 3600; h = (h == int(h) ? h : int(h) + 1); print h + 1 }') $gb ${steps}-steps-at-${ms}ms-(${how})"
+}
+slurm_time() { printf '%d-%02d:00:00' $(($1 / 24)) $(($1 % 24)); }
+slurm_script() {
+  local cmds=() hours=() mems=() hows=() e i
+  for e in "${EXPERIMENTS[@]}"; do
+    local lines keys
+    mapfile -t lines < <("$(bin "$e")" runs --scale "$SCALE")
+    mapfile -t keys < <("$(bin "$e")" runs --status --scale "$SCALE" | awk '{ print $2 }')
+    [ ${#lines[@]} = ${#keys[@]} ] || die "$e: 'runs' and 'runs --status' disagree on the number of runs"
+    for i in "${!lines[@]}"; do
+      read -r h g how <<<"$(slurm_estimate "$e" "${keys[$i]}")"
+      cmds+=("${lines[$i]}"); hours+=("$h"); mems+=("$g"); hows+=("$e ${keys[$i]}: $how")
+    done
+  done
+  local n=${#cmds[@]} max_h=0 max_g=0
+  [ "$n" -gt 0 ] || die "no training runs at scale $SCALE"
+  for i in "${!cmds[@]}"; do
+    [ "${hours[$i]}" = - ] || [ "${hours[$i]}" -le "$max_h" ] || max_h=${hours[$i]}
+    [ "${mems[$i]}" -le "$max_g" ] || max_g=${mems[$i]}
+  done
+  [ "$max_h" -gt 0 ] || max_h=24
+  for i in "${!cmds[@]}"; do [ "${hours[$i]}" != - ] || { hours[$i]=$max_h; hows[$i]="${hows[$i]} (no estimate: the longest limit)"; }; done
+  cat <<HEAD
+#!/bin/bash
+# Slurm array job: every training run of "Approximately Equivariant Neural Processes" at scale $SCALE, one array task
+# per run (written by ./reproduce.sh --emit-jobs --slurm --scale $SCALE; Docs/cluster.md).
+#   bash THIS_FILE submit   one array per resource class, each with its runs' own time and memory (preferred)
+#   sbatch THIS_FILE        one array of all $n runs with the largest time and memory
+# Time per run: steps × seconds per step × 1.5 + 1 h for evaluation; seconds per step from the run's own training
+# log at this scale when it has one, else the measured step times in scripts/step-times.tsv. Memory: twice the
+# measured peak RSS (at least 2 GB; 4 GB where none was measured). A run that stops at its limit resumes from its
+# checkpoint when its task is submitted again; a finished run exits at once.
+#SBATCH --job-name=aenp-$SCALE
+#SBATCH --array=0-$((n - 1))
+#SBATCH --cpus-per-task=$SLURM_CPUS
+#SBATCH --time=$(slurm_time "$max_h")
+#SBATCH --mem=${max_g}G
+#SBATCH --output=slurm-logs/%x-%A_%a.out
+set -euo pipefail
+cd $(printf '%q' "$PWD")
+HEAD
+  echo '# task	hours	memory	estimate'
+  for i in "${!cmds[@]}"; do printf '#   %d\t%s\t%sG\t%s\n' "$i" "${hours[$i]}" "${mems[$i]}" "${hows[$i]}"; done
+  echo 'if [ "${1:-}" = submit ]; then'
+  echo '  mkdir -p slurm-logs'
+  local classes
+  classes=$(for i in "${!cmds[@]}"; do echo "${hours[$i]} ${mems[$i]} $i"; done \
+    | awk '{ k = $1 " " $2; if (k in t) t[k] = t[k] "," $3; else t[k] = $3 } END { for (k in t) print k, t[k] }' | sort -n)
+  while read -r h g list; do
+    echo "  sbatch --parsable --array=$list --time=$(slurm_time "$h") --mem=${g}G \"\$0\""
+  done <<<"$classes"
+  echo '  exit 0'
+  echo 'fi'
+  echo 'mkdir -p slurm-logs'
+  echo 'export AENP_THREADS=${SLURM_CPUS_PER_TASK:-1}'
+  echo 'case "${SLURM_ARRAY_TASK_ID:?not an array task: submit with sbatch, or bash this file submit}" in'
+  for i in "${!cmds[@]}"; do echo "  $i) ${cmds[$i]} ;;"; done
+  echo '  *) echo "no run for array task $SLURM_ARRAY_TASK_ID" >&2; exit 2 ;;'
+  echo 'esac'
+}
 
 # 1. System packages (one list, scripts/system-packages.txt).
 mapfile -t PACKAGES < <(grep -v '^#' scripts/system-packages.txt | grep .)
@@ -104,6 +205,7 @@ if [ $TEST = 1 ]; then
   status=0
   ./scripts/check-outputs.sh "$scratch/gallery" "${files[@]}" || status=$?
   ./scripts/check-cli-errors.sh .build/release || status=$?
+  ./scripts/check-slurm-emit.sh || status=$?
   ./scripts/check-report.sh "$scratch/report/reproduction-ci.pdf" ${#EXPERIMENTS[@]} || status=$?
   # The files the PyTorch twin reads (names, shapes, dtypes), with numpy and safetensors only (no torch).
   bash Tools/peer/setup.sh --minimal >/dev/null || status=$?
@@ -145,6 +247,17 @@ if [ ${#TARGETS[@]} -eq 0 ] || printf '%s\n' "${TARGETS[@]}" | grep -qx all; the
   TARGETS=($(cut -f2 <<<"$CATALOGUE" | awk '!seen[$0]++') gallery report)
 fi
 
+if [ $EMIT = 1 ] && [ $SLURM = 1 ]; then
+  # Resolved before the build's working directory matters: a relative FILE is relative to where the script was called.
+  if [ -n "$SLURM_FILE" ]; then
+    case "$SLURM_FILE" in /*) ;; *) SLURM_FILE="$CALLER_DIR/$SLURM_FILE" ;; esac
+    slurm_script > "$SLURM_FILE.tmp.$$" && mv "$SLURM_FILE.tmp.$$" "$SLURM_FILE"
+    echo "reproduce.sh: wrote $SLURM_FILE; submit with: bash $SLURM_FILE submit (Docs/cluster.md)" >&2
+  else
+    slurm_script
+  fi
+  exit 0
+fi
 if [ $EMIT = 1 ]; then
   for e in "${EXPERIMENTS[@]}"; do "$(bin "$e")" runs --scale "$SCALE"; done
   exit 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that a pipeline run produced well-formed outputs, by file type: PNG signature and size, PDF header,
 # trailer and rendering, JSON that parses, provenance sidecars naming scale, commit and runs, captions and LaTeX
-# tables stating the scale, tables that compile with booktabs.
+# tables stating the scale, tables that compile with booktabs and fit a plain article's width (check-table-fit.sh),
+# and the citation files (check-citation.sh).
 # Usage: scripts/check-outputs.sh GALLERY_DIR FILE...   (the files every experiment's `targets` lists)
 set -euo pipefail
 gallery="$1"; shift
@@ -10,6 +11,7 @@ ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*" >&2; fail=$((fail + 1)); }
 command -v python3 >/dev/null || { echo "check-outputs.sh: python3 is needed (scripts/system-packages.txt)" >&2; exit 2; }
 command -v pdflatex >/dev/null || { echo "check-outputs.sh: pdflatex is needed (scripts/system-packages.txt)" >&2; exit 2; }
+here=$(cd "$(dirname "$0")" && pwd)
 tex_dir=$(mktemp -d); render_dir=$(mktemp -d)
 trap 'rm -rf "$tex_dir" "$render_dir"' EXIT
 
@@ -59,7 +61,8 @@ assert len(vs) >= 1 and all(v['verdict'] in ('supported', 'contradicted', 'not r
       if grep -q "at scale" "$f"; then ok; else bad "$f does not state the scale"; fi
       cp "$f" "$tex_dir/table.tex"
       printf '\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n' > "$tex_dir/main.tex"
-      if (cd "$tex_dir" && pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null 2>&1); then ok; else bad "$f does not compile"; fi ;;
+      if (cd "$tex_dir" && pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null 2>&1); then ok; else bad "$f does not compile"; fi
+      if "$here/check-table-fit.sh" "$f" >/dev/null 2>"$tex_dir/fit.err"; then ok; else bad "$f does not fit the page: $(head -n 1 "$tex_dir/fit.err")"; fi ;;
     *) ok ;;
   esac
 }
@@ -67,6 +70,8 @@ assert len(vs) >= 1 and all(v['verdict'] in ('supported', 'contradicted', 'not r
 [ $# -gt 0 ] || { bad "no output files to check"; }
 for f in "$@"; do check "$f"; done
 for f in gallery-lines.png gallery-fields.png gallery-lines.pdf gallery-fields.pdf gallery-table.tex; do [ -s "$gallery/$f" ] && ok || bad "$gallery/$f missing"; done
+
+if "$here/check-citation.sh" >/dev/null; then ok; else bad "CITATION.bib or CITATION.cff (scripts/check-citation.sh)"; fi
 
 echo "checks: $pass passed, $fail failed"
 [ $fail = 0 ]

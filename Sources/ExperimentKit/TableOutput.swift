@@ -9,12 +9,14 @@ extension TableCell {
 
 extension ResultsTable {
     /// Writes the table (.tex, .md, .json) to `directory` and, next to the .tex, the provenance record that
-    /// `provenance` makes for it; returns the .tex URL.
+    /// `provenance` makes for it; returns the .tex URL. The LaTeX label carries the provenance's scale
+    /// (`tab:gibbs1d-loglik-standard`), so that labels are unique across scales.
     @discardableResult
     public func write(to directory: URL, name: String, provenance: (URL) throws -> Provenance) throws -> URL {
-        try write(to: directory, name: name)
         let url = directory.appendingPathComponent("\(name).tex")
-        try provenance(url).write(nextTo: url)
+        let record = try provenance(url)
+        try write(to: directory, name: name, scale: record.scale)
+        try record.write(nextTo: url)
         return url
     }
 }

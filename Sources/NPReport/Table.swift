@@ -24,8 +24,12 @@ public struct TableColumn: Codable, Equatable, Sendable {
     public var title: String
     public var group: String?
     public var preference: Preference
-    public init(_ title: String, group: String? = nil, preference: Preference = .higher) {
-        self.title = title; self.group = group; self.preference = preference
+    /// Decimals of this column's numbers when they differ from the table's (`ResultsTable.decimals`), so that
+    /// every column has one number format (a z column to 1 decimal beside differences to 3). Absent in JSON
+    /// written before the field existed.
+    public var decimals: Int?
+    public init(_ title: String, group: String? = nil, preference: Preference = .higher, decimals: Int? = nil) {
+        self.title = title; self.group = group; self.preference = preference; self.decimals = decimals
     }
 }
 
@@ -53,7 +57,7 @@ public struct ResultsTable: Codable, Equatable, Sendable {
     public var rowHeader: String
     public var columns: [TableColumn]
     public var groups: [RowGroup]
-    /// Decimals of every number in the table (means and standard errors alike).
+    /// Decimals of every number in the table (means and standard errors alike), unless its column sets its own.
     public var decimals: Int
     /// A note printed under the table (e.g. the scale it was produced at).
     public var note: String?
@@ -68,6 +72,7 @@ public struct ResultsTable: Codable, Equatable, Sendable {
             if case .value(let v) = c, !v.isFinite { throw TableError.nonFinite("row \(r.label)") }
         } } }
         guard decimals >= 0 && decimals <= 8 else { throw TableError.shape("decimals \(decimals) outside 0…8") }
+        for c in columns { if let d = c.decimals, !(0...8).contains(d) { throw TableError.shape("column \(c.title): decimals \(d) outside 0…8") } }
         self.caption = caption; self.label = label; self.rowHeader = rowHeader; self.columns = columns
         self.groups = groups; self.decimals = decimals; self.note = note
     }
@@ -76,22 +81,27 @@ public struct ResultsTable: Codable, Equatable, Sendable {
     /// a group with a single number bolds nothing (nothing was compared).
     public func isBest(group g: Int, row r: Int, column c: Int) -> Bool {
         let pref = columns[c].preference
-        guard pref != .none, let v = rounded(groups[g].rows[r].cells[c].number) else { return false }
-        let all = groups[g].rows.compactMap { rounded($0.cells[c].number) }
+        guard pref != .none, let v = rounded(groups[g].rows[r].cells[c].number, column: c) else { return false }
+        let all = groups[g].rows.compactMap { rounded($0.cells[c].number, column: c) }
         guard all.count > 1 else { return false }
         return pref == .higher ? v == all.max()! : v == all.min()!
     }
 
     /// Compared at the printed precision, so that "equal as printed" ties are all bold.
-    func rounded(_ v: Double?) -> Double? {
+    func rounded(_ v: Double?, column: Int) -> Double? {
         guard let v else { return nil }
-        let f = pow(10, Double(decimals))
+        let f = pow(10, Double(decimals(column: column)))
         return (v * f).rounded() / f
     }
 
-    func format(_ v: Double) -> String {
-        let s = String(format: "%.\(decimals)f", v)
-        return s == String(format: "%.\(decimals)f", -0.0) ? String(format: "%.\(decimals)f", 0.0) : s
+    /// The decimals column `column` prints its numbers with: its own, else the table's.
+    public func decimals(column: Int) -> Int { columns[column].decimals ?? decimals }
+
+    /// `v` with the column's decimals; a negative number that rounds to zero prints as zero (no "-0.000").
+    func format(_ v: Double, column: Int) -> String {
+        let d = decimals(column: column)
+        let s = String(format: "%.\(d)f", v)
+        return s == String(format: "%.\(d)f", -0.0) ? String(format: "%.\(d)f", 0.0) : s
     }
 }
 

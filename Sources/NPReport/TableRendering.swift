@@ -2,17 +2,39 @@ import AtomicFile
 import Foundation
 
 extension ResultsTable {
+    /// The label as printed: `label` with the scale appended (`tab:gibbs1d-loglik-standard`), so that the same
+    /// table at two scales can sit in one document; unchanged when `scale` is nil or the label already ends with it.
+    public func label(scale: String?) -> String {
+        guard let scale, !scale.isEmpty else { return label }
+        let suffix = "-" + scale.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        return label.hasSuffix(suffix) ? label : label + suffix
+    }
+
     /// LaTeX with booktabs: spanning headers with `\cmidrule`, a `\midrule` between row groups, the best
     /// of each group in bold, `mean ± s.e.` as `$m \pm s$`, missing cells as an en dash (`--`).
-    /// Needs `\usepackage{booktabs}` (and `\usepackage{multirow}` is *not* needed).
-    public func latex() -> String {
+    /// Needs only `\usepackage{booktabs}`, and fits a plain article's `\textwidth` (345 pt) or wider: long text
+    /// columns wrap (ragged right, in `p{}` columns, rows then end with `\tabularnewline`), numeric headers go
+    /// over lines, and a wide table is set smaller (see `TableLayout`). `scale` goes into the label.
+    public func latex(scale: String? = nil) -> String {
+        let layout = layout()
         var out: [String] = []
         out.append("\\begin{table}[t]")
         out.append("\\centering")
         out.append("\\caption{\(ResultsTable.latexText(caption))}")
-        out.append("\\label{\(label)}")
-        out.append("\\begin{tabular}{l" + String(repeating: "c", count: columns.count) + "}")
+        out.append("\\label{\(label(scale: scale))}")
+        var setting: [String] = []
+        if layout.font != .normal { setting.append(layout.font.rawValue) }
+        if layout.columnSeparation != 6 { setting.append("\\setlength{\\tabcolsep}{\(Int(layout.columnSeparation))pt}") }
+        if !setting.isEmpty { out.append(setting.joined()) }
+        if layout.resized { out.append("\\resizebox{\\linewidth}{!}{%") }
+        out.append("\\begin{tabular}{\(layout.columnSpec)}")
         out.append("\\toprule")
+        let wrapsAny = layout.columns.contains { $0.isWrapped }
+        // With ragged-right p{} columns `\\` would end a line inside the last cell, not the row.
+        let endRow = wrapsAny ? " \\tabularnewline" : " \\\\"
+        func cell(_ text: String, column c: Int) -> String {
+            layout.columns[c].isWrapped && !text.isEmpty ? "\\raggedright " + text : text
+        }
         // Spanning header row, when any column has a group.
         let spans = headerSpans()
         if spans.contains(where: { $0.title != nil }) {
@@ -26,30 +48,46 @@ extension ResultsTable {
                 } else { cells.append(contentsOf: Array(repeating: "", count: s.count)) }
                 col += s.count
             }
-            out.append(cells.joined(separator: " & ") + " \\\\")
+            out.append(cells.joined(separator: " & ") + endRow)
             out.append(rules.joined(separator: " "))
         }
-        out.append(([ResultsTable.latexText(rowHeader)] + columns.map { ResultsTable.latexText($0.title) }).joined(separator: " & ") + " \\\\")
+        let headers = columns.indices.map { c -> String in
+            let lines = layout.headerLines[c]
+            if lines.count > 1 {
+                return "\\begin{tabular}[b]{@{}c@{}}" + lines.map(ResultsTable.latexText).joined(separator: "\\\\") + "\\end{tabular}"
+            }
+            return cell(ResultsTable.latexText(columns[c].title), column: c + 1)
+        }
+        out.append(([cell(ResultsTable.latexText(rowHeader), column: 0)] + headers).joined(separator: " & ") + endRow)
         out.append("\\midrule")
         for (gi, g) in groups.enumerated() {
             if gi > 0 { out.append("\\midrule") }
             for (ri, r) in g.rows.enumerated() {
-                let cells = r.cells.enumerated().map { ci, c in latexCell(c, bold: isBest(group: gi, row: ri, column: ci)) }
-                out.append(([ResultsTable.latexText(r.label)] + cells).joined(separator: " & ") + " \\\\")
+                let cells = r.cells.enumerated().map { ci, c in
+                    cell(latexCell(c, column: ci, bold: isBest(group: gi, row: ri, column: ci), stacked: layout.stacked), column: ci + 1)
+                }
+                out.append(([cell(ResultsTable.latexText(r.label), column: 0)] + cells).joined(separator: " & ") + endRow)
             }
         }
         out.append("\\bottomrule")
         out.append("\\end{tabular}")
+        if layout.resized { out.append("}") }
         if let note { out.append("\\\\[2pt]{\\footnotesize \(ResultsTable.latexText(note))}") }
         out.append("\\end{table}")
         return out.joined(separator: "\n") + "\n"
     }
 
-    func latexCell(_ c: TableCell, bold: Bool) -> String {
+    /// A cell's LaTeX; `stacked` sets `mean ± s.e.` over two lines (the mean above, `± s.e.` below).
+    func latexCell(_ c: TableCell, column: Int, bold: Bool, stacked: Bool = false) -> String {
         switch c {
         case .estimate(let m, let s):
-            return bold ? "$\\mathbf{\(format(m))} \\pm \\mathbf{\(format(s))}$" : "$\(format(m)) \\pm \(format(s))$"
-        case .value(let v): return bold ? "$\\mathbf{\(format(v))}$" : "$\(format(v))$"
+            let (m, s) = (format(m, column: column), format(s, column: column))
+            if stacked {
+                let (a, b) = bold ? ("\\mathbf{\(m)}", "\\mathbf{\(s)}") : (m, s)
+                return "\\begin{tabular}[t]{@{}c@{}}$\(a)$\\\\$\\pm \(b)$\\end{tabular}"
+            }
+            return bold ? "$\\mathbf{\(m)} \\pm \\mathbf{\(s)}$" : "$\(m) \\pm \(s)$"
+        case .value(let v): return bold ? "$\\mathbf{\(format(v, column: column))}$" : "$\(format(v, column: column))$"
         case .text(let t): return ResultsTable.latexText(t)
         case .missing: return "--"
         }
@@ -70,8 +108,8 @@ extension ResultsTable {
                 let cells = r.cells.enumerated().map { ci, c -> String in
                     let s: String
                     switch c {
-                    case .estimate(let m, let e): s = "\(format(m)) ± \(format(e))"
-                    case .value(let v): s = format(v)
+                    case .estimate(let m, let e): s = "\(format(m, column: ci)) ± \(format(e, column: ci))"
+                    case .value(let v): s = format(v, column: ci)
                     case .text(let t): s = t
                     case .missing: s = "–"
                     }
@@ -91,10 +129,11 @@ extension ResultsTable {
         return try enc.encode(self)
     }
 
-    /// Writes `name.tex`, `name.md` and `name.json` into `directory`, each atomically.
-    public func write(to directory: URL, name: String) throws {
+    /// Writes `name.tex`, `name.md` and `name.json` into `directory`, each atomically; `scale` (the scale the
+    /// numbers were produced at) goes into the LaTeX label, so that labels are unique across scales.
+    public func write(to directory: URL, name: String, scale: String? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try writeAtomically(Data(latex().utf8), to: directory.appendingPathComponent("\(name).tex"))
+        try writeAtomically(Data(latex(scale: scale).utf8), to: directory.appendingPathComponent("\(name).tex"))
         try writeAtomically(Data(markdown().utf8), to: directory.appendingPathComponent("\(name).md"))
         try writeAtomically(json(), to: directory.appendingPathComponent("\(name).json"))
     }

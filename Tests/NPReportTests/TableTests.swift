@@ -20,7 +20,7 @@ import Testing
         \centering
         \caption{Average log-likelihoods ($\uparrow$) \& more.}
         \label{tab:x}
-        \begin{tabular}{lccc}
+        \begin{tabular}{@{}lccc@{}}
         \toprule
          & \multicolumn{2}{c}{1-D GP} &  \\
         \cmidrule(lr){2-3}
