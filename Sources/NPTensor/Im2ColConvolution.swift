@@ -102,7 +102,7 @@ public func convBackwardIm2Col(_ dOut: [Float], input x: [Float], _ w: [Float], 
 
 extension ConvGeometry {
     /// Whether im2col + GEMM is the faster method for this shape (measured with `npbench conv2d` at the U-Net's
-    /// and group CNN's shapes, README): in 2-D when the shifted GEMM would waste at least half its rows on
+    /// and group CNN's shapes, Docs/performance.md): in 2-D when the shifted GEMM would waste at least half its rows on
     /// padding (small grids, large kernels: 9.6× faster at 4 × 4 with k = 9) or when there are at least 32 output
     /// channels per group (the im2col GEMM is then wide enough: 1.4–1.8× faster); the shifted GEMM otherwise
     /// (16 outputs from 64 inputs on 32 × 32: 1.2× faster) and always in 1-D, which keeps the 1-D models'

@@ -116,7 +116,7 @@ extension EnvironmentExperiment {
             caption: "The paper's claims about the environmental experiment (Sec. 5.3), each tested on this reproduction's results on Colorado station data: the quantity that tests it, its value ± standard error (for model comparisons the paired difference over the same test tasks with its month-clustered standard error), the value in standard errors (z), and \(ClaimsDocument.decisionNote). \(Verdict.rule) The range claim is tested on each model's distance inside the range (negative outside it), as a “greater than zero” claim. One seed per model.",
             label: "tab:environment-claims", rowHeader: "Claim",
             columns: [TableColumn("Test", preference: .none), TableColumn("Value", preference: .none),
-                      TableColumn("z", preference: .none), TableColumn("Verdict", preference: .none)],
+                      TableColumn("z", preference: .none, decimals: 1), TableColumn("Verdict", preference: .none)],
             groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
         try writeJSON(evaluated, to: tablesDirectory.appendingPathComponent("claims-environment.verdicts.json"))
         return try write(table, name: "claims-environment", item: "Claims (environmental)", runs: [], started: started)

@@ -40,7 +40,7 @@ public struct EnvironmentScale: Codable, Sendable, Equatable {
         checkpointEvery: 10, validateEvery: 10, splitsPerTestMonth: 1, splitsPerTestWindow: 1, testMonthStride: 9,
         validationTasks: 16, mapColumns: 14, mapRows: 16, mapMonths: 4)
     /// PT-TNPs: D_z 64, 3 layers, 4 heads × 16, 32 pseudo-tokens, 1,000 steps in 2-D and 250 in 4-D; CNNs (`quickGrid`):
-    /// 600 steps; Table 9 at B ∈ {0, 1, 4, 16} only (the machine is shared: see the README); every test month with 4
+    /// 600 steps; Table 9 at B ∈ {0, 1, 4, 16} only (to fit the hour of the quick budget); every test month with 4
     /// context splits (816 tasks per 2-D split), every 4-D window with 2 (402 tasks).
     public static let quick = EnvironmentScale(
         name: "quick", transformer: { var p = ModelPreset.quick; p.name = "environment-quick"; p.tnp = .init(width: 64, layers: 3, heads: 4, headWidth: 16); return p }(),
