@@ -43,6 +43,18 @@ expect_refused environment train "${ci[@]}" --model convcnp-t-approx --fixed-inp
 expect_refused environment train "${ci[@]}" --model pt-tnp --dimension 3
 expect_refused environment train "${ci[@]}" --model convcnp-t --dimension 4
 expect_refused environment bench "${ci[@]}" --steps 0
+expect_refused environment train "${ci[@]}" --model pt-tnp --seed 1.5
+expect_refused environment train "${ci[@]}" --model pt-tnp --data "$scratch/no-stations"
+expect_refused smoke2d simulate --radius 12 --inflow-x 64 --buoyancy 0.3 --scaling no-such --out "$scratch/sim"
+expect_refused smoke2d simulate --radius 12 --inflow-x 64 --buoyancy 0.3 --precision float16 --out "$scratch/sim"
+expect_refused smoke2d simulate --radius 12 --inflow-x 64 --buoyancy 0.3 --snapshots 99 --out "$scratch/sim"
+expect_refused smoke2d generate --scale ci --scaling no-such --out "$scratch/data"
+expect_refused smoke2d generate --scale huge --out "$scratch/data"
+expect_refused smoke2d stats --data "$scratch/no-such-data"
+expect_refused smoke2d evaluate "${ci[@]}" --states "$scratch" --task-seed -1
+expect_refused smoke2d evaluate "${ci[@]}" --model convcnp-t --json --seed x
+expect_refused gibbs1d evaluate "${ci[@]}" --model convcnp-t --fixed-inputs nan
+expect_refused gibbs1d ground-truth --scale paperish
 # reproduce.sh's own options: refused with status 2 and a message, before anything is built or run.
 expect_script_refused() {
   local out code
