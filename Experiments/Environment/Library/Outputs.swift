@@ -26,6 +26,12 @@ extension EnvironmentExperiment {
                   extra: ["differences.json"]) { try $0.differencesTable() },
             table("claims", "claims-environment", "Claims (environmental)", "cached results only (trains nothing)",
                   extra: ["verdicts.json"]) { try $0.claimsTable() },
+            Output(.table("diagnostics-init", names: ["diagnostics-init-environment"], item: "Environmental: losses and gradients at initialisation (diagnostic)",
+                          needs: "nothing trained (11 models × \(Self.initialisationSeeds.count) seeds at initialisation, one batch each)", extra: ["probes.json"])) {
+                _ = try $0.initialisationDiagnostic()
+            },
+            Output(.table("diagnostics-floors", names: ["diagnostics-floors-environment"], item: "Environmental: test log-likelihood under σ floors (diagnostic)",
+                          needs: "the 11 trained models (evaluated again)")) { _ = try $0.floorDiagnostic() },
         ]
     }
 

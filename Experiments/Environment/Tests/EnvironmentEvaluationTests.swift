@@ -3,6 +3,7 @@ import ExperimentKit
 import Foundation
 import NPModels
 import NPNN
+import NPReport
 import NPTensor
 import NPTestSupport
 import NPTraining
@@ -104,5 +105,35 @@ import Testing
         do { _ = try e.data(); Issue.record("loading from a missing directory succeeded") } catch {
             #expect("\(error)".contains("setup-station-data.sh"))
         }
+    }
+}
+
+/// The environmental diagnostics at ci scale on the synthetic data: one finite row per model at initialisation, and
+/// the evaluation-time σ floor at 0 reproducing a trained run's cached scores.
+@Suite struct EnvironmentDiagnosticsTests {
+    @Test func initialisationTableHasOneFiniteRowPerModel() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("env-diag-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let e = EnvironmentExperiment(scale: .ci, resultsRoot: root, outputRoot: root, data: EnvironmentData(data: try SyntheticColorado.data()))
+        e.quiet = true
+        let probes = try e.initialisationDiagnostic()
+        #expect(probes.count == EnvironmentExperiment.models2D.count + EnvironmentExperiment.models4D.count)
+        #expect(probes.values.allSatisfy { $0.count == EnvironmentExperiment.initialisationSeeds.count })
+        #expect(probes.values.joined().allSatisfy { $0.loss.isFinite && $0.trivialLoss.isFinite && $0.gradientNorm.isFinite })
+        let table = try readJSON(ResultsTable.self, from: e.tablesDirectory.appendingPathComponent("diagnostics-init-environment.json"))
+        #expect(table.groups.flatMap(\.rows).count == probes.count)
+    }
+
+    @Test func aFloorOfZeroReproducesTheCachedScores() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("env-floor-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let e = EnvironmentExperiment(scale: .ci, resultsRoot: root, outputRoot: root, data: EnvironmentData(data: try SyntheticColorado.data()))
+        e.quiet = true
+        let config = try e.runConfig(.convCNPTApprox)
+        let m = try e.metrics(config)
+        let s = try e.flooredScores(config)
+        #expect(s.id.count == EnvironmentExperiment.evaluationFloors.count && s.id[0].count == m.perTask.inDistribution.count)
+        #expect(zip(s.id[0], m.perTask.inDistribution).allSatisfy { abs($0 - $1) < 1e-4 })
+        #expect(zip(s.ood[0], m.perTask.outOfDistribution).allSatisfy { abs($0 - $1) < 1e-4 })
     }
 }

@@ -28,6 +28,10 @@ extension Gibbs1DExperiment {
                           needs: "8 models + the best equivariant predictor (B rows: Table 5's runs, if trained)")) { _ = try $0.differencesTable() },
             Output(.table("claims", names: ["claims-gibbs1d"], item: "Claims (1-D)", needs: "cached results only (trains nothing)",
                           extra: ["verdicts.json"])) { _ = try $0.claimsTable() },
+            Output(.table("diagnostics-init", names: ["diagnostics-init-gibbs1d"], item: "1-D: losses and gradients at initialisation (diagnostic)",
+                          needs: "nothing trained (8 models × \(Self.initialisationSeeds.count) seeds at initialisation, one batch each)", extra: ["probes.json"])) {
+                _ = try $0.initialisationDiagnostic()
+            },
         ]
     }
 

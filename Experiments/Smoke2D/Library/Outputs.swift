@@ -17,6 +17,14 @@ extension SmokeExperiment {
                           item: "Smoke: log-likelihood by region, paired differences", needs: "8 trained models")) { _ = try $0.regionTables() },
             Output(.table("claims", names: ["claims-smoke2d"], item: "Claims (smoke)",
                           needs: "8 models + the seed replicates of the ConvCNP and EquivCNP pairs", extra: ["verdicts.json"])) { _ = try $0.claimsTable() },
+            Output(.table("diagnostics-init", names: ["diagnostics-init-smoke2d"], item: "Smoke: losses and gradients at initialisation (diagnostic)",
+                          needs: "nothing trained (8 models × \(Self.initialisationSeeds.count) seeds at initialisation, one batch each)", extra: ["probes.json"])) {
+                _ = try $0.initialisationDiagnostic()
+            },
+            Output(.table("diagnostics-bins", names: ["diagnostics-bins-smoke2d"], item: "Smoke: differences by context size and patch content (diagnostic)",
+                          needs: "cached metrics of the 8 models and the seed replicates")) { _ = try $0.binDiagnostic() },
+            Output(.table("diagnostics-floors", names: ["diagnostics-floors-smoke2d"], item: "Smoke: test log-likelihood under σ floors (diagnostic)",
+                          needs: "the 8 trained models and the seed replicates (evaluated again)")) { _ = try $0.floorDiagnostic() },
         ]
     }
 
