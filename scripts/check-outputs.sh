@@ -60,7 +60,7 @@ assert len(vs) >= 1 and all(v['verdict'] in ('supported', 'contradicted', 'not r
     *.tex)
       if grep -q "at scale" "$f"; then ok; else bad "$f does not state the scale"; fi
       cp "$f" "$tex_dir/table.tex"
-      printf '\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n' > "$tex_dir/main.tex"
+      printf '\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage{graphicx}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n' > "$tex_dir/main.tex"
       if (cd "$tex_dir" && pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null 2>&1); then ok; else bad "$f does not compile"; fi
       if "$here/check-table-fit.sh" "$f" >/dev/null 2>"$tex_dir/fit.err"; then ok; else bad "$f does not fit the page: $(head -n 1 "$tex_dir/fit.err")"; fi ;;
     *) ok ;;

@@ -12,7 +12,7 @@ fit=0; bad=0
 for f in "$@"; do
   [ -s "$f" ] || { echo "MISSING  $f" >&2; bad=$((bad + 1)); continue; }
   cp "$f" "$dir/table.tex"
-  printf '\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n' > "$dir/main.tex"
+  printf '\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage{graphicx}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n' > "$dir/main.tex"
   rm -f "$dir/main.log"
   if ! (cd "$dir" && pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null 2>&1); then
     echo "NOCOMPILE $f" >&2; bad=$((bad + 1)); continue

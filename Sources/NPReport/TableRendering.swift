@@ -12,7 +12,8 @@ extension ResultsTable {
 
     /// LaTeX with booktabs: spanning headers with `\cmidrule`, a `\midrule` between row groups, the best
     /// of each group in bold, `mean ± s.e.` as `$m \pm s$`, missing cells as an en dash (`--`).
-    /// Needs only `\usepackage{booktabs}`, and fits a plain article's `\textwidth` (345 pt) or wider: long text
+    /// Needs `\usepackage{booktabs}` (and `graphicx` for the few tables too wide even in `\scriptsize`, which are
+    /// scaled with `\resizebox`), and fits a plain article's `\textwidth` (345 pt) or wider: long text
     /// columns wrap (ragged right, in `p{}` columns, rows then end with `\tabularnewline`), numeric headers go
     /// over lines, and a wide table is set smaller (see `TableLayout`). `scale` goes into the label.
     public func latex(scale: String? = nil) -> String {

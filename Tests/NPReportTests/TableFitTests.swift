@@ -18,7 +18,7 @@ import Testing
     static func overflow(ofTable tex: String, in dir: URL, pdflatex: String) throws -> Double? {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try tex.write(to: dir.appendingPathComponent("table.tex"), atomically: true, encoding: .utf8)
-        let doc = "\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n"
+        let doc = "\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage{graphicx}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n"
         try doc.write(to: dir.appendingPathComponent("main.tex"), atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: pdflatex)
