@@ -88,24 +88,15 @@ import Testing
     /// The table compiles in a real LaTeX run with booktabs. CI installs TeX Live; on a machine without
     /// pdflatex the test records an issue rather than passing silently.
     @Test func compilesWithPdflatex() throws {
-        guard let pdflatex = ["/usr/bin/pdflatex", "/usr/local/bin/pdflatex"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard let pdflatex = TableFitTests.pdflatex() else {
             Issue.record("pdflatex not found: install texlive-latex-base and texlive-latex-recommended (as .ci/run does)")
             return
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aenp-tex-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try example().write(to: dir, name: "table")
-        let doc = "\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage{graphicx}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n"
-        try doc.write(to: dir.appendingPathComponent("main.tex"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: pdflatex)
-        p.arguments = ["-interaction=nonstopmode", "-halt-on-error", "main.tex"]
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run(); p.waitUntilExit()
-        let log = (try? String(contentsOf: dir.appendingPathComponent("main.log"), encoding: .utf8)) ?? ""
-        #expect(p.terminationStatus == 0, "pdflatex failed:\n\(log.suffix(1500))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Throws when pdflatex fails; nil when nothing overflows.
+        let overflow = try TableFitTests.overflow(ofTable: try example().latex(), in: dir, pdflatex: pdflatex)
+        #expect(overflow == nil)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("main.pdf").path))
     }
 }
