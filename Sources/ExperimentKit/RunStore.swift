@@ -103,13 +103,11 @@ public func shortDescription(_ e: EncodingError) -> String {
 }
 
 public enum ExperimentError: Error, CustomStringConvertible {
-    case missing(String)
     case corrupt(String)
     case unencodable(String)
     case usage(String)
     public var description: String {
         switch self {
-        case .missing(let p): return "missing file \(p); rerun the step that writes it"
         case .corrupt(let s): return "unreadable results file \(s); delete it to recompute"
         case .unencodable(let s): return "cannot write \(s); nothing was written"
         case .usage(let s): return s
@@ -146,17 +144,6 @@ extension RunStore {
     @discardableResult
     public func loadFinishedRun(_ key: String, into store: ParameterStore) throws -> [String: String] {
         try Checkpoint.load(into: store, optimiser: nil, from: try finishedCheckpointURL(key))
-    }
-
-    /// Prepares a run folder for (re)training: creates it and removes temporary files left by killed writers.
-    /// Call it under the run's lock. Returns the names removed.
-    @discardableResult
-    public func openRunFolder(_ key: String) throws -> [String] {
-        let dir = runDirectory(key)
-        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-            throw FileError(.createDirectory, dir.path, error: error)
-        }
-        return removeStalePartialFiles(in: dir)
     }
 }
 

@@ -55,7 +55,7 @@ extension Estimate {
 /// Metrics of Docs/paper-spec.md §8, computed with a non-recording tape.
 public enum Evaluation {
     /// The flat indices of task `t`'s real target values (every output dimension) in a `[m, nt, dy]` array.
-    static func realTargetIndices(_ b: TaskBatch, task t: Int) -> [Int] {
+    public static func realTargetIndices(_ b: TaskBatch, task t: Int) -> [Int] {
         let (nt, dy) = (b.targetCount, b.outputDimension)
         var indices: [Int] = []
         for i in 0..<nt where b.targetMask.map({ $0.scalars[t * nt + i] != 0 }) ?? true {

@@ -8,9 +8,6 @@ import StationData
 /// Diagnostics that explain the environmental verdicts (beyond the paper): the models at initialisation and how much
 /// of each gap predictive overconfidence accounts for. Built from the committed checkpoints; nothing is trained.
 extension EnvironmentExperiment {
-    /// Training seeds of the initialisation diagnostic.
-    public static let initialisationSeeds: [UInt64] = Array(0..<10)
-
     /// The models of the diagnostics: the 2-D groups, then the 4-D PT-TNPs.
     func diagnosticGroups() throws -> [(String, [(String, EnvironmentRunConfig)])] {
         try Self.groups2D.map { name, kinds in ("\(name) (2-D)", try kinds.map { ($0.displayName, try runConfig($0)) }) }
@@ -21,7 +18,7 @@ extension EnvironmentExperiment {
     @discardableResult
     public func initialisationDiagnostic() throws -> [String: [InitialisationProbe]] {
         try writeInitialisationTable(
-            groups: try diagnosticGroups(), seeds: Self.initialisationSeeds, name: "diagnostics-init-environment",
+            groups: try diagnosticGroups(), name: "diagnostics-init-environment",
             item: "Environmental: losses and gradients at initialisation (diagnostic)",
             captionPrefix: "The environmental experiment's models at initialisation (training months of the mountain stations, standardised temperatures; 2-D tasks (lon, lat), 4-D tasks (lon, lat, time, elevation)).",
             note: scaleNote)

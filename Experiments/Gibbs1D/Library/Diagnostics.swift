@@ -6,15 +6,12 @@ import NPTraining
 /// A diagnostic beside the smoke and environmental ones (beyond the paper): the 1-D models at initialisation, for
 /// comparison with the 2-D models' starts. Nothing is trained.
 extension Gibbs1DExperiment {
-    /// Training seeds of the initialisation diagnostic.
-    public static let initialisationSeeds: [UInt64] = Array(0..<10)
-
     /// Every model at initialisation over `initialisationSeeds`, on the first training batch of each seed.
     @discardableResult
     public func initialisationDiagnostic() throws -> [String: [InitialisationProbe]] {
         try writeInitialisationTable(
             groups: Self.groups.map { name, kinds in (name, kinds.map { ($0.displayName, runConfig($0)) }) },
-            seeds: Self.initialisationSeeds, name: "diagnostics-init-gibbs1d", item: "1-D: losses and gradients at initialisation (diagnostic)",
+            name: "diagnostics-init-gibbs1d", item: "1-D: losses and gradients at initialisation (diagnostic)",
             captionPrefix: "The 1-D experiment's models at initialisation (Gibbs-kernel GP training tasks with noise).",
             note: scaleNote)
     }

@@ -8,15 +8,12 @@ import NPTraining
 /// tasks the approximately equivariant models lose to their equivariant counterparts, and how much of each gap
 /// predictive overconfidence accounts for. Built from the committed checkpoints and metrics; nothing is trained.
 extension SmokeExperiment {
-    /// Training seeds of the initialisation diagnostic.
-    public static let initialisationSeeds: [UInt64] = Array(0..<10)
-
     /// Every model at initialisation over `initialisationSeeds`, on the first training batch of each seed.
     @discardableResult
     public func initialisationDiagnostic() throws -> [String: [InitialisationProbe]] {
         try writeInitialisationTable(
             groups: Self.groups.map { name, kinds in (name, kinds.map { ($0.displayName, runConfig($0)) }) },
-            seeds: Self.initialisationSeeds, name: "diagnostics-init-smoke2d", item: "Smoke: losses and gradients at initialisation (diagnostic)",
+            name: "diagnostics-init-smoke2d", item: "Smoke: losses and gradients at initialisation (diagnostic)",
             captionPrefix: "The smoke experiment's models at initialisation (training patches: \(scale.trainingTargets.map { "\($0) targets per task" } ?? "every target"), N_c ~ U{10, 250} per batch, σ = softplus + 0.01).",
             note: scaleNote)
     }
@@ -87,8 +84,10 @@ extension SmokeExperiment {
                 let pooled = features.indices.map { i in pair.a.indices.reduce(0.0) { $0 + pair.a[$1][i] - pair.b[$1][i] } / Double(pair.a.count) }
                 rows.append(("\(pair.label), \(pair.a.count) seeds pooled", pooled))
             }
+            var lastSplit: BinnedDifference?
             for (label, d) in rows {
                 let split = BinnedDifference(d, subsets: subsets.map { s in d.indices.map(s.1) })
+                lastSplit = split
                 // The confident failures: tasks on which the approximately equivariant model loses more than 5 nats per target.
                 let failures = BinnedDifference(d, subsets: [d.map { $0 < Self.failureThreshold }])
                 let failureCount = d.filter { $0 < Self.failureThreshold }.count
@@ -97,8 +96,7 @@ extension SmokeExperiment {
                                                    .estimate(mean: split.overall.mean, standardError: split.overall.standardError)]))
                 shareRows.append(TableRow("contribution: " + label, split.contributions.map { .value($0) } + [.value(failures.contributions[0]), .value(split.overall.mean)]))
             }
-            if let (label, d) = rows.last {
-                let split = BinnedDifference(d, subsets: subsets.map { s in d.indices.map(s.1) })
+            if let split = lastSplit {
                 let parts = zip(subsets, split.contributions).map { String(format: "%@ %.3f", $0.0, $1) }
                 summaries.append(String(format: "%@ (%@): overall %.3f = ", pair.label, rows.count > 1 ? "pooled" : "seed 0", split.overall.mean)
                                  + parts.prefix(Self.contextBins.count).joined(separator: " + ") + "; by content " + parts.dropFirst(Self.contextBins.count).joined(separator: " + "))

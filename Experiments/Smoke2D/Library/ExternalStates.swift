@@ -36,7 +36,7 @@ extension SmokeExperiment {
             let off = model.hasFixedInputs ? Evaluation.perTaskLogLikelihood(model, batches, .off) : nil
             let report = Evaluation.nonFiniteReport(model: config.model.kind.displayName,
                                                     [("given states", on)] + (off.map { [("given states, fixed inputs zeroed", $0)] } ?? []))
-            if let report { FileHandle.standardError.write(Data("[\(Self.name) \(scale.name)] \(report)\n".utf8)) }
+            if let report { context.warn(report.description) }
             rows.append(.init(model: config.model.kind.displayName, key: key, logLikelihood: Estimate(on), equivariantComponent: off.map(Estimate.init),
                               nonFinite: report?.description))
         }

@@ -18,21 +18,17 @@ public enum FlooredEvaluation {
         for b in batches {
             let p = model.predict(Tape(recording: false), b, fixedInputs: sw)
             let mu = p.mean.scalars, sigma = p.standardDeviation, y = b.yt.scalars
-            let (nt, dy) = (b.targetCount, b.outputDimension)
             for t in 0..<b.taskCount {
-                var sums = [Double](repeating: 0, count: floors.count), n = 0
-                for i in 0..<nt where b.targetMask.map({ $0.scalars[t * nt + i] != 0 }) ?? true {
-                    for k in 0..<dy {
-                        let j = (t * nt + i) * dy + k
-                        let r = Double(y[j]) - Double(mu[j]), s = Double(sigma[j])
-                        for (f, floor) in floors.enumerated() {
-                            let sd = max(s, floor)
-                            sums[f] += -half - Foundation.log(sd) - 0.5 * (r / sd) * (r / sd)
-                        }
-                        n += 1
+                let indices = Evaluation.realTargetIndices(b, task: t)
+                var sums = [Double](repeating: 0, count: floors.count)
+                for j in indices {
+                    let r = Double(y[j]) - Double(mu[j]), s = Double(sigma[j])
+                    for (f, floor) in floors.enumerated() {
+                        let sd = max(s, floor)
+                        sums[f] += -half - Foundation.log(sd) - 0.5 * (r / sd) * (r / sd)
                     }
                 }
-                for f in floors.indices { out[f].append(sums[f] / Double(max(n, 1))) }
+                for f in floors.indices { out[f].append(sums[f] / Double(max(indices.count, 1))) }
             }
         }
         return out

@@ -1,4 +1,3 @@
-import AtomicFile
 import Foundation
 import NPAutodiff
 import NPModels
@@ -66,6 +65,9 @@ public struct Spread: Codable, Sendable, Equatable {
 }
 
 extension Experiment {
+    /// Training seeds of the initialisation diagnostic.
+    public static var initialisationSeeds: [UInt64] { Array(0..<10) }
+
     /// `run` at initialisation for each of `seeds` (the run's seed replaced): the Trainer's first-batch loss, the
     /// gradient norm and the share of elements value clipping at `clip` would clip, and the trivial predictor's loss
     /// on that batch (σ floored at `trivialFloor`). The model, the batch and the dropout draw are those the Trainer
@@ -102,7 +104,7 @@ extension Experiment {
     /// elements value clipping at 0.5 would clip. Written as `name` with a JSON of every probe beside it
     /// (`<name>.probes.json`); returns the probes by label.
     @discardableResult
-    public func writeInitialisationTable(groups: [(String?, [(String, Run)])], seeds: [UInt64], name: String, item: String,
+    public func writeInitialisationTable(groups: [(String?, [(String, Run)])], seeds: [UInt64] = Self.initialisationSeeds, name: String, item: String,
                                          captionPrefix: String, note: String?) throws -> [String: [InitialisationProbe]] {
         let started = Date()
         var probes: [String: [InitialisationProbe]] = [:]
@@ -136,10 +138,7 @@ extension Experiment {
                       TableColumn("mean", group: "clipped at 0.5 (%)", preference: .none), TableColumn("max", group: "clipped at 0.5 (%)", preference: .none)],
             groups: rowGroups, decimals: 2, note: note)
         try write(table, name: name, item: item, runs: runs, started: started)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try writeAtomically(try encoder.encode(probes), to: tablesDirectory.appendingPathComponent("\(name).probes.json"))
+        try writeJSON(probes, to: tablesDirectory.appendingPathComponent("\(name).probes.json"))
         return probes
     }
 }

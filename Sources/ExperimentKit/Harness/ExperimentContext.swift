@@ -25,7 +25,12 @@ public final class ExperimentContext: @unchecked Sendable {
 
     /// A progress message on standard error, prefixed with the experiment and scale.
     public func say(_ message: String) {
-        if !quiet { FileHandle.standardError.write(Data("[\(experiment) \(scaleName)] \(message)\n".utf8)) }
+        if !quiet { warn(message) }
+    }
+
+    /// A warning on standard error, shown even with `quiet`.
+    public func warn(_ message: String) {
+        FileHandle.standardError.write(Data("[\(experiment) \(scaleName)] \(message)\n".utf8))
     }
 
     /// `url` relative to the current directory when it lies inside it (messages, commands and provenance records
