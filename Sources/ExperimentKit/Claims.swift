@@ -42,6 +42,10 @@ public enum Verdict: String, Codable, Sendable {
 
     /// How many standard errors make a difference "several": the one threshold every verdict uses.
     public static let threshold = 3.0
+
+    /// The verdict as tables and the README print it: a contradiction is a contradiction at the budget it was
+    /// measured with, never a refutation of the paper.
+    public var display: String { self == .contradicted ? "contradicted at this budget" : rawValue }
     /// Seeds from which a comparison of trained models is judged by its across-seed standard error.
     public static let minimumSeeds = 3
     /// The smallest difference in log-likelihood (nats per target) that counts as a real difference in the

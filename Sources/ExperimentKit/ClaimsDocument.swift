@@ -10,7 +10,7 @@ public enum ClaimsDocument {
         for c in claims {
             let d = c.difference.map { String(format: "%+.3f ± %.3f (z = %.1f)", $0.mean, $0.standardError, $0.standardErrors) } ?? "–"
             let s = c.acrossSeeds.map { String(format: "%+.3f ± %.3f (%d seeds, z = %.1f)", $0.mean, $0.standardError, $0.count, $0.standardErrors) } ?? "–"
-            let verdict = (c.verdict == .supported ? "**supported**" : c.verdict.rawValue) + decision(c)
+            let verdict = (c.verdict == .supported ? "**supported**" : c.verdict.display) + decision(c)
             let cell = ResultsTable.markdownCell
             lines.append("| \(cell(c.claim.statement)) (\(c.claim.paperItem)) | \(cell(c.claim.test)); \(cell(c.detail)) | \(d) | \(s) | \(verdict) |")
         }
@@ -50,9 +50,11 @@ public enum ClaimsDocument {
         /// The page with the experiment's full claims table, relative to the README ("Docs/results-gibbs1d.md").
         public var page: String
         public var claims: [EvaluatedClaim]
+        /// The training budget of that scale (`PaperExperiment.budgetSummary`).
+        public var budget: String
 
-        public init(title: String, scale: String, page: String, claims: [EvaluatedClaim]) {
-            self.title = title; self.scale = scale; self.page = page; self.claims = claims
+        public init(title: String, scale: String, page: String, claims: [EvaluatedClaim], budget: String) {
+            self.title = title; self.scale = scale; self.page = page; self.claims = claims; self.budget = budget
         }
 
         /// How many of the claims have this verdict.
@@ -64,10 +66,10 @@ public enum ClaimsDocument {
     /// yet are counted in a note below the table, never as a verdict.
     public static func scoreboard(_ rows: [ScoreboardRow]) -> String {
         let cell = ResultsTable.markdownCell
-        var lines = ["| experiment | scale of the verdicts | claims | supported | contradicted | not resolved | every claim |",
+        var lines = ["| experiment | scale and budget of the verdicts (paper: 500,000 steps) | claims | supported | contradicted at this budget | not resolved | every claim |",
                      "|---|---|---:|---:|---:|---:|---|"]
         for r in rows {
-            lines.append("| \(cell(r.title)) | `\(r.scale)` | \(r.claims.count) | \(r.count(.supported)) | \(r.count(.contradicted)) | \(r.count(.notResolved)) | [\(cell(r.page))](\(r.page)) |")
+            lines.append("| \(cell(r.title)) | `\(r.scale)`: \(cell(r.budget)) | \(r.claims.count) | \(r.count(.supported)) | \(r.count(.contradicted)) | \(r.count(.notResolved)) | [\(cell(r.page))](\(r.page)) |")
         }
         let pending = rows.filter { $0.count(.notMeasured) > 0 }.map { "\($0.count(.notMeasured)) of \($0.title)" }
         if !pending.isEmpty {

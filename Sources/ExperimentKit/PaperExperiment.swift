@@ -51,6 +51,27 @@ public protocol PaperExperiment: AnyObject {
     var reportTitle: String { get }
     /// The report's prose for this experiment: what was run, the budget, the known deviations.
     var reportNotes: [String] { get }
+    /// The training budget its verdicts rest on, in a few words with the share of the paper's steps and the seeds
+    /// ("CNNs 2,000 steps (0.4 % of the paper's) …"), for the scoreboard and the claims tables.
+    var budgetSummary: String { get }
+}
+
+/// "2,000 steps (0.4 %)": a step count with its share of the paper's 500,000.
+public func stepsWithShare(_ steps: Int, paper: Int = 500_000) -> String {
+    let share = 100 * Double(steps) / Double(paper)
+    let formatted = share >= 1 ? String(format: "%.0f", share) : share >= 0.1 ? String(format: "%.1f", share) : String(format: "%.2f", share)
+    return "\(groupedThousands(steps)) steps (\(formatted) %)"
+}
+
+/// 12000 → "12,000".
+public func groupedThousands(_ n: Int) -> String {
+    let digits = String(abs(n))
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return (n < 0 ? "-" : "") + out
 }
 
 extension Experiment {

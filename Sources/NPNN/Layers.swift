@@ -33,11 +33,14 @@ public struct MLP {
     public let layers: [Linear]
 
     /// `widths` = [input, hidden…, output]; e.g. two hidden layers of width 128: [d, 128, 128, out].
+    /// `zeroOutputLayer`: the last layer's weights start at zero (its bias always does), so the MLP starts at 0.
     public init(_ scope: ParameterScope, widths: [Int], initialiser: Initialiser = .kaimingUniformReLU,
-                rng: inout RandomGenerator) {
+                zeroOutputLayer: Bool = false, rng: inout RandomGenerator) {
         require(widths.count >= 2, "an MLP needs at least input and output widths")
         layers = (0..<(widths.count - 1)).map { i in
-            Linear(scope.child("\(i)"), inputs: widths[i], outputs: widths[i + 1], initialiser: initialiser, rng: &rng)
+            let last = i == widths.count - 2
+            return Linear(scope.child("\(i)"), inputs: widths[i], outputs: widths[i + 1],
+                          initialiser: last && zeroOutputLayer ? .zeros : initialiser, rng: &rng)
         }
     }
 

@@ -118,8 +118,8 @@ public struct StationDataSummary: Sendable {
         let z = trainingStandardisation
         func f(_ x: Double) -> String { String(format: "%.3f", x) }
         return "training standardisation (\(z.observationCount) station-months): lon centre \(f(z.longitudeCentre)), "
-            + "lat centre \(f(z.latitudeCentre)), common scale \(f(z.horizontalScale))°; time \(f(z.timeMean)) ± "
-            + "\(f(z.timeStd)) months since Jan \(yearRange.lowerBound); elevation \(f(z.elevationMean)) ± \(f(z.elevationStd)) m; "
+            + "lat centre \(f(z.latitudeCentre)), lon × cos(lat centre) = \(f(z.longitudeFactor)), common scale \(f(z.horizontalScale))° "
+            + "of latitude; time in months from each task window's centre; elevation \(f(z.elevationMean)) ± \(f(z.elevationStd)) m; "
             + "target \(f(z.targetMean)) ± \(f(z.targetStd)) °C"
     }
 }

@@ -1,11 +1,19 @@
+import Foundation
+
 /// Standardisation of inputs and target with statistics of the training split only (Docs/station-data.md §5.2), applied
 /// unchanged to every split. Statistics are over the training split's observations (one per station-month
 /// with Tmax and Tmin present, west, 1935–1980), each counted once.
 ///
-/// * lon, lat: centred on their training means and divided by ONE common scale, the root mean square of the
-///   two standard deviations, √((σ²_lon + σ²_lat) / 2), so distances stay isotropic for rotation-equivariant
-///   models.
-/// * time (months since January 1895) and elevation (m): each by its own training mean and standard deviation.
+/// * lon, lat: centred on their training means; longitude differences multiplied by cos(φ₀) at the training mean
+///   latitude φ₀ (≈ 0.77 in Colorado), so that one unit east and one unit north are the same distance on the
+///   ground; both then divided by ONE common scale, the root mean square of the two standard deviations
+///   √((cos²φ₀ σ²_lon + σ²_lat) / 2), so distances stay isotropic (in km, to within the change of cos φ over the
+///   region) for rotation-equivariant models.
+/// * time: months from the centre of the task's own window (4-D tasks: −1.5, −0.5, 0.5, 1.5), so that consecutive
+///   months are one unit apart — standardised over 1935–1980 they were 0.0065 apart, far below anything the
+///   models resolve. Absolute date is not an input; the targets are standardised over all months, and each
+///   task's context carries its season.
+/// * elevation (m): by its training mean and standard deviation.
 /// * target (°C): by the training mean and standard deviation.
 public struct StationStandardisation: Codable, Equatable, Sendable {
     public var longitudeCentre: Double
@@ -37,16 +45,25 @@ public struct StationStandardisation: Codable, Equatable, Sendable {
         }
         let lon = moments(\.longitude), lat = moments(\.latitude)
         let time = moments { Double($0.monthIndex) }, elevation = moments(\.elevation), target = moments(\.temperature)
+        let east = Foundation.cos(lat.mean * Double.pi / 180) * lon.std
         return StationStandardisation(
             longitudeCentre: lon.mean, latitudeCentre: lat.mean,
-            horizontalScale: ((lon.std * lon.std + lat.std * lat.std) / 2).squareRoot(),
+            horizontalScale: ((east * east + lat.std * lat.std) / 2).squareRoot(),
             timeMean: time.mean, timeStd: time.std, elevationMean: elevation.mean, elevationStd: elevation.std,
             targetMean: target.mean, targetStd: target.std, observationCount: observations.count)
     }
 
-    public func longitude(_ lon: Double) -> Double { (lon - longitudeCentre) / horizontalScale }
+    /// cos φ₀: degrees of longitude to degrees of latitude at the centre.
+    public var longitudeFactor: Double { Foundation.cos(latitudeCentre * Double.pi / 180) }
+    public func longitude(_ lon: Double) -> Double { (lon - longitudeCentre) * longitudeFactor / horizontalScale }
     public func latitude(_ lat: Double) -> Double { (lat - latitudeCentre) / horizontalScale }
-    public func time(monthIndex: Int) -> Double { (Double(monthIndex) - timeMean) / timeStd }
+    /// Back to degrees.
+    public func longitude(fromStandardised x: Double) -> Double { x * horizontalScale / longitudeFactor + longitudeCentre }
+    public func latitude(fromStandardised y: Double) -> Double { y * horizontalScale + latitudeCentre }
+    /// Months from the centre of a window of `windowLength` months starting at `firstMonthIndex`.
+    public func time(monthIndex: Int, windowStart firstMonthIndex: Int, windowLength: Int) -> Double {
+        Double(monthIndex - firstMonthIndex) - Double(windowLength - 1) / 2
+    }
     public func elevation(_ metres: Double) -> Double { (metres - elevationMean) / elevationStd }
     public func target(_ celsius: Double) -> Double { (celsius - targetMean) / targetStd }
     /// Back to °C.
@@ -60,7 +77,8 @@ public struct StationStandardisation: Codable, Equatable, Sendable {
     /// 4-D arrays of a task: inputs (lon, lat, time, elevation) standardised, targets standardised.
     public func arrays4D(_ task: StationTask) -> StationTaskArrays {
         arrays(task, dimension: 4) {
-            [longitude($0.longitude), latitude($0.latitude), time(monthIndex: $0.monthIndex), elevation($0.elevation)]
+            [longitude($0.longitude), latitude($0.latitude),
+             time(monthIndex: $0.monthIndex, windowStart: task.firstMonthIndex, windowLength: task.monthCount), elevation($0.elevation)]
         }
     }
 

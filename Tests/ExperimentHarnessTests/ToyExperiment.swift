@@ -65,6 +65,7 @@ final class ToyExperiment: CommandLineExperiment {
     var dataSources: [Provenance.DataSource] { [] }
     var reportTitle: String { "Toy" }
     var reportNotes: [String] { [] }
+    var budgetSummary: String { "3 steps" }
 
     var outputDefinitions: [ExperimentOutput<ToyExperiment>] {
         [ExperimentOutput(.table("table-toy", names: ["table-toy"], item: "Toy table", needs: "2 models")) { try $0.table() }]

@@ -25,30 +25,30 @@ struct ClaimsDocumentTests {
     @Test func theScoreboardCountsTheVerdicts() {
         let claims = toyClaims
         #expect(claims.map(\.verdict) == [.supported, .supported, .contradicted, .notResolved, .notResolved])
-        let row = ClaimsDocument.ScoreboardRow(title: "Toy 1-D | test", scale: "standard", page: "Docs/results-toy.md", claims: claims)
+        let row = ClaimsDocument.ScoreboardRow(title: "Toy 1-D | test", scale: "standard", page: "Docs/results-toy.md", claims: claims, budget: "3 steps")
         #expect(row.count(.supported) == 2 && row.count(.contradicted) == 1 && row.count(.notResolved) == 2)
-        let other = ClaimsDocument.ScoreboardRow(title: "Toy 2-D", scale: "quick", page: "Docs/results-toy2.md", claims: Array(claims.prefix(1)))
+        let other = ClaimsDocument.ScoreboardRow(title: "Toy 2-D", scale: "quick", page: "Docs/results-toy2.md", claims: Array(claims.prefix(1)), budget: "3 steps")
         let table = ClaimsDocument.scoreboard([row, other]).split(separator: "\n").map(String.init)
         #expect(table.count == 4)   // header, rule, one row per experiment, and no note: every claim was measured
-        #expect(table[2] == "| Toy 1-D \\| test | `standard` | 5 | 2 | 1 | 2 | [Docs/results-toy.md](Docs/results-toy.md) |")
-        #expect(table[3] == "| Toy 2-D | `quick` | 1 | 1 | 0 | 0 | [Docs/results-toy2.md](Docs/results-toy2.md) |")
+        #expect(table[2] == "| Toy 1-D \\| test | `standard`: 3 steps | 5 | 2 | 1 | 2 | [Docs/results-toy.md](Docs/results-toy.md) |")
+        #expect(table[3] == "| Toy 2-D | `quick`: 3 steps | 1 | 1 | 0 | 0 | [Docs/results-toy2.md](Docs/results-toy2.md) |")
     }
 
     @Test func claimsWithoutRunsAreANoteNotAVerdict() {
         let pending = EvaluatedClaim(claim("f"), scale: "standard", difference: nil, detail: "runs missing")
         #expect(pending.verdict == .notMeasured)
-        let row = ClaimsDocument.ScoreboardRow(title: "Toy", scale: "standard", page: "p.md", claims: toyClaims + [pending])
+        let row = ClaimsDocument.ScoreboardRow(title: "Toy", scale: "standard", page: "p.md", claims: toyClaims + [pending], budget: "3 steps")
         let text = ClaimsDocument.scoreboard([row])
-        #expect(text.contains("| Toy | `standard` | 6 | 2 | 1 | 2 | [p.md](p.md) |"))
+        #expect(text.contains("| Toy | `standard`: 3 steps | 6 | 2 | 1 | 2 | [p.md](p.md) |"))
         #expect(text.hasSuffix("Not measured yet (their runs do not exist at that scale): 1 of Toy claims."))
     }
 
     @Test func theScoreboardIsSplicedBetweenItsMarkersAndReplacedOnTheNextRun() throws {
         let block = ClaimsDocument.scoreboardBlock
         let readme = "# Title\n\(ClaimsDocument.startMarker(block))\nold\n\(ClaimsDocument.endMarker(block))\nrest\n"
-        let row = ClaimsDocument.ScoreboardRow(title: "Toy", scale: "quick", page: "p.md", claims: toyClaims)
+        let row = ClaimsDocument.ScoreboardRow(title: "Toy", scale: "quick", page: "p.md", claims: toyClaims, budget: "3 steps")
         let once = try ClaimsDocument.splice(readme, experiment: block, content: ClaimsDocument.scoreboard([row]))
-        #expect(!once.contains("old") && once.contains("| Toy | `quick` | 5 | 2 | 1 | 2 |") && once.hasSuffix("rest\n"))
+        #expect(!once.contains("old") && once.contains("| Toy | `quick`: 3 steps | 5 | 2 | 1 | 2 |") && once.hasSuffix("rest\n"))
         let twice = try ClaimsDocument.splice(once, experiment: block, content: ClaimsDocument.scoreboard([row]))
         #expect(twice == once)
         #expect(throws: (any Error).self) { try ClaimsDocument.splice("no markers", experiment: block, content: "x") }

@@ -51,19 +51,24 @@ import Testing
         #expect(z.observationCount == 60)
         #expect(abs(z.targetMean - 11) < 1e-12)
         #expect(abs(z.longitudeCentre + 107) < 1e-12 && abs(z.latitudeCentre - 38.2) < 1e-12)
-        #expect(abs(z.horizontalScale - 0.63.squareRoot()) < 1e-12)   // √((0.70 + 0.56) / 2)
+        // Longitude in units of latitude degrees at the centre (× cos 38.2°), then one scale √((c² · 0.70 + 0.56) / 2).
+        let c = Foundation.cos(38.2 * Double.pi / 180), scale = ((c * c * 0.70 + 0.56) / 2).squareRoot()
+        #expect(abs(z.longitudeFactor - c) < 1e-12)
+        #expect(abs(z.horizontalScale - scale) < 1e-12)
         #expect(abs(z.elevationMean - 2600) < 1e-9)
         // Mean month index: stations 0, 1 over months 0–23 (mean 11.5), station 4 over 12–23 (mean 17.5).
         #expect(abs(z.timeMean - (11.5 * 48 + 17.5 * 12) / 60) < 1e-12)
         let arrays = z.arrays4D(builder.task(region: .west, firstMonthIndex: 12))
         #expect(arrays.count == 3 && arrays.dimension == 4 && arrays.inputs.count == 12 && arrays.stations == [0, 1, 4])
-        #expect(abs(Double(arrays.inputs[0]) - 1 / 0.63.squareRoot()) < 1e-6)   // station 0: lon −106 = centre + 1
+        #expect(abs(Double(arrays.inputs[0]) - c / scale) < 1e-6)   // station 0: lon −106 = centre + 1
+        #expect(abs(Double(arrays.inputs[2])) < 1e-6)   // a one-month task: its month is its centre
+        #expect(abs(z.longitude(fromStandardised: z.longitude(-106.3)) + 106.3) < 1e-9)
         #expect(abs(Double(arrays.inputs[3]) - (2500 - 2600) / z.elevationStd) < 1e-5)
         #expect(abs(Double(arrays.targets[0]) - (4 + 0 + 0 + 0.5 - 11) / z.targetStd) < 1e-6)
         #expect(abs(z.celsius(fromStandardised: Double(arrays.targets[0])) - 4.5) < 1e-5)
         let sub = z.arrays2D(builder.task(region: .west, firstMonthIndex: 12)).subset([2, 0])
         #expect(sub.stations == [4, 0] && sub.inputs.count == 4 && sub.dimension == 2)
-        #expect(abs(Double(sub.inputs[0]) - (-1 / 0.63.squareRoot())) < 1e-6)
+        #expect(abs(Double(sub.inputs[0]) - (-c / scale)) < 1e-6)
     }
 
     @Test func contextSizeRuleBounds() {

@@ -63,20 +63,20 @@ struct Readme: ParsableCommand {
     @Option(help: "Cache of runs and metrics.") var results = "results"
     func run() throws {
         // Every scale's verdicts that exist, largest scale first; ci is a smoke test of the pipeline, never shown.
-        var byExperiment: [(name: String, title: String, scales: [(scale: String, claims: [EvaluatedClaim])])] = []
+        var byExperiment: [(name: String, title: String, budget: String, scales: [(scale: String, claims: [EvaluatedClaim])])] = []
         for scale in [ScaleName.paper, .standard, .quick] {
             for e in try experiments(scale: scale, results: results) {
                 guard let v = verdicts(e) else { continue }
                 if let i = byExperiment.firstIndex(where: { $0.name == e.experimentName }) {
                     byExperiment[i].scales.append((scale.rawValue, v))
                 } else {
-                    byExperiment.append((e.experimentName, e.reportTitle, [(scale.rawValue, v)]))
+                    byExperiment.append((e.experimentName, e.reportTitle, e.budgetSummary, [(scale.rawValue, v)]))
                 }
             }
         }
         // Each experiment's full claims block, into its results page.
         let docsURL = URL(fileURLWithPath: docs)
-        for (name, _, scales) in byExperiment {
+        for (name, _, _, scales) in byExperiment {
             let page = docsURL.appendingPathComponent(ClaimsDocument.resultsPage(name))
             guard let text = try? String(contentsOf: page, encoding: .utf8), text.contains(ClaimsDocument.startMarker(name)) else {
                 FileHandle.standardError.write(Data("np-report: \(page.relativePath) has no block \(ClaimsDocument.startMarker(name)) … \(ClaimsDocument.endMarker(name)); the claims of \(name) are in tables/claims-\(name).md only\n".utf8))
@@ -91,7 +91,7 @@ struct Readme: ParsableCommand {
         let pagePrefix = relativePath(from: readmeURL.deletingLastPathComponent(), to: docsURL)
         let rows = byExperiment.map { e in
             ClaimsDocument.ScoreboardRow(title: e.title, scale: e.scales[0].scale,
-                                         page: pagePrefix + ClaimsDocument.resultsPage(e.name), claims: e.scales[0].claims)
+                                         page: pagePrefix + ClaimsDocument.resultsPage(e.name), claims: e.scales[0].claims, budget: e.budget)
         }
         let text = try String(contentsOf: readmeURL, encoding: .utf8)
         let updated = try ClaimsDocument.splice(text, experiment: ClaimsDocument.scoreboardBlock, content: ClaimsDocument.scoreboard(rows))

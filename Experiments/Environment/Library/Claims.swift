@@ -56,9 +56,21 @@ extension EnvironmentExperiment {
                 let detail = String(format: "%@: %.3f vs %.3f over %d tasks in %d clusters; paired s.e. over tasks %.3f (z = %.1f)",
                                     d.label, d.meanA, d.meanB, d.plain.count, d.clusters, d.plain.standardError, d.plain.standardErrors)
                 // The clustered standard error rests on the month clusters.
-                return EvaluatedClaim(c, scale: scale.name, difference: d.clustered, differenceUnits: d.clusters, detail: detail)
+                return EvaluatedClaim(c, scale: scale.name, difference: d.clustered, acrossSeeds: try acrossSeeds(comparison),
+                                      differenceUnits: d.clusters, detail: detail)
             }
         }
+    }
+
+    /// The comparison repeated for every training seed both runs have (seed i of A against seed i of B): one mean
+    /// difference per seed; nil with fewer than two.
+    func acrossSeeds(_ c: EnvironmentComparison) throws -> Estimate? {
+        let perSeed = try zip(seedRuns(c.a), seedRuns(c.b)).compactMap { a, b -> Double? in
+            var pair = c
+            pair.a = a; pair.b = b
+            return try difference(pair)?.plain.mean
+        }
+        return perSeed.count >= 2 ? Estimate(perSeed) : nil
     }
 
     /// Table 8's range claim: each model's Δequiv distance inside [2, 4] % (min(Δ − 2, 4 − Δ), negative outside), and
@@ -109,14 +121,17 @@ extension EnvironmentExperiment {
                 .text(e.claim.test),
                 e.difference.map { .estimate(mean: $0.mean, standardError: $0.standardError) } ?? .missing,
                 e.difference.map { .value($0.standardErrors) } ?? .missing,
-                .text(e.verdict.rawValue + ClaimsDocument.decision(e)),
+                e.acrossSeeds.map { .estimate(mean: $0.mean, standardError: $0.standardError) } ?? .missing,
+                e.acrossSeeds.map { .value(Double($0.count)) } ?? .missing,
+                .text(e.verdict.display + ClaimsDocument.decision(e)),
             ])
         }
         let table = try ResultsTable(
-            caption: "The paper's claims about the environmental experiment (Sec. 5.3), each tested on this reproduction's results on Colorado station data: the quantity that tests it, its value ± standard error (for model comparisons the paired difference over the same test tasks with its month-clustered standard error), the value in standard errors (z), and \(ClaimsDocument.decisionNote). \(Verdict.rule) The range claim is tested on each model's distance inside the range (negative outside it), as a “greater than zero” claim. One seed per model.",
+            caption: "The paper's claims about the environmental experiment (Sec. 5.3), each tested on this reproduction's results on Colorado station data: the quantity that tests it, its value ± standard error (for model comparisons the paired difference over the same test tasks with its month-clustered standard error), the value in standard errors (z), and \(ClaimsDocument.decisionNote). \(Verdict.rule) The range claim is tested on each model's distance inside the range (negative outside it), as a “greater than zero” claim. Across seeds: the same paired difference for each training seed of both models, mean ± standard error over seeds; with at least \(Verdict.minimumSeeds) seeds it decides. \(seedNote) Budget of these verdicts: \(budgetSummary) (the paper: 500,000 steps).",
             label: "tab:environment-claims", rowHeader: "Claim",
             columns: [TableColumn("Test", preference: .none), TableColumn("Value", preference: .none),
-                      TableColumn("z", preference: .none, decimals: 1), TableColumn("Verdict", preference: .none)],
+                      TableColumn("z", preference: .none, decimals: 1), TableColumn("Across seeds", preference: .none),
+                      TableColumn("Seeds", preference: .none, decimals: 0), TableColumn("Verdict", preference: .none)],
             groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
         try writeJSON(evaluated, to: tablesDirectory.appendingPathComponent("claims-environment.verdicts.json"))
         return try write(table, name: "claims-environment", item: "Claims (environmental)", runs: [], started: started)

@@ -5,11 +5,14 @@ import Foundation
 import NPModels
 
 extension EnvironmentExperiment: CommandLineExperiment {
-    public static let scales: [ScaleName] = [.ci, .quick, .paper]
+    public static let scales: [ScaleName] = [.ci, .quick, .standard, .paper]
     public static let abstract = "The environmental experiment of 'Approximately Equivariant Neural Processes' (Sec. 5.3) on Colorado station temperatures: Tables 2, 6-9, Figure 2, the deviation map and the claims."
     public static let scaleHelp = """
           ci     tiny models, 20 training steps, 24 test months: the whole pipeline in a couple of minutes (tests, CI).
-          quick  reduced models, 600 steps (2-D CNNs) / 1,000 (2-D PT-TNPs) / 250 (4-D PT-TNPs), every test month.
+          quick  reduced models, 600 steps (2-D CNNs) / 1,000 (2-D PT-TNPs) / 250 (4-D), the CNN pairs with 3 seeds:
+                 under an hour.
+          standard  the quick models, 6,000 steps (2-D) / 1,500 (4-D), every compared pair with 3 seeds, 24 context
+                 splits per test month: about a day on 2 cores, resumable.
           paper  the paper's sizes and budget (500,000 steps, 16,000 test tasks per split).
         The station data: scripts/setup-station-data.sh (Debian's r-cran-fields) into data/stations, or --data.
         """

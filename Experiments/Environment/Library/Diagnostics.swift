@@ -21,7 +21,7 @@ extension EnvironmentExperiment {
             groups: try diagnosticGroups(), name: "diagnostics-init-environment",
             item: "Environmental: losses and gradients at initialisation (diagnostic)",
             captionPrefix: "The environmental experiment's models at initialisation (training months of the mountain stations, standardised temperatures; 2-D tasks (lon, lat), 4-D tasks (lon, lat, time, elevation)).",
-            note: scaleNote)
+            note: scaleNote, alternative: .kaiming)
     }
 
     /// The floors of the σ-floor diagnostic (0: the trained model's σ as it is), in standardised temperature units

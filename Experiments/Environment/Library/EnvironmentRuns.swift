@@ -13,7 +13,7 @@ public struct EnvironmentDataSetting: Codable, Sendable, Equatable {
     /// 2: (lon, lat), one month per task; 4: (lon, lat, time, elevation), four consecutive months per task.
     public var dimension: Int
     public var contextRule = "N_c ~ U{max(1, N/100), N/3} per task"
-    public var standardisation = "training-split mean/std; lon and lat by one common scale"
+    public var standardisation = "training-split mean/std; lon × cos(mean lat), then lon and lat by one common scale; time in months from the window's centre"
 }
 
 /// A training run of the environmental experiment: a model, its schedule and seed on station tasks of one dimension.
@@ -54,6 +54,7 @@ extension EnvironmentExperiment {
             if let dropout { spec.dropoutConvCNP = dropout }
         }
         if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }   // explicit, so defaults share a key
+        spec.initialisation = .calibrated
         return spec
     }
 
@@ -72,9 +73,18 @@ extension EnvironmentExperiment {
     /// Table 6's run without dropout (p = 0); p = 0.5 is the main ConvCNP (T̃).
     public func noDropoutRun() throws -> EnvironmentRunConfig { try runConfig(.convCNPTApprox, dropout: 0) }
 
+    /// The main run of a replicated kind (its default B and dropout, in either dimension) gets `scale.seedReplicates`
+    /// training seeds; Table 6's and Table 9's extra runs and the other kinds one.
+    public func seedReplicates(of run: EnvironmentRunConfig) -> Int {
+        guard scale.replicatedKinds.contains(run.model.kind),
+              var main = try? runConfig(run.model.kind, dimension: run.dimension) else { return 1 }
+        main.seed = run.seed
+        return main == run ? scale.seedReplicates : 1
+    }
+
     /// Every training run the outputs need.
     public func allRuns() throws -> [EnvironmentRunConfig] {
-        var runs = try Self.models2D.map { try runConfig($0) } + Self.models4D.map { try runConfig($0, dimension: 4) }
+        var runs = withSeedReplicates(try Self.models2D.map { try runConfig($0) } + Self.models4D.map { try runConfig($0, dimension: 4) })
         runs.append(try noDropoutRun())
         for b in scale.ablationCounts {
             let c = try ablationRun(b)

@@ -32,8 +32,8 @@ extension EnvironmentExperiment {
 
         func stations(_ x: Tensor, _ y: Tensor) -> (lon: [Double], lat: [Double], t: [Double]) {
             let n = x.shape[0]
-            return ((0..<n).map { Double(x.scalars[2 * $0]) * s.horizontalScale + s.longitudeCentre },
-                    (0..<n).map { Double(x.scalars[2 * $0 + 1]) * s.horizontalScale + s.latitudeCentre },
+            return ((0..<n).map { s.longitude(fromStandardised: Double(x.scalars[2 * $0])) },
+                    (0..<n).map { s.latitude(fromStandardised: Double(x.scalars[2 * $0 + 1])) },
                     (0..<n).map { s.celsius(fromStandardised: Double(y.scalars[$0])) })
         }
         let context = stations(task.xc, task.yc), held = stations(task.xt, task.yt)

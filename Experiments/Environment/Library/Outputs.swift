@@ -35,12 +35,17 @@ extension EnvironmentExperiment {
         ]
     }
 
+    public var budgetSummary: String {
+        "CNNs \(stepsWithShare(scale.cnnSteps)), PT-TNPs \(groupedThousands(scale.pseudoTokenSteps)) (4-D \(groupedThousands(scale.fourDSteps))); \(scale.seedReplicates) seeds of \(scale.replicatedKinds == EnvironmentScale.allPairs ? "every compared pair" : "the CNN pairs"), one of the others"
+    }
+
     public var reportTitle: String { "Environmental regression on Colorado station temperatures (paper Sec. 5.3, ERA5 replaced)" }
 
     public var reportNotes: [String] {
         [
-            "Data: ERA5 cannot be downloaded here; Docs/station-data.md replaces it with real monthly station temperatures for Colorado (COmonthlyMet from Debian's r-cran-fields), (Tmax + Tmin)/2. Training: the mountains west of lon −105.2, 1935–1980; in distribution (ID): the same stations 1981–1997; out of distribution (OOD): the plains east of −105.2, 1981–1997, with the fixed inputs forced to zero. 2-D tasks: one month of one region (lon, lat); 4-D tasks: four consecutive months (lon, lat, time, elevation); N_c drawn uniformly from max(1, floor(N/100)) to floor(N/3).",
-            "Budget at scale '\(scale.name)': \(scale.cnnSteps) training steps of 16 tasks for the 2-D CNN models, \(scale.pseudoTokenSteps) for the 2-D PT-TNPs, \(scale.fourDSteps) for the 4-D PT-TNPs (the paper: 500,000); one seed per model. Standard errors are over test tasks; beside them the differences table gives month-clustered standard errors, which account for the several context splits of each test month.",
+            "Data: ERA5 cannot be downloaded here; Docs/station-data.md replaces it with real monthly station temperatures for Colorado (COmonthlyMet from Debian's r-cran-fields), (Tmax + Tmin)/2. Training: the mountains west of lon −105.2, 1935–1980; in distribution (ID): the same stations 1981–1997; out of distribution (OOD): the plains east of −105.2, 1981–1997, with the fixed inputs forced to zero. 2-D tasks: one month of one region (lon, lat); 4-D tasks: four consecutive months (lon, lat, time in months from the window's centre, elevation); longitude scaled by cos(latitude) so distances are isotropic in km; N_c drawn uniformly from max(1, floor(N/100)) to floor(N/3).",
+            "Budget at scale '\(scale.name)': \(scale.cnnSteps) training steps of 16 tasks for the 2-D CNN models, \(scale.pseudoTokenSteps) for the 2-D PT-TNPs, \(scale.fourDSteps) for the 4-D PT-TNPs (the paper: 500,000). \(seedNote) Standard errors are over test tasks; beside them the differences table gives month-clustered standard errors, which account for the several context splits of each test month.",
+            "Training: \(scale.optimisation.summary); models built with the calibrated initialisation (Docs/deviations.md).",
             "Known deviations: station data instead of gridded ERA5 (the CNN models reach a lon/lat grid through a 2-D SetConv); the fixed inputs are zeroed by region only, not by year; the 4-D fixed inputs see lon, lat and elevation, not time (Docs/station-data.md §5.6). The numbers are not comparable with the paper's Tables 2, 6–9; the claims are what is tested.",
         ]
     }

@@ -13,7 +13,14 @@ extension EnvironmentExperiment {
     static let gpLabel = "GP baseline (SE kernel)"
 
     var scaleNote: String {
-        "Produced by this reproduction at scale '\(scale.name)' on Colorado station data (ERA5 substitute, Docs/station-data.md): \(scale.cnnSteps) training steps for the 2-D CNNs, \(scale.pseudoTokenSteps) for the 2-D PT-TNPs, \(scale.fourDSteps) for the 4-D PT-TNPs; one seed; not the paper's numbers."
+        "Produced by this reproduction at scale '\(scale.name)' on Colorado station data (ERA5 substitute, Docs/station-data.md): \(scale.cnnSteps) training steps for the 2-D CNNs, \(scale.pseudoTokenSteps) for the 2-D PT-TNPs, \(scale.fourDSteps) for the 4-D PT-TNPs; \(seedNote) Not the paper's numbers."
+    }
+
+    /// Which runs have several training seeds, for captions.
+    var seedNote: String {
+        guard scale.seedReplicates > 1 else { return "One seed per model." }
+        let kinds = scale.replicatedKinds.map(\.displayName).joined(separator: ", ")
+        return "Tables and figures show seed \(scale.seed); \(kinds) were also trained with \(scale.seedReplicates - 1) more seeds, and the claims comparing them are judged across the \(scale.seedReplicates) seeds."
     }
 
     /// Table 2: ID and OOD log-likelihoods, 2-D (eight models) and 4-D (the PT-TNP family), and the GP baseline.

@@ -91,7 +91,8 @@ import Testing
         #expect(w.dimension == 4 && Set(w.monthIndices) == Set(w.monthIndices[0]..<(w.monthIndices[0] + 4)))
         for i in 0..<w.count {
             let x = w.inputs[(4 * i)..<(4 * i + 4)].map(Double.init)
-            #expect(abs(x[2] - s.time(monthIndex: w.monthIndices[i])) < 1e-5)
+            #expect(abs(x[2] - (Double(w.monthIndices[i] - w.monthIndices[0]) - 1.5)) < 1e-5)   // months from the window's centre
+            #expect(abs(x[2] - s.time(monthIndex: w.monthIndices[i], windowStart: w.monthIndices[0], windowLength: 4)) < 1e-5)
             #expect(abs(x[3] - s.elevation(SyntheticColorado.elevation[w.stations[i]])) < 1e-5)
         }
         let e = Self.experiment(d)

@@ -157,7 +157,7 @@ extension Gibbs1DExperiment {
     public func claimsTable() throws -> URL {
         let started = Date()
         let evaluated = evaluateClaims()
-        let table = try EvaluatedClaim.table(evaluated, experimentTitle: "the 1-D experiment", label: "tab:gibbs1d-claims", note: scaleNote)
+        let table = try EvaluatedClaim.table(evaluated, experimentTitle: "the 1-D experiment", label: "tab:gibbs1d-claims", budget: budgetSummary, note: scaleNote)
         try writeJSON(evaluated, to: tablesDirectory.appendingPathComponent("claims-gibbs1d.verdicts.json"))
         return try write(table, name: "claims-gibbs1d", item: "Claims (1-D)", runs: [], started: started)
     }

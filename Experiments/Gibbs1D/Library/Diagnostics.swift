@@ -13,6 +13,6 @@ extension Gibbs1DExperiment {
             groups: Self.groups.map { name, kinds in (name, kinds.map { ($0.displayName, runConfig($0)) }) },
             name: "diagnostics-init-gibbs1d", item: "1-D: losses and gradients at initialisation (diagnostic)",
             captionPrefix: "The 1-D experiment's models at initialisation (Gibbs-kernel GP training tasks with noise).",
-            note: scaleNote)
+            note: scaleNote, alternative: .calibrated)
     }
 }

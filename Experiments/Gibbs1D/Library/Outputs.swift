@@ -37,6 +37,10 @@ extension Gibbs1DExperiment {
 
     public var reportTitle: String { "Synthetic 1-D regression with a lengthscale change point (paper Sec. 5.1)" }
 
+    public var budgetSummary: String {
+        "CNNs and TNP \(stepsWithShare(scale.steps)), TE-TNPs \(groupedThousands(scale.teSteps)); \(scale.seedReplicates) seeds of the CNN pairs, one of the others"
+    }
+
     public var reportNotes: [String] {
         [
             "Data: GP draws with the Gibbs kernel (\(kernel.rawValue)), lengthscales 0.1 and 4 switching at x = 0 with random orientation, noise standard deviation 0.2; contexts of 1–64 points on an interval of length 4 centred uniformly in [−7, 7] (in distribution) or [13, 27] (out of distribution), 128 targets on [c − 3, c + 3].",

@@ -35,6 +35,8 @@ public struct Gibbs1DScale: Codable, Sendable, Equatable {
     /// Learning-rate warm-up steps as a fraction of the run, then cosine decay to zero (nil: the paper's constant rate).
     public var warmupFraction: Double? = 0.05
     public var clipping: GradientClipping = .norm(0.5)
+    /// The shared protocol these two fields spell (`OptimisationProtocol.reduced`, or `.paper` without warm-up).
+    public var optimisation: OptimisationProtocol { OptimisationProtocol(warmupFraction: warmupFraction, clipping: clipping) }
     /// The kinds trained `seedReplicates` times: the ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs.
     public static let replicatedKinds: [ModelKind] = [.convCNPT, .convCNPTApprox, .equivCNPE, .equivCNPEApprox]
 
@@ -56,11 +58,7 @@ public struct Gibbs1DScale: Codable, Sendable, Equatable {
 
     func schedule(for kind: ModelKind) -> TrainingSchedule {
         let te = kind == .tnpT || kind == .tnpTApprox
-        var s = TrainingSchedule(steps: te ? teSteps : steps, checkpointEvery: checkpointEvery, validateEvery: validateEvery)
-        s.clipping = clipping
-        if let warmupFraction {
-            s.learningRateSchedule = .warmupCosine(warmup: max(1, Int((Double(s.steps) * warmupFraction).rounded())), finalFraction: 0)
-        }
-        return s
+        let s = TrainingSchedule(steps: te ? teSteps : steps, checkpointEvery: checkpointEvery, validateEvery: validateEvery)
+        return optimisation.applied(to: s)
     }
 }

@@ -56,6 +56,9 @@ extension SmokeExperiment {
             "t1-equivcnp-same": seeded(.equivCNPEApprox, .equivCNPE) { ($0.test, $1.test) },
             "fi-convcnp": seeded(.convCNPTApprox, .convCNPTApprox) { p, _ in p.equivariantComponent.map { (p.test, $0) } },
             "f6-obstacle-convcnp": seeded(.convCNPTApprox, .convCNPT, only: .obstacle) { ($0.test, $1.test) },
+            "t1-pttnp": seeded(.ptTNPTApprox, .ptTNPT) { ($0.test, $1.test) },
+            "fi-pttnp": seeded(.ptTNPTApprox, .ptTNPTApprox) { p, _ in p.equivariantComponent.map { (p.test, $0) } },
+            "f6-obstacle-pttnp": seeded(.ptTNPTApprox, .ptTNPT, only: .obstacle) { ($0.test, $1.test) },
         ]
         return Self.claims.map { c in
             let r: (Estimate?, String)
@@ -82,7 +85,7 @@ extension SmokeExperiment {
         let started = Date()
         for run in allRuns() { _ = try metrics(run) }
         let evaluated = evaluateClaims()
-        let table = try EvaluatedClaim.table(evaluated, experimentTitle: "the smoke experiment", label: "tab:smoke-claims", note: scaleNote)
+        let table = try EvaluatedClaim.table(evaluated, experimentTitle: "the smoke experiment", label: "tab:smoke-claims", budget: budgetSummary, note: scaleNote)
         try writeJSON(evaluated, to: tablesDirectory.appendingPathComponent("claims-smoke2d.verdicts.json"))
         let url = try table.write(to: tablesDirectory, name: "claims-smoke2d") {
             try provenance(output: $0, item: "Claims (smoke)", started: started, runs: allRuns())

@@ -15,7 +15,7 @@ extension SmokeExperiment {
             groups: Self.groups.map { name, kinds in (name, kinds.map { ($0.displayName, runConfig($0)) }) },
             name: "diagnostics-init-smoke2d", item: "Smoke: losses and gradients at initialisation (diagnostic)",
             captionPrefix: "The smoke experiment's models at initialisation (training patches: \(scale.trainingTargets.map { "\($0) targets per task" } ?? "every target"), N_c ~ U{10, 250} per batch, σ = softplus + 0.01).",
-            note: scaleNote)
+            note: scaleNote, alternative: .kaiming)
     }
 
     // MARK: where the differences sit

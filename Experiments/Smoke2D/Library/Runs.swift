@@ -77,11 +77,13 @@ extension SmokeExperiment {
             spec.pseudoTokenCount = scale.pseudoTokens
             spec.positionScale = 1
             spec.scaleParameterisation = .standardDeviationSoftplus
+            spec.initialisation = .calibrated
             if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }
             return spec
         case .convolutional:
             var spec = ModelSpec.grid2D(kind, sizes: scale.cnn, lattice: PatchTaskSampler.lattice(frame: plan.setup.gridSize),
                                         domain: Self.fixedInputDomain, standardDeviationHead: true)
+            spec.initialisation = .calibrated
             if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }
             return spec
         case .transformer:
@@ -96,7 +98,7 @@ extension SmokeExperiment {
 
     /// The ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs get `scale.seedReplicates` training seeds; the others one.
     public func seedReplicates(of run: SmokeRunConfig) -> Int {
-        SmokeScale.replicatedKinds.contains(run.model.kind) ? scale.seedReplicates : 1
+        scale.replicatedKinds.contains(run.model.kind) ? scale.seedReplicates : 1
     }
 
     /// The eight models (seed 0 of the scale), then the extra seeds of the replicated kinds.

@@ -72,13 +72,17 @@ extension Experiment {
     /// gradient norm and the share of elements value clipping at `clip` would clip, and the trivial predictor's loss
     /// on that batch (σ floored at `trivialFloor`). The model, the batch and the dropout draw are those the Trainer
     /// would use for its first step of a run with that seed.
-    public func initialisationProbes(_ run: Run, seeds: [UInt64], clip: Float = 0.5, trivialFloor: Double = 0.01) throws -> [InitialisationProbe] {
+    /// `scheme` replaces the run's initialisation scheme (nil: the run's own).
+    public func initialisationProbes(_ run: Run, seeds: [UInt64], scheme: InitialisationScheme? = nil, clip: Float = 0.5,
+                                     trivialFloor: Double = 0.01) throws -> [InitialisationProbe] {
         let data = try trainingData(for: run)
+        var spec = run.model
+        if let scheme { spec.initialisation = scheme }
         return seeds.map { seed in
             var modelRNG = RandomGenerator(seed: seed, stream: 0)
             var dataRNG = RandomGenerator(seed: seed, stream: 1)
             var dropoutRNG = RandomGenerator(seed: seed, stream: 2)
-            let model = run.model.build(rng: &modelRNG)
+            let model = spec.build(rng: &modelRNG)
             let batch = data.sampleBatch(&dataRNG)
             let tape = Tape()
             let loss = model.loss(tape, batch, fixedInputs: model.trainingSwitch(tasks: batch.taskCount, using: &dropoutRNG))
@@ -102,19 +106,32 @@ extension Experiment {
     /// The initialisation table of `groups` of (label, run) over `seeds`: per model the first-batch loss (mean, range),
     /// the trivial predictor's loss on the same batches, the gradient norm (mean, largest) and the share of gradient
     /// elements value clipping at 0.5 would clip. Written as `name` with a JSON of every probe beside it
-    /// (`<name>.probes.json`); returns the probes by label.
+    /// (`<name>.probes.json`); returns the probes by label. With `alternative`, every group is repeated below with
+    /// the models built by that scheme instead of their runs' own (labels suffixed with the scheme's name), so the
+    /// table shows what the initialisation changes.
     @discardableResult
     public func writeInitialisationTable(groups: [(String?, [(String, Run)])], seeds: [UInt64] = Self.initialisationSeeds, name: String, item: String,
-                                         captionPrefix: String, note: String?) throws -> [String: [InitialisationProbe]] {
+                                         captionPrefix: String, note: String?,
+                                         alternative: InitialisationScheme? = nil) throws -> [String: [InitialisationProbe]] {
         let started = Date()
         var probes: [String: [InitialisationProbe]] = [:]
         var runs: [Run] = []
         func cell(_ v: Double) -> TableCell { v.isFinite ? .value(v) : .text(v.isNaN ? "NaN" : "∞") }
-        let rowGroups: [RowGroup] = try groups.map { g in
-            RowGroup(g.0, try g.1.map { label, run in
+        let own = groups.first?.1.first?.1.model.initialisationScheme ?? .kaiming
+        var schemed: [(String?, [(String, Run, InitialisationScheme?)])] = groups.map { g in
+            (g.0.map { alternative == nil ? $0 : "\($0), \(own.rawValue) (as trained)" }, g.1.map { ($0.0, $0.1, nil) })
+        }
+        if let alternative {
+            schemed += groups.map { g in
+                ("\(g.0 ?? "Models"), \(alternative.rawValue) (not trained)", g.1.map { ("\($0.0) [\(alternative.rawValue)]", $0.1, alternative) })
+            }
+        }
+        let rowGroups: [RowGroup] = try schemed.map { g in
+            RowGroup(g.0, try g.1.map { label, run, scheme in
                 say("initialisation: \(label), \(seeds.count) seeds")
-                let p = try initialisationProbes(run, seeds: seeds)
-                probes[label] = p; runs.append(run)
+                let p = try initialisationProbes(run, seeds: seeds, scheme: scheme)
+                probes[label] = p
+                if !runs.contains(run) { runs.append(run) }
                 let loss = Spread(p.map(\.loss)), trivial = Spread(p.map(\.trivialLoss)), norm = Spread(p.map(\.gradientNorm))
                 let share = Spread(p.map { 100 * $0.clippedShare })
                 return TableRow(label, [cell(loss.mean), cell(loss.median), cell(loss.min), cell(loss.max), cell(trivial.mean),
@@ -128,7 +145,7 @@ extension Experiment {
         default: clipping = "nothing"
         }
         let table = try ResultsTable(
-            caption: captionPrefix + " Each model is built as its run would be for seeds \(seeds.first!)–\(seeds.last!) (\(seeds.count) seeds) and scored on the first training batch of that seed, with the Trainer's loss (minus the log-likelihood per real target, fixed-input dropout as in training) and one backward pass. Trivial: one Gaussian per batch with the mean and standard deviation of the batch's context values (σ ≥ 0.01), on the same batches. Gradient norm: global L2 norm before clipping; clipped: the share of all parameter elements with |g| > 0.5, which value clipping at 0.5 would clip (the runs themselves clip by \(clipping)). A model whose loss at initialisation lies far above the trivial predictor's starts exploded.",
+            caption: captionPrefix + " Each model is built as its run would be for seeds \(seeds.first!)–\(seeds.last!) (\(seeds.count) seeds) and scored on the first training batch of that seed, with the Trainer's loss (minus the log-likelihood per real target, fixed-input dropout as in training) and one backward pass. Trivial: one Gaussian per batch with the mean and standard deviation of the batch's context values (σ ≥ 0.01), on the same batches. Gradient norm: global L2 norm before clipping; clipped: the share of all parameter elements with |g| > 0.5, which value clipping at 0.5 would clip (the runs themselves clip by \(clipping)). A model whose loss at initialisation lies far above the trivial predictor's starts exploded.\(alternative == nil ? "" : " Initialisation schemes: kaiming, the authors' (Kaiming initialisation of every layer); calibrated, ours (the head's output layer starts at zero, the SetConv decoder's kernels are divided by their initial mass, relaxed convolutions use 1 + t/3; Docs/deviations.md).")",
             label: "tab:\(name)",
             columns: [TableColumn("NLL mean", group: "first-batch NLL", preference: .none), TableColumn("median", group: "first-batch NLL", preference: .none),
                       TableColumn("min", group: "first-batch NLL", preference: .none),

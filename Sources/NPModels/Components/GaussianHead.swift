@@ -40,10 +40,10 @@ public struct GaussianHead {
 
     public init(_ scope: ParameterScope, inputs: Int, hidden: Int, outputDimension dy: Int,
                 parameterisation: ScaleParameterisation = .varianceSoftplus, floor: Float = GaussianHead.defaultFloor,
-                rng: inout RandomGenerator) {
+                initialisation: InitialisationScheme = .kaiming, rng: inout RandomGenerator) {
         require(floor > 0 && floor.isFinite, "the head's scale floor must be positive, got \(floor)")
         self.floor = floor
-        mlp = MLP(scope.child("mlp"), widths: [inputs, hidden, hidden, 2 * dy], rng: &rng)
+        mlp = MLP(scope.child("mlp"), widths: [inputs, hidden, hidden, 2 * dy], zeroOutputLayer: initialisation.zeroHeadOutput, rng: &rng)
         outputDimension = dy
         self.parameterisation = parameterisation
     }

@@ -70,26 +70,45 @@ public struct SetConvEncoder {
 /// centred on 2 / ppu (the authors' `SetConvDecoder(num_kernels=5)`).
 public struct SetConvDecoder {
     public let logLengthscales: [Variable]
-    let normalisation: Float
+    /// The factor each kernel's sum is multiplied by: 1 / ∏_d ppu_d (a Riemann sum of the integral), or, when
+    /// `normalised`, 1 / (that kernel's mass on the grid at its initial lengthscales, ∏_d √(2π) ℓ₀_d ppu_d).
+    let normalisations: [Float]
 
-    public init(_ scope: ParameterScope, kernels: Int, pointsPerUnit ppu: [Float], kernelShape: KernelShape = .perDimension) {
+    /// `normalised`: divide each kernel by its initial mass, so that a constant grid function decodes to itself at
+    /// initialisation (`InitialisationScheme.calibrated`); otherwise the authors' 1 / ∏ ppu.
+    public init(_ scope: ParameterScope, kernels: Int, pointsPerUnit ppu: [Float], kernelShape: KernelShape = .perDimension,
+                normalised: Bool = false) {
         let dims = kernelShape == .isotropic ? [ppu[0]] : ppu
+        var initial: [[Float]] = []
         logLengthscales = (0..<kernels).map { k in
             let values = dims.map { p -> Float in
                 let centre = Foundation.log10(2 / p)
                 let e = kernels == 1 ? centre : centre - 0.5 + Float(k) / Float(kernels - 1)
                 return e * Foundation.log(10)
             }
+            initial.append(values)
             return scope.make("log_lengthscale_\(k)", Tensor(shape: [values.count], scalars: values))
         }
-        normalisation = 1 / ppu.reduce(1, *)
+        normalisations = initial.map { logs in
+            guard normalised else { return 1 / ppu.reduce(1, *) }
+            let mass = ppu.indices.reduce(Float(1)) { m, d in
+                m * (2 * Float.pi).squareRoot() * Foundation.exp(logs[logs.count == 1 ? 0 : d]) * ppu[d]
+            }
+            return 1 / mass
+        }
     }
 
     public var featureMultiplier: Int { logLengthscales.count }
 
     /// z [m, G, c] on grid points `positions` [m, G, dx] → features at xt [m, nt, k·c].
     public func callAsFunction(_ tape: Tape, _ z: Variable, positions: Tensor, xt: Tensor) -> Variable {
-        let parts = logLengthscales.map { tape.matmul(gaussianWeights(tape, xt, positions, logLengthscales: $0), z) }
-        return tape.affine(tape.concat(parts, axis: -1), scale: normalisation)
+        if Set(normalisations).count == 1 {
+            let parts = logLengthscales.map { tape.matmul(gaussianWeights(tape, xt, positions, logLengthscales: $0), z) }
+            return tape.affine(tape.concat(parts, axis: -1), scale: normalisations[0])
+        }
+        let parts = zip(logLengthscales, normalisations).map { l, c in
+            tape.affine(tape.matmul(gaussianWeights(tape, xt, positions, logLengthscales: l), z), scale: c)
+        }
+        return tape.concat(parts, axis: -1)
     }
 }

@@ -49,14 +49,18 @@ public struct UNet: GridBackbone {
     public var channels: Int { config.channels }
     public var gridMultiple: Int { 1 << config.levels }
     public let relaxation: FixedInputsConfig?
+    /// The factor t is multiplied by in f ⊙ (1 + t) (`InitialisationScheme.relaxationScale`).
+    public let relaxationScale: Float
     public var fixedInputDropout: Double? { relaxation?.dropoutProbability }
 
     /// `relaxed`: the fixed-input settings of relaxed convolutions (their count is replaced by each convolution's
     /// input channels); nil: ordinary convolutions.
-    public init(_ scope: ParameterScope, config: Config, relaxed: FixedInputsConfig? = nil, rng: inout RandomGenerator) {
+    public init(_ scope: ParameterScope, config: Config, relaxed: FixedInputsConfig? = nil, relaxationScale: Float = 1,
+                rng: inout RandomGenerator) {
         require(config.levels >= 0 && config.channels >= 1 && config.kernel >= 1, "U-Net config \(config) is not valid")
         self.config = config
         relaxation = relaxed
+        self.relaxationScale = relaxationScale
         blocks = config.convolutionChannels.enumerated().map { i, io in
             let conv = Conv(scope.child("conv\(i)"), kernel: [config.kernel, config.kernel], inputs: io.inputs, outputs: io.outputs, rng: &rng)
             let relax = relaxed.map { cfg -> FixedInputs in
@@ -70,18 +74,19 @@ public struct UNet: GridBackbone {
 
     /// The same network with every relaxation removed (t ≡ 0): the ordinary U-Net with the same weights.
     public func withoutRelaxation() -> UNet {
-        UNet(blocks: blocks.map { Block(conv: $0.conv, relaxation: nil) }, config: config, relaxation: nil)
+        UNet(blocks: blocks.map { Block(conv: $0.conv, relaxation: nil) }, config: config, relaxation: nil, relaxationScale: 1)
     }
 
-    private init(blocks: [Block], config: Config, relaxation: FixedInputsConfig?) {
-        self.blocks = blocks; self.config = config; self.relaxation = relaxation
+    private init(blocks: [Block], config: Config, relaxation: FixedInputsConfig?, relaxationScale: Float) {
+        self.blocks = blocks; self.config = config; self.relaxation = relaxation; self.relaxationScale = relaxationScale
     }
 
     /// ReLU, relaxation at `grid`'s positions, convolution, bias; `h` spatial [m, s₁, s₂, c].
     func apply(_ tape: Tape, _ block: Block, _ h: Variable, grid: Grid, switch sw: FixedInputSwitch) -> Variable {
         var h = tape.relu(h)
         if let t = block.relaxation {   // f ⊙ (1 + t), t at this level's grid positions
-            let tv = t(tape, positions: grid.positions(tasks: h.shape[0]), switch: sw)
+            var tv = t(tape, positions: grid.positions(tasks: h.shape[0]), switch: sw)
+            if relaxationScale != 1 { tv = tape.affine(tv, scale: relaxationScale) }
             h = tape.add(h, tape.mul(h, grid.spatial(tape, tv)))
         }
         return tape.add(tape.conv(h, block.conv.weight), block.conv.bias!)

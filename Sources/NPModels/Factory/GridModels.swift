@@ -35,7 +35,7 @@ extension ModelSpec {
                                 rng: inout RandomGenerator) -> NeuralProcess {
         require(dx == 2, "the U-Net and group-CNN models are 2-D; this spec has dx = \(dx)")
         let store = ParameterStore(), root = store.root
-        let c = sizes.channels(for: recipe), b = resolvedFixedInputCount
+        let c = sizes.channels(for: recipe), b = resolvedFixedInputCount, scheme = initialisationScheme
         let dropout: Double
         switch recipe { case .plain: dropout = dropoutConvCNP; case .symmetric: dropout = dropoutEquivCNP; case .relaxed: dropout = dropoutRelaxed }
         let positional = FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: dropout, inputScale: positionScale,
@@ -52,18 +52,19 @@ extension ModelSpec {
             let ppu: [Float] = [sizes.pointsPerUnit, sizes.pointsPerUnit]
             let setConv = SetConvEncoder(root.child("encoder"), outputDimension: dy, channels: c, pointsPerUnit: ppu, kernelShape: shape, rng: &rng)
             encoder = OffGridSetConvEncoder(setConv: setConv, pointsPerUnit: ppu, margin: 0.1, channels: c)
-            decoder = SetConvDecoder(root.child("decoder"), kernels: sizes.decoderLengthscales, pointsPerUnit: ppu, kernelShape: shape)
+            decoder = SetConvDecoder(root.child("decoder"), kernels: sizes.decoderLengthscales, pointsPerUnit: ppu, kernelShape: shape,
+                                     normalised: scheme.normalisedDecoder)
         }
         let fixedInputs = fixed && b > 0 ? FixedInputs(root.child("fixed_inputs"), config: positional, inputDimension: 2, outputChannels: c, rng: &rng) : nil
         let backbone: GridBackbone
         switch recipe {
         case .plain: backbone = UNet(root.child("unet"), config: sizes.unet, rng: &rng)
-        case .relaxed: backbone = UNet(root.child("unet"), config: sizes.unet, relaxed: positional, rng: &rng)
+        case .relaxed: backbone = UNet(root.child("unet"), config: sizes.unet, relaxed: positional, relaxationScale: scheme.relaxationScale, rng: &rng)
         case .symmetric: backbone = GroupCNN(root.child("group_cnn"), config: sizes.groupCNN, rng: &rng)
         }
         let head = GaussianHead(root.child("head"), inputs: decoder.featureMultiplier * c, hidden: c, outputDimension: dy,
                                 parameterisation: scaleParameterisation ?? .varianceSoftplus,
-                                floor: scaleFloor ?? GaussianHead.defaultFloor, rng: &rng)
+                                floor: scaleFloor ?? GaussianHead.defaultFloor, initialisation: scheme, rng: &rng)
         return ConvCNP(parameters: store, encoder: encoder, fixedInputs: fixedInputs, backbone: backbone, decoder: decoder, head: head,
                        inputDimension: 2)
     }

@@ -46,6 +46,9 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     /// experiment uses `.perTask`: its tasks are centred anywhere in [−7, 7], so a batch grid is ~3×
     /// larger than one task needs.
     public var gridPlacement: GridPlacement?
+    /// How the parameters start (nil: `.kaiming`, the authors' initialisation, with which the 1-D runs were trained).
+    public var initialisation: InitialisationScheme?
+    public var initialisationScheme: InitialisationScheme { initialisation ?? .kaiming }
 
     public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
                 inputDimension: Int? = nil, outputDimension: Int? = nil, fixedInputDimensions: [Int]? = nil) {

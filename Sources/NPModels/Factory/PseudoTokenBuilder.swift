@@ -17,6 +17,6 @@ extension ModelSpec {
             : nil
         return PseudoTokenTNP(config: preset.tnp, pseudoTokens: resolvedPseudoTokenCount, translationEquivariant: te, fixedInputs: config,
                               inputDimension: dx, outputDimension: dy, scaleParameterisation: scaleParameterisation ?? .varianceSoftplus,
-                              scaleFloor: scaleFloor ?? GaussianHead.defaultFloor, rng: &rng)
+                              scaleFloor: scaleFloor ?? GaussianHead.defaultFloor, initialisation: initialisationScheme, rng: &rng)
     }
 }

@@ -42,7 +42,7 @@ public final class PseudoTokenTNP: NeuralProcess {
 
     public init(config: TNP.Config, pseudoTokens count: Int, translationEquivariant te: Bool, fixedInputs fixed: FixedInputsConfig?,
                 inputDimension dx: Int, outputDimension dy: Int = 1, scaleParameterisation: ScaleParameterisation = .varianceSoftplus,
-                scaleFloor: Float = GaussianHead.defaultFloor, rng: inout RandomGenerator) {
+                scaleFloor: Float = GaussianHead.defaultFloor, initialisation: InitialisationScheme = .kaiming, rng: inout RandomGenerator) {
         require(count >= 1, "a pseudo-token TNP needs at least one pseudo-token")
         require(fixed == nil || te, "fixed inputs sit at pseudo-locations, which only the PT-TNP (T) has")
         require(fixed.map { $0.features == .raw } ?? true, "the PT-TNP (T̃)'s fixed inputs are an MLP of the raw pseudo-locations")
@@ -63,7 +63,7 @@ public final class PseudoTokenTNP: NeuralProcess {
             (block("layer\(i).context_to_pseudo"), block("layer\(i).pseudo_to_context"), block("layer\(i).pseudo_to_targets"))
         }
         head = GaussianHead(store.root.child("head"), inputs: d, hidden: d, outputDimension: dy, parameterisation: scaleParameterisation,
-                            floor: scaleFloor, rng: &rng)
+                            floor: scaleFloor, initialisation: initialisation, rng: &rng)
     }
 
     public var fixedInputDropout: Double? { fixedInputs?.config.dropoutProbability }
