@@ -14,11 +14,12 @@ usage: ./reproduce.sh [options] [target ...]
   target ...        outputs to build (default: all): table1 … table9, figure1 … figure6, claims, differences, …
                     (--list names them all), gallery, report (report/reproduction-<scale>.pdf), all; only what they
                     need is trained
-  --scale S         ci, quick (default), standard (the 1-D experiment only, ~6 h) or paper; quick writes figures/
-                    and tables/, other scales outputs/<scale>/
+  --scale S         ci, quick (default), standard (about a day per experiment on 2 cores) or paper; quick writes
+                    figures/ and tables/, other scales outputs/<scale>/
   --jobs N          first train the missing runs N at a time, each with its share of the cores
   --force           move the scale's cached results aside (renamed, not deleted) and recompute them
-  --list            every table and figure of the paper, which experiment makes it and whether it exists
+  --list            every table and figure present at the scale, read from their provenance records (paper item,
+                    date, commit, file), without building anything
   --dry-run         print the commands instead of running them
   --emit-jobs       one self-contained shell command per training run, quoted for sh -c (Slurm, GNU parallel,
                     xargs -d '\n' -P N -I{} sh -c '{}'; split the lines on newlines only)
@@ -162,6 +163,31 @@ HEAD
   echo 'esac'
 }
 
+# --list: the outputs present at this scale, from their provenance records alone (no packages, no build), so that a
+# fresh clone lists what is committed.
+if [ $LIST = 1 ]; then
+  root=$(out_root)
+  field() { sed -n "s/^  \"$1\" : \"\(.*\)\",\{0,1\}\$/\1/p" "$2" | head -n 1 | sed 's#\\/#/#g'; }
+  rows=()
+  for f in "$root"/tables/*.provenance.json "$root"/figures/*.provenance.json; do
+    [ -f "$f" ] || continue
+    item=$(field paperItem "$f"); output=$(field output "$f"); created=$(field created "$f"); commit=$(field commit "$f")
+    file=$root/$output; file=${file#./}
+    state=present; [ -f "$file" ] || state=missing
+    rows+=("$item"$'\t'"${created%%T*}"$'\t'"${commit:0:10}"$'\t'"$state"$'\t'"$file")
+  done
+  if [ ${#rows[@]} -eq 0 ]; then
+    echo "reproduce.sh: no outputs at scale $SCALE yet (in $root/tables and $root/figures); ./reproduce.sh --scale $SCALE builds them"
+    exit 0
+  fi
+  echo "Outputs at scale $SCALE ($root/tables, $root/figures), from their provenance records:"
+  printf '%-62s  %-10s  %-10s  %-7s  %s\n' "paper item" date commit state file
+  printf '%s\n' "${rows[@]}" | sort -t$'\t' -k5,5 | while IFS=$'\t' read -r item date commit state file; do
+    printf '%-62s  %-10s  %-10s  %-7s  %s\n' "${item:0:62}" "$date" "$commit" "$state" "$file"
+  done
+  exit 0
+fi
+
 # 1. System packages (one list, scripts/system-packages.txt).
 mapfile -t PACKAGES < <(grep -v '^#' scripts/system-packages.txt | grep .)
 missing=()
@@ -224,22 +250,6 @@ mapfile -t EXPERIMENTS < <("$(bin np-report)" experiments --scale "$SCALE")
 CATALOGUE=$("$(bin np-report)" targets --scale "$SCALE")
 # Experiments that make target $1.
 makers() { awk -F'\t' -v t="$1" '$2 == t { print $1 }' <<<"$CATALOGUE" | awk '!seen[$0]++'; }
-
-# --list: every output of the paper at this scale, which experiment makes it and whether it exists.
-if [ $LIST = 1 ]; then
-  for e in "${EXPERIMENTS[@]}"; do
-    if status=$("$(bin "$e")" runs --status --scale "$SCALE" 2>/dev/null); then
-      echo "$e, scale $SCALE: $(grep -c '^done' <<<"$status" || true) of $(grep -c . <<<"$status" || true) training runs finished (results/$e/$SCALE)"
-    else
-      echo "$e, scale $SCALE: training runs not listed (its input data are not set up yet; building any of its targets sets them up)"
-    fi
-  done
-  printf '%-58s %-12s %-16s %-8s %s\n' "paper item" experiment target state "first file"
-  while IFS=$'\t' read -r exp target item needs state files; do
-    printf '%-58s %-12s %-16s %-8s %s\n' "$item" "$exp" "$target" "$state" "${files%%,*}"
-  done <<<"$CATALOGUE"
-  exit 0
-fi
 
 # The targets: nothing or `all` means every target some experiment makes, then the gallery and the report.
 for t in "${TARGETS[@]}"; do
