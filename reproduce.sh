@@ -14,12 +14,12 @@ usage: ./reproduce.sh [options] [target ...]
   target ...        outputs to build (default: all): table1 … table9, figure1 … figure6, claims, differences, …
                     (--list names them all), gallery, report (report/reproduction-<scale>.pdf), all; only what they
                     need is trained
-  --scale S         ci, quick (default), standard (about a day per experiment on 2 cores) or paper; quick writes
-                    figures/ and tables/, other scales outputs/<scale>/
+  --scale S         ci, quick (default), standard (about a day per experiment on 2 cores) or paper; each writes
+                    outputs/<scale>/, then tables/ and figures/ get every output at the largest scale that has it
   --jobs N          first train the missing runs N at a time, each with its share of the cores
   --force           move the scale's cached results aside (renamed, not deleted) and recompute them
-  --list            every table and figure present at the scale, read from their provenance records (paper item,
-                    date, commit, file), without building anything
+  --list            every table and figure in tables/ and figures/ (with --scale: in outputs/<scale>/), read from
+                    their provenance records (paper item, scale, date, commit, file), without building anything
   --dry-run         print the commands instead of running them
   --emit-jobs       one self-contained shell command per training run, quoted for sh -c (Slurm, GNU parallel,
                     xargs -d '\n' -P N -I{} sh -c '{}'; split the lines on newlines only)
@@ -36,13 +36,13 @@ USAGE
 
 die() { echo "reproduce.sh: $*" >&2; exit 2; }
 
-SCALE=quick; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1; PEER=0; SLURM=0; SLURM_FILE=
+SCALE=quick; SCALE_GIVEN=0; JOBS=1; FORCE=0; LIST=0; DRY=0; EMIT=0; TEST=0; INSTALL=1; PEER=0; SLURM=0; SLURM_FILE=
 TARGETS=()
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --scale) [ $# -ge 2 ] || die "--scale needs a value (ci, quick, standard or paper)"; SCALE="$2"; shift 2 ;;
-    --scale=*) SCALE="${1#*=}"; shift ;;
+    --scale) [ $# -ge 2 ] || die "--scale needs a value (ci, quick, standard or paper)"; SCALE="$2"; SCALE_GIVEN=1; shift 2 ;;
+    --scale=*) SCALE="${1#*=}"; SCALE_GIVEN=1; shift ;;
     --jobs) [ $# -ge 2 ] || die "--jobs needs a number"; JOBS="$2"; shift 2 ;;
     --jobs=*) JOBS="${1#*=}"; shift ;;
     --force) FORCE=1; shift ;;
@@ -68,7 +68,7 @@ case "$SCALE" in ci|quick|standard|paper) ;; *) die "unknown scale '$SCALE'; cho
 
 run() { if [ $DRY = 1 ]; then echo "$*"; else "$@"; fi; }
 bin() { echo ".build/release/$1"; }
-out_root() { [ "$SCALE" = quick ] && echo . || echo "outputs/$SCALE"; }
+out_root() { echo "outputs/$SCALE"; }
 
 # --emit-jobs --slurm: a Slurm array job script with one array task per training run. Each run's time limit is
 # estimated as  steps × seconds per step × 1.5 + 1 h (evaluation), in whole hours, where
@@ -166,7 +166,7 @@ HEAD
 # --list: the outputs present at this scale, from their provenance records alone (no packages, no build), so that a
 # fresh clone lists what is committed.
 if [ $LIST = 1 ]; then
-  root=$(out_root)
+  if [ $SCALE_GIVEN = 1 ]; then root=$(out_root); where="scale $SCALE"; else root=.; where="the largest scale of each output"; fi
   field() { sed -n "s/^  \"$1\" : \"\(.*\)\",\{0,1\}\$/\1/p" "$2" | head -n 1 | sed 's#\\/#/#g'; }
   rows=()
   for f in "$root"/tables/*.provenance.json "$root"/figures/*.provenance.json; do
@@ -174,16 +174,16 @@ if [ $LIST = 1 ]; then
     item=$(field paperItem "$f"); output=$(field output "$f"); created=$(field created "$f"); commit=$(field commit "$f")
     file=$root/$output; file=${file#./}
     state=present; [ -f "$file" ] || state=missing
-    rows+=("$item"$'\t'"${created%%T*}"$'\t'"${commit:0:10}"$'\t'"$state"$'\t'"$file")
+    rows+=("$item"$'\t'"$(field scale "$f")"$'\t'"${created%%T*}"$'\t'"${commit:0:10}"$'\t'"$state"$'\t'"$file")
   done
   if [ ${#rows[@]} -eq 0 ]; then
     echo "reproduce.sh: no outputs at scale $SCALE yet (in $root/tables and $root/figures); ./reproduce.sh --scale $SCALE builds them"
     exit 0
   fi
-  echo "Outputs at scale $SCALE ($root/tables, $root/figures), from their provenance records:"
-  printf '%-62s  %-10s  %-10s  %-7s  %s\n' "paper item" date commit state file
-  printf '%s\n' "${rows[@]}" | sort -t$'\t' -k5,5 | while IFS=$'\t' read -r item date commit state file; do
-    printf '%-62s  %-10s  %-10s  %-7s  %s\n' "${item:0:62}" "$date" "$commit" "$state" "$file"
+  echo "Outputs at $where (${root#./}/tables, ${root#./}/figures), from their provenance records:" | sed 's#(\./#(#; s# \./# #'
+  printf '%-62s  %-8s  %-10s  %-10s  %-7s  %s\n' "paper item" scale date commit state file
+  printf '%s\n' "${rows[@]}" | sort -t$'\t' -k6,6 | while IFS=$'\t' read -r item scale date commit state file; do
+    printf '%-62s  %-8s  %-10s  %-10s  %-7s  %s\n' "${item:0:62}" "$scale" "$date" "$commit" "$state" "$file"
   done
   exit 0
 fi
@@ -316,10 +316,13 @@ for t in "${TARGETS[@]}"; do
   # The README's claim tables: every scale's verdicts (largest first), regenerated with any scale's claims.
   if [ "$t" = claims ] && [ "$SCALE" != ci ]; then run "$(bin np-report)" readme; fi
 done
+# tables/ and figures/: every output at the largest scale that has it.
+[ "$SCALE" = ci ] || run "$(bin np-report)" publish
 [ $DRY = 1 ] && exit 0
 elapsed=$(( $(date +%s) - start ))
 echo
 echo "reproduce.sh: done in $((elapsed / 60))m$((elapsed % 60))s at scale $SCALE: ${TARGETS[*]}"
 echo "  tables:  $(out_root)/tables/   (.tex, .md, .json, .provenance.json)"
 echo "  figures: $(out_root)/figures/  (.png, .pdf, .caption.txt, .provenance.json)"
+[ "$SCALE" = ci ] || echo "  tables/ and figures/: every output at the largest scale that has it (see ./reproduce.sh --list)"
 echo "  cache:   results/<experiment>/$SCALE/ (runs, checkpoints, metrics)"

@@ -8,7 +8,7 @@ public struct SharedOptions<E: CommandLineExperiment>: ParsableArguments {
     public var scale: ScaleName = .quick
     @Option(help: ArgumentHelp("Cache of training runs and metrics.", valueName: "folder"))
     public var results: String = "results"
-    @Option(help: ArgumentHelp("Where figures/ and tables/ are written (default: . for quick, outputs/<scale> otherwise).", valueName: "folder"))
+    @Option(help: ArgumentHelp("Where figures/ and tables/ are written (default: outputs/<scale>).", valueName: "folder"))
     public var out: String?
     @Flag(help: "No progress messages.")
     public var quiet = false

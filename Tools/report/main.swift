@@ -6,6 +6,7 @@
 //                                                         (every scale run, largest first) into Docs/results-<experiment>.md
 //   np-report experiments [--scale S]              →  the registered experiments (that have scale S), in order
 //   np-report targets --scale S                    →  every output of every experiment at S, tab-separated
+//   np-report publish                              →  tables/ and figures/: each output at the largest scale that has it
 import ArgumentParser
 import AtomicFile
 import ExperimentCLI
@@ -19,7 +20,7 @@ struct NPReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "np-report",
         abstract: "The reproduction report (PDF), the README's claims scoreboard and the results pages' claim tables, generated from the cached results.",
-        subcommands: [PDF.self, Readme.self, Experiments.self, Targets.self])
+        subcommands: [PDF.self, Readme.self, Experiments.self, Targets.self, Publish.self])
 }
 
 /// Every registered experiment that has this scale, with the output root reproduce.sh uses.
@@ -40,12 +41,27 @@ struct Targets: ParsableCommand {
         abstract: "Every output of every experiment at a scale, tab-separated: experiment, target, paper item, needs, state, files.")
     @Option(help: "The scale.") var scale: ScaleName = .quick
     @Option(help: "Cache of runs and metrics.") var results = "results"
-    @Option(help: "Root of the outputs (default: . for quick, outputs/<scale> otherwise).") var outputs: String?
+    @Option(help: "Root of the outputs (default: outputs/<scale>).") var outputs: String?
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         for line in try ExperimentRegistry.paper.targetTable(at: scale, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd),
                                                              outputRoot: outputs.map { URL(fileURLWithPath: $0, relativeTo: cwd) }) {
             print(line)
+        }
+    }
+}
+
+struct Publish: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy each output of every experiment, at the largest scale that has it (paper, standard, quick), from outputs/<scale>/ into tables/ and figures/.")
+    @Option(help: "Cache of runs and metrics.") var results = "results"
+    func run() throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let published = try ExperimentRegistry.paper.publish(root: cwd, resultsRoot: URL(fileURLWithPath: results, relativeTo: cwd))
+        for (experiment, scale) in Dictionary(grouping: published, by: { "\($0.experiment)\t\($0.scale)" }).keys.sorted().map({ k -> (String, String) in
+            let parts = k.split(separator: "\t").map(String.init); return (parts[0], parts[1]) }) {
+            let targets = published.filter { $0.experiment == experiment && $0.scale.rawValue == scale }.map(\.target)
+            print("np-report: tables/ and figures/: \(experiment) at \(scale): \(targets.joined(separator: ", "))")
         }
     }
 }
@@ -113,7 +129,7 @@ struct PDF: ParsableCommand {
     @Option(help: "ci, quick, standard or paper.") var scale: ScaleName = .quick
     @Option(help: "Folder of the PDF.") var out = "report"
     @Option(help: "Cache of runs and metrics.") var results = "results"
-    @Option(help: "Root of the experiments' figures/ and tables/ (default: . for quick, outputs/<scale> otherwise).") var outputs: String?
+    @Option(help: "Root of the experiments' figures/ and tables/ (default: outputs/<scale>).") var outputs: String?
     @Option(help: "Also keep the LaTeX source and log in this folder (to edit the report or read pdflatex's warnings).") var keep: String?
 
     func run() throws {

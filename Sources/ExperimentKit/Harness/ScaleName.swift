@@ -12,9 +12,9 @@ public enum ScaleName: String, CaseIterable, Codable, Sendable, CustomStringConv
 
     public var description: String { rawValue }
 
-    /// Where an experiment's `figures/` and `tables/` go unless told otherwise: the repository root for `quick`
-    /// (the committed `figures/` and `tables/`), `outputs/<scale>` for every other scale.
+    /// Where an experiment's `figures/` and `tables/` go unless told otherwise: `outputs/<scale>` for every scale.
+    /// The repository's own `tables/` and `figures/` hold the largest scale of each output (`ExperimentRegistry.publish`).
     public func defaultOutputRoot(in directory: URL) -> URL {
-        self == .quick ? directory : directory.appendingPathComponent("outputs").appendingPathComponent(rawValue)
+        directory.appendingPathComponent("outputs").appendingPathComponent(rawValue)
     }
 }

@@ -57,16 +57,35 @@ class SetConvEncoder2D(nn.Module):
 
 
 class SetConvDecoder2D(nn.Module):
-    def __init__(self, kernels, lengthscales, ppu):
+    """Each kernel's sum times 1 / ∏ ppu, or (`normalised`, the calibrated initialisation) times 1 / its mass at the
+    initial lengthscales, ∏_d √(2π) ℓ₀_d ppu_d, with ℓ₀ = 10^(log10(2 / ppu) − 0.5 + k / (K − 1)) (float32, as Swift)."""
+
+    def __init__(self, kernels, lengthscales, ppu, normalised=False):
         super().__init__()
         self.kernels = kernels
         for k in range(kernels):
             self.register_parameter(f"log_lengthscale_{k}", nn.Parameter(torch.zeros(lengthscales)))
-        self.scale = float(np.float32(1) / np.prod(np.asarray(ppu, dtype=np.float32), dtype=np.float32))
+        ppu = np.asarray(ppu, dtype=np.float32)
+        plain = float(np.float32(1) / np.prod(ppu, dtype=np.float32))
+        self.scales = []
+        for k in range(kernels):
+            if not normalised:
+                self.scales.append(plain)
+                continue
+            dims = ppu[:1] if lengthscales == 1 else ppu
+            logs = []
+            for p in dims:
+                centre = np.float32(np.log10(np.float32(2) / p))
+                e = centre if kernels == 1 else np.float32(centre - np.float32(0.5) + np.float32(k) / np.float32(kernels - 1))
+                logs.append(np.float32(e * np.float32(np.log(10))))
+            mass = np.float32(1)
+            for d in range(len(ppu)):
+                mass = np.float32(mass * np.float32(np.sqrt(np.float32(2 * np.pi))) * np.float32(np.exp(logs[0 if len(logs) == 1 else d])) * ppu[d])
+            self.scales.append(float(np.float32(1) / mass))
 
     def forward(self, z, positions, xt):
-        parts = [gaussian_weights(xt, positions, getattr(self, f"log_lengthscale_{k}")) @ z for k in range(self.kernels)]
-        return torch.cat(parts, dim=-1) * self.scale
+        parts = [(gaussian_weights(xt, positions, getattr(self, f"log_lengthscale_{k}")) @ z) * self.scales[k] for k in range(self.kernels)]
+        return torch.cat(parts, dim=-1)
 
 
 class OnGridEncoder(nn.Module):
@@ -108,9 +127,10 @@ class UNet(nn.Module):
     """ReLU before every convolution; max-pool 2 after each down block; bilinear up-sampling (aligned corners) to
     the skip's size, concatenation [up-sampled, skip]; relaxed: f ⊙ (1 + t) at that level's grid positions."""
 
-    def __init__(self, channels, levels, kernel, max_channels=256, relax=None):
+    def __init__(self, channels, levels, kernel, max_channels=256, relax=None, relaxation_scale=1.0):
         super().__init__()
         self.levels = levels
+        self.relaxation_scale = relaxation_scale   # t's factor: 1, or 1/3 with the calibrated initialisation
         self.io = unet_channels(channels, levels, max_channels)
         for i, (cin, cout) in enumerate(self.io):
             self.add_module(f"conv{i}", Conv2d(kernel, cin, cout))
@@ -124,6 +144,8 @@ class UNet(nn.Module):
             m = h.shape[0]
             pos = torch.from_numpy(grid.positions(m)).to(h.dtype)
             t = getattr(self, f"relax{i}")(pos, keep).reshape(h.shape)
+            if self.relaxation_scale != 1:
+                t = t * self.relaxation_scale
             h = h + h * t
         return getattr(self, f"conv{i}")(h)
 
@@ -273,7 +295,7 @@ class GroupCNN(nn.Module):
 
 class GridConvCNP(nn.Module):
     def __init__(self, *, backbone, sizes, channels, dy, lattice=None, isotropic=False, fixed=None, relax=None,
-                 parameterisation="varianceSoftplus", floor=1e-6):
+                 parameterisation="varianceSoftplus", floor=1e-6, calibrated=False):
         super().__init__()
         c = channels
         self.lattice = PixelLattice(lattice["pointsPerUnit"], lattice["offset"]) if lattice else None
@@ -281,7 +303,7 @@ class GridConvCNP(nn.Module):
         if self.lattice is None:
             self.ppu = np.float32([sizes["pointsPerUnit"]] * 2)
             self.encoder = SetConvEncoder2D(dy, c, lengthscales)
-            self.decoder = SetConvDecoder2D(sizes.get("decoderLengthscales", 5), lengthscales, self.ppu)
+            self.decoder = SetConvDecoder2D(sizes.get("decoderLengthscales", 5), lengthscales, self.ppu, normalised=calibrated)
             features = sizes.get("decoderLengthscales", 5) * c
         else:
             self.encoder = OnGridEncoder(dy, c)
@@ -290,7 +312,8 @@ class GridConvCNP(nn.Module):
         self.fixed_inputs = FixedInputs(**fixed) if fixed else None
         if backbone == "unet":
             u = sizes["unet"]
-            self.unet = UNet(u["channels"], u["levels"], u["kernel"], u.get("maxChannels", 256), relax)
+            self.unet = UNet(u["channels"], u["levels"], u["kernel"], u.get("maxChannels", 256), relax,
+                             relaxation_scale=float(np.float32(1) / np.float32(3)) if calibrated else 1.0)
             self.multiple = 1 << u["levels"]
         else:
             g = sizes["groupCNN"]

@@ -42,6 +42,7 @@ class ModelSpec:
     pseudo_tokens: int = None
     scale: str = "varianceSoftplus"
     scale_floor: float = 1e-6    # the head's floor on σ or σ² (`ModelSpec.scaleFloor`)
+    initialisation: str = "kaiming"   # `ModelSpec.initialisation`: "calibrated" also changes two forward maps
     fixed_input_dims: list = None  # the input dimensions the fixed inputs see (`ModelSpec.fixedInputDimensions`)
     grid_placement: str = "batch"  # the SetConv grid: "batch" (one for the batch) | "perTask" (`ModelSpec.gridPlacement`)
 
@@ -88,7 +89,8 @@ def model_spec(config):
                      dx=m.get("inputDimension", 1), dy=m.get("outputDimension", 1), grid_cnn=m.get("gridCNN"),
                      pixel_lattice=m.get("pixelLattice"), kernel_shape=m.get("kernelShape"), pseudo_tokens=m.get("pseudoTokenCount"),
                      scale=m.get("scaleParameterisation", "varianceSoftplus"), scale_floor=m.get("scaleFloor", 1e-6),
-                     fixed_input_dims=m.get("fixedInputDimensions"), grid_placement=m.get("gridPlacement", "batch"))
+                     fixed_input_dims=m.get("fixedInputDimensions"), grid_placement=m.get("gridPlacement", "batch"),
+                     initialisation=m.get("initialisation", "kaiming"))
 
 
 def build_model(spec):
@@ -139,7 +141,7 @@ def build_grid_cnn(spec):
     shape = spec.kernel_shape or ("isotropic" if symmetric else "perDimension")
     return GridConvCNP(backbone="group_cnn" if symmetric else "unet", sizes=spec.grid_cnn, channels=c, dy=spec.dy,
                        lattice=spec.pixel_lattice, isotropic=shape == "isotropic", fixed=fixed, relax=relax,
-                       parameterisation=spec.scale, floor=spec.scale_floor)
+                       parameterisation=spec.scale, floor=spec.scale_floor, calibrated=spec.initialisation == "calibrated")
 
 
 def load_checkpoint(model, path):
