@@ -17,6 +17,10 @@ public final class Axes {
     /// About how many ticks each axis gets (fewer for narrow map panels).
     public var xTickTarget = 5
     public var yTickTarget = 5
+    /// Draw nothing in this panel (an empty cell of a grid of panels), except a colour bar set by `colorbarOnly`.
+    public var isHidden = false
+    /// The panel is only a colour bar, drawn at the left edge of its cell with the height its plot would have.
+    var isColorbarOnly = false
     var marks: [Mark] = []
     var colorbar: ColorbarSpec?
 
@@ -89,6 +93,12 @@ public final class Axes {
         let r = try Axes.valueRange(values, range, colormap)
         marks.append(.heatmap(values: values, rows: rows, columns: columns, xExtent: xExtent, yExtent: yExtent, map: colormap, range: r))
         if showColorbar { colorbar = ColorbarSpec(map: colormap, range: r, label: colorbarLabel) }
+    }
+
+    /// Turns the panel into a colour bar alone (for a scale shared by the panels of a row): `range` of `colormap`.
+    public func colorbarOnly(colormap: Colormap, range: ClosedRange<Double>, label: String? = nil) {
+        isHidden = true; isColorbarOnly = true
+        colorbar = ColorbarSpec(map: colormap, range: range, label: label)
     }
 
     static func valueRange(_ values: [Double], _ given: ClosedRange<Double>?, _ map: Colormap) throws -> ClosedRange<Double> {

@@ -75,6 +75,10 @@ struct CairoRenderer {
     func drawPanel(_ cr: OpaquePointer, _ r: Int, _ c: Int, xTicks xt: [Double]) {
         let ax = figure[r, c]
         let rect = figure.plotRect(row: r, column: c)
+        if ax.isHidden {
+            if ax.isColorbarOnly, let cb = ax.colorbar { drawColorbar(cr, cb, (x: rect.x - 5, y: rect.y, w: 0, h: rect.h)) }
+            return
+        }
         let (lx, ly) = figure.limits(row: r, column: c)
         let map = { (x: Double, y: Double) in figure.toPage(row: r, column: c, x: x, y: y) }
         let yt = Ticks.positions(ly, target: ax.yTickTarget)

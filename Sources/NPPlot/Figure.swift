@@ -97,7 +97,7 @@ public final class Figure {
         let left = yTickRoom(r, c) + (ax.yLabel == nil ? 0 : 10)
         let bottom = (showsXTicks(r, c) ? 13.0 : 5.0) + (ax.xLabel == nil ? 0 : 10)
         let top = ax.title == nil ? 5.0 : 13.0
-        let right = ax.colorbar == nil ? 6.0 : 40.0
+        let right = ax.colorbar == nil || ax.isColorbarOnly ? 6.0 : 40.0
         var rect = (x: Double(c) * cellW + left, y: topMargin + Double(r) * cellH + top,
                     w: max(cellW - left - right, 10), h: max(cellH - top - bottom, 10))
         if ax.equalAspect {

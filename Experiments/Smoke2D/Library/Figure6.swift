@@ -54,67 +54,86 @@ extension SmokeExperiment {
         return out
     }
 
-    /// Figure 6: for each chosen patch, the ground truth (with the context), then every model's predictive mean
-    /// (row 1) and its absolute error (row 2), each approximately equivariant model followed by its equivariant
-    /// component (fixed inputs zeroed).
+    /// Figure 6: for each chosen patch, one row per model class — PT-TNP, ConvCNP, EquivCNP — of predictive means,
+    /// each approximately equivariant model followed by its equivariant component (fixed inputs zeroed); the first
+    /// column holds the ground truth, the context and the patch's colour bar. At 6.5 in wide, it prints at
+    /// \textwidth with its fonts at their set sizes (titles 8 pt, ticks 6.5 pt).
     @discardableResult
     public func figure6() throws -> URL {
         let started = Date()
         let chosen = try figure6Patches()
         let test = try states(.test)
         let sampler = PatchTaskSampler(states: test)
-        var columns: [(title: String, kind: ModelKind, sw: FixedInputSwitch)] = []
-        for k in Self.models {
-            columns.append((k.displayName, k, .on))
-            if Self.approximatelyEquivariant.contains(k) { columns.append(("(fixed inp. off)", k, .off)) }
-        }
+        typealias Panel = (title: String, kind: ModelKind, sw: FixedInputSwitch)
+        let rows: [(label: String, panels: [Panel])] = [
+            ("PT-TNP", [("plain", .ptTNP, .on), ("(T)", .ptTNPT, .on), ("(T̃)", .ptTNPTApprox, .on), ("(T̃) t=0", .ptTNPTApprox, .off)]),
+            ("ConvCNP", [("(T)", .convCNPT, .on), ("(T̃)", .convCNPTApprox, .on), ("(T̃) t=0", .convCNPTApprox, .off),
+                         ("Rel. (T̃)", .relaxedConvCNP, .on), ("Rel. t=0", .relaxedConvCNP, .off)]),
+            ("EquivCNP", [("(E)", .equivCNPE, .on), ("(Ẽ)", .equivCNPEApprox, .on), ("(Ẽ) t=0", .equivCNPEApprox, .off)]),
+        ]
+        let columns = 1 + rows.map(\.panels.count).max()!
         let models = try Dictionary(uniqueKeysWithValues: Self.models.map { ($0, try trainedModel(runConfig($0))) })
         let side = sampler.side, n = side * side
-        let fig = Figure(rows: 2 * chosen.count, columns: columns.count + 1, width: 1.0 * Double(columns.count + 1), height: 1.05 * Double(2 * chosen.count) + 0.3)
+        let fig = Figure(rows: rows.count * chosen.count, columns: columns, width: 6.5, height: 1.12 * Double(rows.count * chosen.count) + 0.1)
+        var errorNotes: [String] = []
         for (b, (title, patch)) in chosen.enumerated() {
             let truth = sampler.points(patch, Array(0..<n)).y.scalars.map(Double.init)
             // Context pixels are blank in the model panels: the models are trained to predict the other pixels only.
             let isContext = Set(patch.context)
-            let means = columns.map { c in
-                patchMeans(models[c.kind]!, sampler, [patch], c.sw)[0].enumerated().map { isContext.contains($0.offset) ? Double.nan : $0.element }
-            }
-            let errors = means.map { zip($0, truth).map { abs($0 - $1) } }
             let targetCount = Double(n - isContext.count)
             let meanRange = 0...max(truth.max()!, 1e-3)
-            let errorRange = 0...max(errors.flatMap { $0 }.filter(\.isFinite).max()!, 1e-3)
             var observed = [Double](repeating: .nan, count: n)
             for p in patch.context { observed[p] = truth[p] }
-            func panel(_ r: Int, _ c: Int, _ values: [Double], _ range: ClosedRange<Double>, _ t: String?) throws {
-                let ax = fig[2 * b + r, c]
-                try ax.heatmap(values, rows: side, columns: side, xExtent: 0...Double(side), yExtent: 0...Double(side), colormap: .viridis,
-                               range: range, showColorbar: false)
+            func setUp(_ ax: Axes) {
                 ax.equalAspect = true; ax.grid = false; ax.hideXTickLabels = true; ax.hideYTickLabels = true
                 ax.xLimits = 0...Double(side); ax.yLimits = 0...Double(side)
+            }
+            func panel(_ r: Int, _ c: Int, _ values: [Double], _ t: String?) throws {
+                let ax = fig[rows.count * b + r, c]
+                try ax.heatmap(values, rows: side, columns: side, xExtent: 0...Double(side), yExtent: 0...Double(side), colormap: .viridis,
+                               range: meanRange, showColorbar: false)
+                setUp(ax)
                 ax.title = t
             }
-            try panel(0, 0, truth, meanRange, "ground truth")
-            try panel(1, 0, observed, meanRange, "context (\(patch.context.count))")
-            fig[2 * b, 0].yLabel = String(format: "%@: mean, 0–%.2f", title.short, meanRange.upperBound)
-            fig[2 * b + 1, 0].yLabel = String(format: "|error|, 0–%.2f", errorRange.upperBound)
-            for (c, col) in columns.enumerated() {
-                try panel(0, c + 1, means[c], meanRange, b == 0 ? col.title : nil)
-                try panel(1, c + 1, errors[c], errorRange, String(format: "%.3f", errors[c].filter(\.isFinite).reduce(0, +) / targetCount))
+            try panel(0, 0, truth, "truth")
+            fig[rows.count * b, 0].yLabel = "\(title.short) patch"
+            try panel(1, 0, observed, "context (\(patch.context.count))")
+            let bar = fig[rows.count * b + 2, 0]
+            setUp(bar)
+            bar.colorbarOnly(colormap: .viridis, range: meanRange, label: "density / 21")
+            for r in 3..<rows.count { setUp(fig[rows.count * b + r, 0]); fig[rows.count * b + r, 0].isHidden = true }
+            var errors: [String] = []
+            for (r, row) in rows.enumerated() {
+                for c in 1..<columns {
+                    guard c - 1 < row.panels.count else {
+                        let ax = fig[rows.count * b + r, c]
+                        setUp(ax); ax.isHidden = true
+                        continue
+                    }
+                    let p = row.panels[c - 1]
+                    let mean = patchMeans(models[p.kind]!, sampler, [patch], p.sw)[0].enumerated().map { isContext.contains($0.offset) ? Double.nan : $0.element }
+                    let error = zip(mean, truth).map { abs($0 - $1) }.filter(\.isFinite).reduce(0, +) / targetCount
+                    try panel(r, c, mean, p.title + " " + String(format: "%.3f", error).replacingOccurrences(of: "0.", with: "."))
+                    // Every model panel keeps room for a y label, so that all panels are the same size.
+                    fig[rows.count * b + r, c].yLabel = c == 1 ? row.label : " "
+                    errors.append(String(format: "%@ %@ %.3f", row.label, p.title, error))
+                }
             }
+            errorNotes.append("\(title.short) patch: " + errors.joined(separator: ", "))
         }
         let name = "figure6-smoke"
         let dir = figuresDirectory
         try fig.write(to: dir, name: name)
         let caption = """
-            Figure 6 (reproduction). A comparison between the predictive distributions of the equivariant and approximately \
-            equivariant versions of the three classes of models: PT-TNP, ConvCNP and EquivCNP, on \(chosen.count) test patch(es) \
-            (\(chosen.map(\.title.long).joined(separator: "; "))). From left to right: the ground truth (below it, the context pixels), \
-            the non-equivariant PT-TNP, PT-TNP (T), PT-TNP (T̃), ConvCNP (T), ConvCNP (T̃), RelaxedConvCNP (T̃), EquivCNP (E) and \
-            EquivCNP (Ẽ); each approximately equivariant model is followed by its equivariant component (same weights, fixed \
-            inputs zeroed, titled "(fixed inp. off)"). Upper row of each patch: the predictive mean of smoke density / 21; lower row: |mean − ground truth|, \
-            with its average over the patch's target pixels as the panel title; the context pixels are blank in the model \
-            panels (the models are trained to predict only the pixels outside the context). Colour scales (viridis, dark to yellow) are shared within each row of a \
-            patch: means from 0 to the patch's maximum, errors from 0 to the largest error of any model (the ranges are in the \
-            row labels); values beyond the range saturate. Scale '\(scale.name)'; \(scaleNote)
+            Figure 6 (reproduction). A comparison between the predictive means of the equivariant and approximately \
+            equivariant versions of the three classes of models — PT-TNP, ConvCNP and EquivCNP — on \(chosen.count) test patch(es) \
+            (\(chosen.map(\.title.long).joined(separator: "; "))). Per patch, the first column holds the ground truth (smoke density / 21), \
+            the context pixels and the colour scale the patch's panels share (viridis, 0 to the patch's maximum; values beyond \
+            saturate). Then one row per class: PT-TNP (the non-equivariant plain model, (T), (T̃)), ConvCNP ((T), (T̃), \
+            RelaxedConvCNP (T̃)) and EquivCNP ((E), (Ẽ)); each approximately equivariant model is followed by its equivariant \
+            component ("t=0": the same weights with the fixed inputs zeroed; "Rel.": RelaxedConvCNP). Each panel's title ends with \
+            the model's mean absolute error over the patch's target pixels (".010" is 0.010); the context pixels are blank in the model panels (the models \
+            predict only the pixels outside the context). \(errorNotes.joined(separator: ". ")). Scale '\(scale.name)'; \(scaleNote)
             """
         return try writeFigureSidecars(name: name, caption: caption, item: "Figure 6", runs: modelRuns(), started: started, in: dir)
     }
