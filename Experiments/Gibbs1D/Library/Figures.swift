@@ -72,27 +72,37 @@ extension Gibbs1DExperiment {
             if i / 4 == 1 { ax.xLabel = "x" }
             if i % 4 == 0 { ax.yLabel = "y" }
             let model = try trainedModel(runConfig(kind))
-            func draw(_ sw: FixedInputSwitch, _ color: Color, _ label: String) throws {
-                let p = model.predict(Tape(recording: false), xc: xc, yc: yc, xt: xt, fixedInputs: sw)
-                let m = p.mean.scalars.map(Double.init), s = p.standardDeviation.map(Double.init)
-                try ax.band(x: xs, lower: zip(m, s).map { $0 - 2 * $1 }, upper: zip(m, s).map { $0 + 2 * $1 }, color: color, label: "\(label) ± 2σ")
-                try ax.line(x: xs, y: m, color: color, label: label)
+            let p = model.predict(Tape(recording: false), xc: xc, yc: yc, xt: xt, fixedInputs: .on)
+            let m = p.mean.scalars.map(Double.init), s = p.standardDeviation.map(Double.init)
+            try ax.band(x: xs, lower: zip(m, s).map { $0 - 2 * $1 }, upper: zip(m, s).map { $0 + 2 * $1 },
+                        color: Style.approximatelyEquivariant, label: "model ± 2σ")
+            try ax.line(x: xs, y: m, color: Style.approximatelyEquivariant, label: "model mean")
+            // The equivariant component as lines only, so that the two uncertainty regions never blend.
+            if kind.isApproximatelyEquivariant {
+                let q = model.predict(Tape(recording: false), xc: xc, yc: yc, xt: xt, fixedInputs: .off)
+                let em = q.mean.scalars.map(Double.init), es = q.standardDeviation.map(Double.init)
+                try ax.line(x: xs, y: em, color: Style.equivariantComponent, label: "equivariant component (t = 0) mean")
+                try ax.line(x: xs, y: zip(em, es).map { $0 - 2 * $1 }, color: Style.equivariantComponent, width: 0.6, style: .dashed,
+                            label: "equivariant component ± 2σ")
+                try ax.line(x: xs, y: zip(em, es).map { $0 + 2 * $1 }, color: Style.equivariantComponent, width: 0.6, style: .dashed)
             }
-            if kind.isApproximatelyEquivariant { try draw(.off, Style.equivariantComponent, "equivariant component (fixed inputs zeroed)") }
-            try draw(.on, Style.approximatelyEquivariant, "model prediction")
-            try ax.line(x: xs, y: tm, color: Style.groundTruth, width: 0.8, style: .dashed, label: "ground truth")
-            try ax.line(x: xs, y: zip(tm, ts).map { $0 - 2 * $1 }, color: Style.groundTruth, width: 0.5, style: .dotted)
-            try ax.line(x: xs, y: zip(tm, ts).map { $0 + 2 * $1 }, color: Style.groundTruth, width: 0.5, style: .dotted)
-            try ax.line(x: xs, y: bm, color: Color(0.45, 0.45, 0.45, 1), width: 0.8, style: .dashed, label: "best equivariant predictor")
-            try ax.line(x: xs, y: zip(bm, bs).map { $0 - 2 * $1 }, color: Color(0.45, 0.45, 0.45, 1), width: 0.5, style: .dotted)
-            try ax.line(x: xs, y: zip(bm, bs).map { $0 + 2 * $1 }, color: Color(0.45, 0.45, 0.45, 1), width: 0.5, style: .dotted)
+            let grey = Color(0.45, 0.45, 0.45, 1)
+            try ax.line(x: xs, y: tm, color: Style.groundTruth, width: 0.8, style: .dashed, label: "ground truth mean")
+            try ax.line(x: xs, y: zip(tm, ts).map { $0 - 2 * $1 }, color: Style.groundTruth, width: 0.6, style: .dotted, label: "ground truth ± 2σ")
+            try ax.line(x: xs, y: zip(tm, ts).map { $0 + 2 * $1 }, color: Style.groundTruth, width: 0.6, style: .dotted)
+            try ax.line(x: xs, y: bm, color: grey, width: 0.8, style: .dashed, label: "best equivariant mean")
+            try ax.line(x: xs, y: zip(bm, bs).map { $0 - 2 * $1 }, color: grey, width: 0.6, style: .dotted, label: "best equivariant ± 2σ")
+            try ax.line(x: xs, y: zip(bm, bs).map { $0 + 2 * $1 }, color: grey, width: 0.6, style: .dotted)
             try ax.scatter(x: task.xc, y: task.yc, color: Style.context, size: 2.2, label: "context")
-            try ax.verticalLine(at: task.centre - 3); try ax.verticalLine(at: task.centre + 3)
-            try ax.verticalLine(at: 0, color: Color(0, 0, 0, 0.35), width: 0.5, style: .dashed)
+            // The target range (thin solid, light) and the change point (dashed, darker).
+            let rangeColour = Color(0.55, 0.55, 0.55, 0.7)
+            try ax.verticalLine(at: task.centre - 3, color: rangeColour, width: 0.5, style: .solid)
+            try ax.verticalLine(at: task.centre + 3, color: rangeColour, width: 0.5, style: .solid)
+            try ax.verticalLine(at: 0, color: Color(0, 0, 0, 0.5), width: 0.6, style: .dashed)
         }
         let name = "figure\(f.rawValue)-gibbs1d"
         try fig.write(to: figuresDirectory, name: name)
-        let caption = f.caption + " Dashed grey: the change point x = 0; black dashed and dotted: ground-truth mean and ±2σ; grey dashed and dotted: the best translation-equivariant predictor (Bayes, change point unknown), which is what a perfectly trained equivariant model would predict — the gap between the two is what fixed inputs can add. Reproduction at scale '\(scale.name)' (\(scale.steps) training steps, \(scale.teSteps) for the TE-TNPs)."
+        let caption = f.caption + " Blue: the model's mean and ±2σ band; red (approximately equivariant models): its equivariant component, the same weights with the fixed inputs zeroed, mean (solid) and ±2σ (dashed), drawn as lines so the two regions stay distinct. Black dashed and dotted: ground-truth mean and ±2σ; grey dashed and dotted: the best translation-equivariant predictor (Bayes, change point unknown), which is what a perfectly trained equivariant model would predict — the gap between the two is what fixed inputs can add. Vertical lines: the change point x = 0 (dashed) and the edges of the target range (thin, light). Reproduction at scale '\(scale.name)' (\(scale.steps) training steps, \(scale.teSteps) for the TE-TNPs)."
         return try writeFigureSidecars(name: name, caption: caption, item: "Figure \(f.rawValue)", runs: order.map { runConfig($0) }, started: started)
     }
 }
