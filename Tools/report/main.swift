@@ -135,12 +135,19 @@ struct PDF: ParsableCommand {
     func run() throws {
         let all = try experiments(scale: scale, results: results, outputs: outputs)
         let sections = all.map { section($0) }
+        // The scoreboard first: per experiment, how many claims each verdict got at this scale, and the budget.
+        let scoreboard = all.compactMap { e -> String? in
+            guard let v = verdicts(e) else { return nil }
+            func n(_ k: Verdict) -> Int { v.filter { $0.verdict == k }.count }
+            return "\(e.reportTitle): \(v.count) claims, \(n(.supported)) supported, \(n(.contradicted)) contradicted at this budget, \(n(.notResolved)) not resolved\(n(.notMeasured) > 0 ? ", \(n(.notMeasured)) not measured" : "") (budget: \(e.budgetSummary); the paper: 500,000 steps)."
+        }
         let git = Provenance.gitState()
         let machine = Provenance.currentMachine()
         let doc = ReportDocument(
             title: "Approximately Equivariant Neural Processes — reproduction report (scale '\(scale)')",
             summary: [
                 "This report collects every table and figure this Swift reproduction of Ashman et al., “Approximately Equivariant Neural Processes” (NeurIPS 2024), has produced at scale '\(scale)', each next to the paper's claim it tests. Outputs not yet built are listed by ./reproduce.sh --list.",
+            ] + (scoreboard.isEmpty ? [] : ["Scoreboard of the paper's claims at this scale — " + scoreboard.joined(separator: " ")]) + [
                 "Commit \(git.commit)\(git.dirty ? " (with uncommitted changes)" : ""); machine: \(machine.cpu), \(machine.cores) cores, \(machine.blas). Generated \(ISO8601DateFormatter().string(from: Date())) by np-report from the cached results; nothing was trained to make it.",
                 "Verdicts: \(Verdict.rule) Model comparisons are paired over the same test tasks.",
             ],
@@ -189,14 +196,15 @@ struct PDF: ParsableCommand {
                 claim: "\(c.claim.statement) (\(c.claim.paperItem))", test: "\(c.claim.test); \(c.detail)",
                 difference: (c.difference.map { String(format: "%+.3f ± %.3f (z = %.1f)", $0.mean, $0.standardError, $0.standardErrors) } ?? "–")
                     + (c.acrossSeeds.map { String(format: "; over %d seeds %+.3f ± %.3f (z = %.1f)", $0.count, $0.mean, $0.standardError, $0.standardErrors) } ?? ""),
-                verdict: c.verdict.rawValue + ClaimsDocument.decision(c))
+                verdict: c.verdict.display + ClaimsDocument.decision(c))
         }
         let provenance = existing.flatMap(\.files).filter { $0.hasSuffix(".provenance.json") }.compactMap { f -> String? in
             guard let p = try? readJSON(Provenance.self, from: URL(fileURLWithPath: full(f))) else { return nil }
             return "\(p.output): \(p.paperItem), scale \(p.scale), commit \(p.commit.prefix(10))\(p.workingTreeDirty ? " (dirty)" : ""), \(p.runs.count) runs, made \(p.created)"
         }
         let missing = e.outputs.filter { o in !existing.contains { $0.target == o.target } }.map(\.target)
-        let notes = e.reportNotes + (missing.isEmpty ? [] : ["Not built at this scale yet: \(missing.joined(separator: ", "))."])
+        let notes = ["Budget of this section's verdicts: \(e.budgetSummary) (the paper: 500,000 steps); a claim contradicted here is contradicted at this budget."]
+            + e.reportNotes + (missing.isEmpty ? [] : ["Not built at this scale yet: \(missing.joined(separator: ", "))."])
         return ReportDocument.Section(title: e.reportTitle, paragraphs: notes, tables: tables, figures: figures, claims: claims, provenance: provenance)
     }
 }
