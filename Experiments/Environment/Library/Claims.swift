@@ -116,23 +116,11 @@ extension EnvironmentExperiment {
     public func claimsTable() throws -> URL {
         let started = Date()
         let evaluated = try evaluateClaims()
-        let rows = evaluated.map { e -> TableRow in
-            TableRow("\(e.claim.paperItem): \(e.claim.statement)", [
-                .text(e.claim.test),
-                e.difference.map { .estimate(mean: $0.mean, standardError: $0.standardError) } ?? .missing,
-                e.difference.map { .value($0.standardErrors) } ?? .missing,
-                e.acrossSeeds.map { .estimate(mean: $0.mean, standardError: $0.standardError) } ?? .missing,
-                e.acrossSeeds.map { .value(Double($0.count)) } ?? .missing,
-                .text(e.verdict.display + ClaimsDocument.decision(e)),
-            ])
-        }
-        let table = try ResultsTable(
-            caption: "The paper's claims about the environmental experiment (Sec. 5.3), each tested on this reproduction's results on Colorado station data: the quantity that tests it, its value ± standard error (for model comparisons the paired difference over the same test tasks with its month-clustered standard error), the value in standard errors (z), and \(ClaimsDocument.decisionNote). \(Verdict.rule) The range claim is tested on each model's distance inside the range (negative outside it), as a “greater than zero” claim. Across seeds: the same paired difference for each training seed of both models, mean ± standard error over seeds; with at least \(Verdict.minimumSeeds) seeds it decides. \(seedNote) Budget of these verdicts: \(budgetSummary) (the paper: 500,000 steps).",
-            label: "tab:environment-claims", rowHeader: "Claim",
-            columns: [TableColumn("Test", preference: .none), TableColumn("Value", preference: .none),
-                      TableColumn("z", preference: .none, decimals: 1), TableColumn("Across seeds", preference: .none),
-                      TableColumn("Seeds", preference: .none, decimals: 0), TableColumn("Verdict", preference: .none)],
-            groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
+        let table = try EvaluatedClaim.table(
+            evaluated, experimentTitle: "the environmental experiment (Sec. 5.3) on Colorado station data", label: "tab:environment-claims",
+            budget: budgetSummary,
+            details: "Model comparisons use the month-clustered standard error (tasks of one test month share a cluster), judged with clusters − 1 degrees of freedom. The range claim is tested on each model's distance inside the range (negative outside it), as a “greater than zero” claim. \(seedNote)",
+            note: scaleNote)
         try writeJSON(evaluated, to: tablesDirectory.appendingPathComponent("claims-environment.verdicts.json"))
         return try write(table, name: "claims-environment", item: "Claims (environmental)", runs: [], started: started)
     }
