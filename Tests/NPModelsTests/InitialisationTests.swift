@@ -91,4 +91,22 @@ import Testing
         #expect(ratios[.calibrated]! < 2, "calibrated: \(ratios)")
         #expect(ratios[.kaiming]! > 2, "kaiming: \(ratios)")
     }
+
+    /// The group CNN's output against its input: initialised by the effective fan-in its scale stays within a factor
+    /// 5 of the input's; by the equivalent convolution's fan-out it shrinks to 1/200.
+    @Test func calibratedGroupCNNKeepsTheScale() {
+        var ratios: [InitialisationScheme: Double] = [:]
+        for scheme in InitialisationScheme.allCases {
+            var rng = RandomGenerator(seed: 3)
+            let model = Self.spec(.equivCNPE, scheme).build(rng: &rng) as! ConvCNP
+            let context = ContextSet(x: Self.batch.xc, y: Self.batch.yc, mask: Self.batch.contextMask)
+            let grid = model.encoder.grid(context: context, targets: Self.batch.xt, multipleOf: model.backbone.gridMultiple)
+            let tape = Tape()
+            let z = model.encoder(tape, context, grid: grid, positions: grid.positions(tasks: 4))
+            func rms(_ v: Variable) -> Double { (v.scalars.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(v.scalars.count)).squareRoot() }
+            ratios[scheme] = rms(model.backbone(tape, z, grid: grid, switch: .on)) / rms(z)
+        }
+        #expect(ratios[.calibrated]! > 0.2 && ratios[.calibrated]! < 4, "\(ratios)")   // 0.27: the encoder output has a large mean
+        #expect(ratios[.kaiming]! < 0.1, "\(ratios)")
+    }
 }

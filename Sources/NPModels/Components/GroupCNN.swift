@@ -26,14 +26,27 @@ public struct GroupConv {
     public let inputs: Int
     public let outputs: Int
 
+    /// `fanIn`: Kaiming normal scaled by the effective fan-in of the transformed filters — the inputs times the mean
+    /// over group elements of Σ (resampling weight)² over their taps, which counts only the taps on the kernel's
+    /// disk and the shrinkage of bilinear resampling — so that the layer keeps its activations' scale
+    /// (`InitialisationScheme.calibrated`); otherwise by the fan-out of the equivalent ordinary convolution
+    /// (|G| · outputs channels), which shrinks them by up to |G| per layer.
     public init(_ scope: ParameterScope, kind: Kind, group: DihedralGroup = .d4, kernel k: Int, inputs: Int, outputs: Int,
-                rng: inout RandomGenerator) {
+                fanIn: Bool = false, rng: inout RandomGenerator) {
         require(k % 2 == 1, "group convolutions need an odd kernel, got \(k)")
         let n = group.order
         let rows = kind == .lifting ? k * k : k * k * n
-        // Kaiming normal with the fan-out of the equivalent ordinary convolution (|G| · outputs channels).
+        let scale: Int
+        if fanIn {
+            let mass = (0..<n).map { g in
+                Self.rowTerms(kind, group, element: g, kernel: k).reduce(0.0) { $0 + $1.reduce(0.0) { $0 + Double($1.weight * $1.weight) } }
+            }.reduce(0, +) / Double(n)
+            scale = max(1, Int((Double(inputs) * mass).rounded()))
+        } else {
+            scale = k * k * n * outputs
+        }
         weight = scope.make("weight", Initialiser.kaimingNormalFanOut.sample([rows, inputs, outputs], fanIn: rows * inputs,
-                                                                              fanOut: k * k * n * outputs, using: &rng))
+                                                                              fanOut: scale, using: &rng))
         bias = scope.make("bias", .zeros([outputs]))
         self.kind = kind; self.group = group; kernel = k; self.inputs = inputs; self.outputs = outputs
     }
@@ -98,14 +111,15 @@ public struct GroupCNN: GridBackbone {
     public var gridMultiple: Int { 1 }
     public var fixedInputDropout: Double? { nil }
 
-    public init(_ scope: ParameterScope, config: Config, rng: inout RandomGenerator) {
+    /// `fanInInitialisation`: see `GroupConv.init(fanIn:)`.
+    public init(_ scope: ParameterScope, config: Config, fanInInitialisation: Bool = false, rng: inout RandomGenerator) {
         require(config.layers >= 1 && config.fields >= 1, "a group CNN needs at least one layer and one field: \(config)")
         self.config = config
         let group = DihedralGroup(rotations: config.rotations)
         convs = (0..<config.layers).map { i in
             GroupConv(scope.child("gconv\(i)"), kind: i == 0 ? .lifting : .regular, group: group, kernel: config.kernel,
                       inputs: i == 0 ? config.channels : config.fields,
-                      outputs: i == config.layers - 1 ? config.channels : config.fields, rng: &rng)
+                      outputs: i == config.layers - 1 ? config.channels : config.fields, fanIn: fanInInitialisation, rng: &rng)
         }
     }
 

@@ -60,7 +60,7 @@ extension ModelSpec {
         switch recipe {
         case .plain: backbone = UNet(root.child("unet"), config: sizes.unet, rng: &rng)
         case .relaxed: backbone = UNet(root.child("unet"), config: sizes.unet, relaxed: positional, relaxationScale: scheme.relaxationScale, rng: &rng)
-        case .symmetric: backbone = GroupCNN(root.child("group_cnn"), config: sizes.groupCNN, rng: &rng)
+        case .symmetric: backbone = GroupCNN(root.child("group_cnn"), config: sizes.groupCNN, fanInInitialisation: scheme.fanInGroupConvolutions, rng: &rng)
         }
         let head = GaussianHead(root.child("head"), inputs: decoder.featureMultiplier * c, hidden: c, outputDimension: dy,
                                 parameterisation: scaleParameterisation ?? .varianceSoftplus,
