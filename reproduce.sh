@@ -298,14 +298,15 @@ if [ $FORCE = 1 ]; then
 fi
 
 start=$(date +%s)
-# 4. Independent training runs in parallel (each with its share of the cores).
+# 4. Independent training runs in parallel (each with its share of the cores), every experiment's in one campaign
+#    that prints a line per finished run with the time left.
 if [ "$JOBS" -gt 1 ]; then
   threads=$(( $(nproc) / JOBS )); [ $threads -ge 1 ] || threads=1
   echo "reproduce.sh: training missing runs, $JOBS at a time, $threads thread(s) each"
   for e in "${USED[@]}"; do
     if [ $DRY = 1 ]; then "$(bin "$e")" runs --missing --scale "$SCALE"
-    else "$(bin "$e")" runs --missing --scale "$SCALE" | AENP_THREADS=$threads xargs -d '\n' -P "$JOBS" -I{} sh -c '{}'; fi
-  done
+    else "$(bin "$e")" runs --missing --scale "$SCALE"; fi
+  done | { if [ $DRY = 1 ]; then cat; else AENP_THREADS=$threads ./scripts/run-campaign.sh "$JOBS"; fi; }
 fi
 
 # 5. The outputs.
