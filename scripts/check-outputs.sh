@@ -23,7 +23,10 @@ check() {
       if [ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] && [ "$(stat -c %s "$f")" -gt 20000 ]; then ok; else bad "$f is not a PNG of a figure"; fi ;;
     *.pdf)
       if [ "$(head -c 5 "$f")" = "%PDF-" ] && tail -c 32 "$f" | grep -q '%%EOF'; then ok; else bad "$f is not a complete PDF"; fi
-      if pdftoppm -png -r 30 -singlefile "$f" "$render_dir/page" 2>/dev/null; then ok; else bad "$f does not render"; fi ;;
+      if pdftoppm -png -r 30 -singlefile "$f" "$render_dir/page" 2>/dev/null; then ok; else bad "$f does not render"; fi
+      # Figures are drawn at most 6.5 in wide, so that at \textwidth their smallest text (6.5 pt ticks) prints at 6.5 pt or more.
+      width=$(pdfinfo "$f" 2>/dev/null | sed -n 's/^Page size: *\([0-9.]*\) x.*/\1/p')
+      if [ -n "$width" ] && awk -v w="$width" 'BEGIN { exit !(w <= 468.5) }'; then ok; else bad "$f is ${width:-?} pt wide (at most 468 pt, 6.5 in)"; fi ;;
     *.provenance.json)
       if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['scale'] and d['commit'] and 'runs' in d and d['configuration']" "$f" 2>/dev/null; then ok; else bad "$f lacks scale, commit, runs or configuration"; fi ;;
     *deviation-map-*.json)

@@ -35,7 +35,10 @@ extension SmokeExperiment {
         let n = test.size
         let maps = try Self.approximatelyEquivariant.map { ($0, try deviationMap($0)) }
         let meanState = (0..<(n * n)).map { i in (0..<test.count).reduce(0.0) { $0 + Double(test.values[$1 * n * n + i]) } / Double(test.count) }
-        let fig = Figure(rows: 1, columns: maps.count + 1, width: Style.fullWidth * 1.5, height: 1.75)
+        // Two rows of three at 6.5 in: the mean state, then the maps, and last the maps' shared colour bar.
+        let columns = 3, rows = (maps.count + 2 + columns - 1) / columns
+        let fig = Figure(rows: rows, columns: columns, width: 6.5, height: 2.15 * Double(rows))
+        func cell(_ i: Int) -> Axes { fig[i / columns, i % columns] }
         // One colour scale for the models, up to the 99th percentile of every map's pixels (a few edge pixels would
         // otherwise set the scale and leave the maps dark); larger values saturate.
         let pooled = maps.flatMap { $0.1.filter(\.isFinite) }.sorted()
@@ -55,24 +58,28 @@ extension SmokeExperiment {
                 }
             }
         }
-        func frame(_ ax: Axes, _ title: String, _ column: Int) {
+        func frame(_ ax: Axes, _ title: String?, _ column: Int) {
             ax.equalAspect = true; ax.grid = false; ax.title = title
             ax.xLimits = 0...Double(n); ax.yLimits = 0...Double(n)
             ax.xLabel = "x (cells)"; ax.yLabel = column == 0 ? "y (cells)" : " "
         }
-        let first = fig[0, 0]
-        // Every panel has its colour bar, so that all panels have the same size.
+        let first = cell(0)
         try first.heatmap(meanState, rows: n, columns: n, xExtent: 0...Double(n), yExtent: 0...Double(n), colormap: .viridis,
                           colorbarLabel: "smoke / 21")
         frame(first, "mean test state", 0)
         try outline(first, true)
         for (i, (kind, map)) in maps.enumerated() {
-            let ax = fig[0, i + 1]
+            let ax = cell(i + 1)
             try ax.heatmap(map, rows: n, columns: n, xExtent: 0...Double(n), yExtent: 0...Double(n), colormap: .viridis, range: 0...top,
-                           colorbarLabel: i == maps.count - 1 ? "mean |μ − μ_equiv|" : nil)
-            frame(ax, kind.displayName, i + 1)
+                           showColorbar: false)
+            frame(ax, kind.displayName, (i + 1) % columns)
             try outline(ax, true)
         }
+        let bar = cell(maps.count + 1)
+        frame(bar, nil, (maps.count + 1) % columns)
+        bar.xLabel = nil
+        bar.colorbarOnly(colormap: .viridis, range: 0...top, label: "mean |μ − μ_equiv| (smoke / 21)")
+        for i in (maps.count + 2)..<(rows * columns) { frame(cell(i), nil, i % columns); cell(i).isHidden = true }
         let name = "smoke-deviation-map"
         let dir = figuresDirectory
         try fig.write(to: dir, name: name)
