@@ -12,6 +12,9 @@ extension ExperimentRegistry {
         public var experiment: String
         public var target: String
         public var scale: ScaleName
+        public init(experiment: String, target: String, scale: ScaleName) {
+            self.experiment = experiment; self.target = target; self.scale = scale
+        }
     }
 
     /// Copies into `root` (the repository) the largest scale's files of every output (`paper`, then `standard`,
