@@ -1,3 +1,4 @@
+import Dispatch
 import NPTensor
 
 /// Records operations in execution order so that `backward(from:)` can walk them in reverse.
@@ -9,6 +10,9 @@ public final class Tape {
     private var nodes: [Variable] = []
     private var pullbacks: [() -> Void] = []
 
+    /// When set, every op's forward and backward time is recorded in it (`TapeProfile`).
+    public var profile: TapeProfile?
+
     public init(recording: Bool = true) { self.recording = recording }
 
     /// A constant (non-differentiable) input.
@@ -16,9 +20,21 @@ public final class Tape {
 
     /// Wraps an op result. `pullback` is called during `backward` only if `out` received a gradient; it
     /// must *add* into its inputs' gradients. It receives `out` so closures need not capture it.
-    public func result(_ value: Tensor, inputs: [Variable], pullback: @escaping (Variable) -> Void) -> Variable {
+    /// `op` names the op in a `TapeProfile` (by default the recording method's name).
+    public func result(_ value: Tensor, inputs: [Variable], op: String = #function, pullback: @escaping (Variable) -> Void) -> Variable {
         let needs = recording && inputs.contains { $0.requiresGrad }
         let out = Variable(value, requiresGrad: needs)
+        if let profile {
+            profile.recordForward(op)
+            if needs {
+                append(out) { out in
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    pullback(out)
+                    profile.recordBackward(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                }
+            }
+            return out
+        }
         if needs { append(out, pullback) }
         return out
     }

@@ -4,6 +4,7 @@
 //   AENP_THREADS=1 swift run -c release npbench  # one thread
 //   swift run -c release npbench gemm conv mlp   # chosen sections
 //   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
+//   swift run -c release npbench profile [smoke-unet smoke-group stations 1d] [steps=N]   # time per op (Profile.swift)
 //
 // PyTorch reference figures (the `torch` table below) were measured before this package was written, with the
 // authors' PyTorch models on another CPU (Docs/peer-bench.md); they are printed beside ours, not re-measured here.
@@ -77,6 +78,7 @@ if wants("conv") {
 
 if sections.contains("conv2d") { benchmarkConv2DMethods() }   // only when named (slow at paper shapes)
 if sections.contains("grid-models") { benchmarkGridModelSteps() }
+if sections.contains("profile") { profileTrainingSteps(Array(sections)); exit(0) }
 
 if wants("mlp") {
     print("## MLP training step (3 × Linear 128→128, ReLU, MSE, batch 1024, Adam lr 1e-3; median of 200 after 20 warm-up)\n")
