@@ -117,7 +117,10 @@ import Testing
         let e = EnvironmentExperiment(scale: .ci, resultsRoot: root, outputRoot: root, data: EnvironmentData(data: try SyntheticColorado.data()))
         e.quiet = true
         let probes = try e.initialisationDiagnostic()
-        #expect(probes.count == EnvironmentExperiment.models2D.count + EnvironmentExperiment.models4D.count)
+        // Each model as trained (calibrated) and with the Kaiming initialisation beside it.
+        #expect(probes.count == 2 * (EnvironmentExperiment.models2D.count + EnvironmentExperiment.models4D.count))
+        // As trained, every model starts within a nat of the trivial predictor (the zero head's N(0, softplus(0))).
+        #expect(probes.filter { !$0.key.contains("[kaiming]") }.values.joined().allSatisfy { abs($0.loss - $0.trivialLoss) < 1 })
         #expect(probes.values.allSatisfy { $0.count == EnvironmentExperiment.initialisationSeeds.count })
         #expect(probes.values.joined().allSatisfy { $0.loss.isFinite && $0.trivialLoss.isFinite && $0.gradientNorm.isFinite })
         let table = try readJSON(ResultsTable.self, from: e.tablesDirectory.appendingPathComponent("diagnostics-init-environment.json"))
