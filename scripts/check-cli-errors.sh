@@ -25,7 +25,7 @@ expect_refused gibbs1d build "${ci[@]}" no-such-target
 expect_refused gibbs1d all --scale huge
 expect_refused gibbs1d all "${ci[@]}" --kernel no-such-kernel
 expect_refused gibbs1d all "${ci[@]}" --no-such-option
-expect_refused smoke2d all --scale standard
+expect_refused smoke2d all --scale huge
 expect_refused smoke2d train "${ci[@]}" --model tnp
 expect_refused smoke2d evaluate "${ci[@]}" --states "$scratch/no-such-folder"
 expect_refused smoke2d evaluate "${ci[@]}" --model convcnp-t --states "$scratch"
@@ -67,7 +67,7 @@ expect_script_refused --scale bogus
 expect_script_refused --list --test
 expect_script_refused --emit-jobs --peer
 expect_script_refused --list figure3
-expect_script_refused --scale standard table2
+expect_script_refused --scale standard no-such-target
 expect_script_refused --no-such-option
 # Nothing was trained or written for any of them.
 if [ -e "$scratch/results" ] || [ -e "$scratch/sim" ] || [ -e "$scratch/data" ]; then
