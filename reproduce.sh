@@ -84,7 +84,7 @@ SLURM_CPUS=2
 slurm_estimate() {   # $1 experiment, $2 run key → "hours memory_gb how"
   local e="$1" key="$2" dir="results/$1/$SCALE/runs/$2" steps="" ms="" mem="" how=""
   if [ -f "$dir/config.json" ]; then
-    steps=$(grep -o '"steps" *: *[0-9]*' "$dir/config.json" | head -n 1 | grep -o '[0-9]*$' || true)
+    steps=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["schedule"]["steps"])' "$dir/config.json" 2>/dev/null || true)
   fi
   if [ -f "$dir/train-log.csv" ]; then
     ms=$(tail -n 1 "$dir/train-log.csv" | awk -F, '$1 > 0 && $NF > 0 { printf "%.1f", 1000 * $NF / $1 }')

@@ -39,7 +39,8 @@ STUB
 chmod +x "$dir/bin/"* "$dir/repo/.build/release/"*
 # beta's run has trained at this scale: 10,000 steps in 3,600 s (360 ms per step) by its own log.
 mkdir -p "$dir/repo/results/beta/paper/runs/other-e5f6"
-printf '{\n  "training" : {\n    "steps" : 20000\n  }\n}\n' > "$dir/repo/results/beta/paper/runs/other-e5f6/config.json"
+# Its configuration as runs write it: the schedule's steps, after another "steps" (a simulation's) that must not be read.
+printf '{\n  "data" : {\n    "steps" : 35\n  },\n  "schedule" : {\n    "steps" : 20000\n  }\n}\n' > "$dir/repo/results/beta/paper/runs/other-e5f6/config.json"
 printf 'step,train_loss_ema,validation_loglik,seconds\n10000,0.5,,3600.0\n' > "$dir/repo/results/beta/paper/runs/other-e5f6/train-log.csv"
 
 export PATH="$dir/bin:$PATH"

@@ -62,12 +62,12 @@ public final class Axes {
     /// Points coloured by value (station maps); NaN values are skipped.
     public func scatter(x: [Double], y: [Double], values: [Double], colormap: Colormap = .viridis,
                         range: ClosedRange<Double>? = nil, marker: Marker = .circle, size: Double = Style.markerSize,
-                        colorbarLabel: String? = nil) throws {
+                        colorbarLabel: String? = nil, showColorbar: Bool = true) throws {
         _ = try Axes.check("coloured scatter", ["x": x, "y": y])
         _ = try Axes.check("coloured scatter", ["x": x, "values": values], allowNaN: true)
         let r = try Axes.valueRange(values, range, colormap)
         marks.append(.colouredScatter(x: x, y: y, values: values, map: colormap, range: r, marker: marker, size: size))
-        colorbar = ColorbarSpec(map: colormap, range: r, label: colorbarLabel)
+        if showColorbar { colorbar = ColorbarSpec(map: colormap, range: r, label: colorbarLabel) }
     }
 
     public func verticalLine(at x: Double, color: Color = .black, width: Double = 0.8, style: LineStyle = .dotted) throws {

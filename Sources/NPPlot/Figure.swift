@@ -15,6 +15,9 @@ public final class Figure {
     public let sharedY: Bool
     /// A figure-wide legend drawn under the panels, from the labelled marks of the panels (each label once).
     public var figureLegend = false
+    /// Every visible panel's plot gets the size of the smallest (left and top edges kept), so that a grid of maps
+    /// with and without colour bars shows equal maps.
+    public var uniformPanels = false
     let panels: [Axes]
 
     /// `width`/`height` in inches.
@@ -91,6 +94,18 @@ public final class Figure {
 
     /// The plotting rectangle of panel (r, c): x, y (top), width, height in points.
     func plotRect(row r: Int, column c: Int) -> (x: Double, y: Double, w: Double, h: Double) {
+        var rect = ownPlotRect(row: r, column: c)
+        guard uniformPanels, !self[r, c].isHidden else { return rect }
+        let visible = (0..<rows).flatMap { r in (0..<columns).map { (r, $0) } }.filter { !self[$0.0, $0.1].isHidden }
+        let own = visible.map { ownPlotRect(row: $0.0, column: $0.1) }
+        let w = own.map(\.w).min()!, h = own.map(\.h).min()!
+        rect.y += (rect.h - h) / 2
+        rect.w = w; rect.h = h
+        return rect
+    }
+
+    /// The plotting rectangle panel (r, c) would have on its own.
+    func ownPlotRect(row r: Int, column c: Int) -> (x: Double, y: Double, w: Double, h: Double) {
         let ax = self[r, c]
         let cellW = pageWidth / Double(columns)
         let cellH = (pageHeight - topMargin - bottomMargin) / Double(rows)

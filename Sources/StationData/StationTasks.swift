@@ -25,12 +25,25 @@ public struct StationTask: Equatable, Sendable {
 public struct StationTaskBuilder: Sendable {
     public let data: ColoradoMonthlyMet
     private let regionStations: [StationRegion: [Int]]
+    /// The west stations with a value in some training month: the stations of the training split, and so of the
+    /// ID test (Docs/station-data.md §6).
+    public let trainingStations: [Int]
 
     public init(data: ColoradoMonthlyMet) {
         self.data = data
         var stations = [StationRegion: [Int]]()
         for region in StationRegion.allCases { stations[region] = region.stations(of: data) }
         regionStations = stations
+        let first = max(StationSplit.trainingYears.lowerBound, data.years[0]), last = min(StationSplit.trainingYears.upperBound, data.years[data.years.count - 1])
+        let months = first <= last ? ((first - data.years[0]) * 12)..<((last - data.years[0]) * 12 + 12) : 0..<0
+        trainingStations = stations[.west, default: []].filter { s in months.contains { !data.meanTemperature(month: $0, station: s).isNaN } }
+    }
+
+    /// The stations a split's tasks are made of: the ID test keeps the stations of the training months (the test
+    /// months add 69 stations, mostly above 2,500 m, at places no training month observed); the other splits take
+    /// every station of their region.
+    public func stations(_ split: StationSplit) -> [Int] {
+        split == .idTest ? trainingStations : regionStations[split.region, default: []]
     }
 
     /// The month index of January of a year.
@@ -44,8 +57,8 @@ public struct StationTaskBuilder: Sendable {
     }
 
     /// The observations of one region in one month: every station of the region with Tmax and Tmin present.
-    public func observations(region: StationRegion, monthIndex m: Int) -> [StationObservation] {
-        regionStations[region, default: []].compactMap { s in
+    public func observations(region: StationRegion, monthIndex m: Int, stations: [Int]? = nil) -> [StationObservation] {
+        (stations ?? regionStations[region, default: []]).compactMap { s in
             let t = data.meanTemperature(month: m, station: s)
             guard !t.isNaN else { return nil }
             return StationObservation(station: s, monthIndex: m, longitude: data.longitude[s], latitude: data.latitude[s],
@@ -54,31 +67,34 @@ public struct StationTaskBuilder: Sendable {
     }
 
     /// The task of `monthCount` consecutive months starting at `firstMonthIndex`.
-    public func task(region: StationRegion, firstMonthIndex: Int, monthCount: Int = 1) -> StationTask {
-        let points = (firstMonthIndex..<(firstMonthIndex + monthCount)).flatMap { self.observations(region: region, monthIndex: $0) }
+    /// `stations`: a subset of the region's stations (default: all of them).
+    public func task(region: StationRegion, firstMonthIndex: Int, monthCount: Int = 1, stations: [Int]? = nil) -> StationTask {
+        let points = (firstMonthIndex..<(firstMonthIndex + monthCount)).flatMap { self.observations(region: region, monthIndex: $0, stations: stations) }
         return StationTask(region: region, firstMonthIndex: firstMonthIndex, monthCount: monthCount, observations: points)
     }
 
     /// 2-D material: one task per month of the years.
-    public func monthlyTasks(region: StationRegion, years: ClosedRange<Int>) -> [StationTask] {
-        monthIndices(years: years).map { task(region: region, firstMonthIndex: $0) }
+    public func monthlyTasks(region: StationRegion, years: ClosedRange<Int>, stations: [Int]? = nil) -> [StationTask] {
+        monthIndices(years: years).map { task(region: region, firstMonthIndex: $0, stations: stations) }
     }
 
     /// 4-D material: one task per window of `windowLength` consecutive months lying entirely inside the years
     /// (stride one month, so windows overlap).
-    public func windowTasks(region: StationRegion, years: ClosedRange<Int>, windowLength: Int = 4) -> [StationTask] {
+    public func windowTasks(region: StationRegion, years: ClosedRange<Int>, windowLength: Int = 4, stations: [Int]? = nil) -> [StationTask] {
         let months = monthIndices(years: years)
         guard months.count >= windowLength else { return [] }
         return (months.lowerBound...(months.upperBound - windowLength)).map {
-            task(region: region, firstMonthIndex: $0, monthCount: windowLength)
+            task(region: region, firstMonthIndex: $0, monthCount: windowLength, stations: stations)
         }
     }
 
-    /// The 2-D tasks of a split.
-    public func monthlyTasks(_ split: StationSplit) -> [StationTask] { monthlyTasks(region: split.region, years: split.years) }
+    /// The 2-D tasks of a split, on the split's stations.
+    public func monthlyTasks(_ split: StationSplit) -> [StationTask] {
+        monthlyTasks(region: split.region, years: split.years, stations: stations(split))
+    }
 
-    /// The 4-D tasks of a split.
+    /// The 4-D tasks of a split, on the split's stations.
     public func windowTasks(_ split: StationSplit, windowLength: Int = 4) -> [StationTask] {
-        windowTasks(region: split.region, years: split.years, windowLength: windowLength)
+        windowTasks(region: split.region, years: split.years, windowLength: windowLength, stations: stations(split))
     }
 }

@@ -31,3 +31,32 @@ struct SharedTicksTests {
         #expect(shown.allSatisfy { $0 == own(0) })
     }
 }
+
+/// A grid of maps where some panels carry a colour bar: with `uniformPanels` every map has the same size (the
+/// smallest), and without it the panels with a colour bar are narrower.
+@Suite struct UniformPanelTests {
+    func grid(uniform: Bool) throws -> Figure {
+        let fig = Figure(rows: 2, columns: 3, width: 6.5, height: 4)
+        fig.uniformPanels = uniform
+        for r in 0..<2 {
+            for c in 0..<3 {
+                let ax = fig[r, c]
+                ax.equalAspect = true
+                if c == 0 { ax.yLabel = "lat" }
+                try ax.heatmap([0, 1, 2, 3], rows: 2, columns: 2, xExtent: 0...4, yExtent: 0...4, showColorbar: c > 0)
+            }
+        }
+        return fig
+    }
+
+    @Test func mapsAreEqualOnlyWhenAskedFor() throws {
+        let uneven = try grid(uniform: false), even = try grid(uniform: true)
+        let unevenWidths = Set((0..<3).map { uneven.plotRect(row: 0, column: $0).w.rounded() })
+        #expect(unevenWidths.count > 1)
+        let rects = (0..<2).flatMap { r in (0..<3).map { even.plotRect(row: r, column: $0) } }
+        #expect(Set(rects.map { ($0.w * 100).rounded() }).count == 1 && Set(rects.map { ($0.h * 100).rounded() }).count == 1)
+        #expect(abs(rects[0].w - rects[0].h) < 1e-9)                                        // square data, square map
+        #expect(rects[0].w <= unevenWidths.min()! + 0.5)                                    // the smallest own size
+        #expect(even.plotRect(row: 0, column: 1).x == uneven.plotRect(row: 0, column: 1).x)   // left edges kept
+    }
+}

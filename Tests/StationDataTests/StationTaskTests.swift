@@ -30,6 +30,24 @@ import Testing
         #expect(StationSplit.validation.years == StationSplit.train.years && StationSplit.validation.region == .west)
     }
 
+    @Test func idTestKeepsTheTrainingStations() {
+        #expect(builder.trainingStations == [0, 1, 4])
+        // Station 4 (west) loses its training-period values: it then reports only in the test years, as the
+        // stations first installed after 1980 do, and drops out of the ID test but not of the region.
+        var data = builder.data
+        for m in 0..<24 { data.tmax.values[m * data.stationCount + 4] = .nan }
+        let later = StationTaskBuilder(data: data)
+        #expect(later.trainingStations == [0, 1])
+        #expect(later.stations(.idTest) == [0, 1] && later.stations(.train) == [0, 1, 4] && later.stations(.oodTest) == [2, 3])
+        let id = later.monthlyTasks(.idTest), all = later.monthlyTasks(region: .west, years: StationSplit.testYears)
+        #expect(!id.contains { $0.observations.contains { $0.station == 4 } })
+        #expect(all.contains { $0.observations.contains { $0.station == 4 } })
+        #expect(later.windowTasks(.idTest).allSatisfy { !$0.observations.contains { $0.station == 4 } })
+        let idPoints: Int = id.map(\.count).reduce(0, +), allPoints: Int = all.map(\.count).reduce(0, +)
+        let stationFour: Int = all.map { task in task.observations.filter { $0.station == 4 }.count }.reduce(0, +)
+        #expect(stationFour > 0 && idPoints == allPoints - stationFour)
+    }
+
     @Test func observationsCarryTheTarget() {
         let o = builder.task(region: .east, firstMonthIndex: 2 * 12 + 5).observations
         #expect(o.map(\.station) == [2])   // station 3 has no Tmax in June 1981

@@ -134,12 +134,19 @@ struct PDF: ParsableCommand {
 
     func run() throws {
         let all = try experiments(scale: scale, results: results, outputs: outputs)
-        let sections = all.map { section($0) }
-        // The scoreboard first: per experiment, how many claims each verdict got at this scale, and the budget.
-        let scoreboard = all.compactMap { e -> String? in
+        // The paper's Table 1 opens the report: the joined table (1-D and smoke columns) where it exists.
+        let opening = all.compactMap { e -> ReportDocument.Table? in
+            let f = e.outputRoot.appendingPathComponent("tables/table1.tex").standardizedFileURL.path
+            return FileManager.default.fileExists(atPath: f) ? ReportDocument.Table(path: f, number: "1") : nil
+        }.prefix(1)
+        var numbering = ReportNumbering(skipping: opening.isEmpty ? [] : ["tables/table1.tex", "tables/table1-gibbs1d.tex", "tables/table1-smoke.tex"])
+        let sections = all.map { section($0, numbering: &numbering) }
+        // The scoreboard: per experiment, how many claims each verdict got at this scale, and the budget.
+        let scoreboard = all.compactMap { e -> ReportDocument.ScoreRow? in
             guard let v = verdicts(e) else { return nil }
             func n(_ k: Verdict) -> Int { v.filter { $0.verdict == k }.count }
-            return "\(e.reportTitle): \(v.count) claims, \(n(.supported)) supported, \(n(.contradicted)) contradicted at this budget, \(n(.notResolved)) not resolved\(n(.notMeasured) > 0 ? ", \(n(.notMeasured)) not measured" : "") (budget: \(e.budgetSummary); the paper: 500,000 steps)."
+            return ReportDocument.ScoreRow(experiment: e.reportTitle, claims: v.count, supported: n(.supported), contradicted: n(.contradicted),
+                                           notResolved: n(.notResolved) + n(.notMeasured), budget: e.budgetSummary + " (the paper: 500,000 steps)")
         }
         let git = Provenance.gitState()
         let machine = Provenance.currentMachine()
@@ -147,11 +154,12 @@ struct PDF: ParsableCommand {
             title: "Approximately Equivariant Neural Processes — reproduction report (scale '\(scale)')",
             summary: [
                 "This report collects every table and figure this Swift reproduction of Ashman et al., “Approximately Equivariant Neural Processes” (NeurIPS 2024), has produced at scale '\(scale)', each next to the paper's claim it tests. Outputs not yet built are listed by ./reproduce.sh --list.",
-            ] + (scoreboard.isEmpty ? [] : ["Scoreboard of the paper's claims at this scale — " + scoreboard.joined(separator: " ")]) + [
+                "Tables and figures carry the paper's numbers (Table 2 here is the paper's Table 2); outputs beyond the paper are numbered S1, S2 and so on. A claim contradicted here is contradicted at this scale's budget, a small share of the paper's.",
+            ] + [
                 "Commit \(git.commit)\(git.dirty ? " (with uncommitted changes)" : ""); machine: \(machine.cpu), \(machine.cores) cores, \(machine.blas). Generated \(ISO8601DateFormatter().string(from: Date())) by np-report from the cached results; nothing was trained to make it.",
                 "Verdicts: \(Verdict.rule) Model comparisons are paired over the same test tasks.",
             ],
-            sections: sections)
+            scoreboard: scoreboard, opening: Array(opening), sections: sections)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("np-report-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -183,13 +191,19 @@ struct PDF: ParsableCommand {
         print("np-report: wrote \(pdf.path) (\(sections.count) experiment sections, \(overfull) overfull lines)")
     }
 
-    func section(_ e: any PaperExperiment) -> ReportDocument.Section {
+    func section(_ e: any PaperExperiment, numbering: inout ReportNumbering) -> ReportDocument.Section {
         func full(_ f: String) -> String { f.hasPrefix("/") ? f : e.outputRoot.appendingPathComponent(f).standardizedFileURL.path }
         let existing = e.outputs.filter { o in o.files.allSatisfy { FileManager.default.fileExists(atPath: full($0)) } }
-        let tables = existing.flatMap(\.files).filter { $0.hasSuffix(".tex") && !$0.contains("claims-") }.map(full)
-        let figures = existing.flatMap(\.files).filter { $0.hasSuffix(".pdf") }.map { f -> ReportDocument.Figure in
-            let caption = (try? String(contentsOfFile: full(f).replacingOccurrences(of: ".pdf", with: ".caption.txt"), encoding: .utf8)) ?? f
-            return ReportDocument.Figure(path: full(f), caption: caption.trimmingCharacters(in: .whitespacesAndNewlines))
+        var tables: [ReportDocument.Table] = [], figures: [ReportDocument.Figure] = []
+        for o in existing {
+            for f in o.files where f.hasSuffix(".tex") && !f.contains("claims-") && !numbering.skipped.contains(f) {
+                tables.append(ReportDocument.Table(path: full(f), number: numbering.next(.table, paperItem: o.paperItem)))
+            }
+            for f in o.files where f.hasSuffix(".pdf") {
+                let caption = (try? String(contentsOfFile: full(f).replacingOccurrences(of: ".pdf", with: ".caption.txt"), encoding: .utf8)) ?? f
+                figures.append(ReportDocument.Figure(path: full(f), caption: caption.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                     number: numbering.next(.figure, paperItem: o.paperItem)))
+            }
         }
         let claims = (verdicts(e) ?? []).map { c in
             ReportDocument.ClaimRow(

@@ -66,7 +66,7 @@ public final class EnvironmentExperiment: Experiment {
             name: "COmonthlyMet (Colorado monthly station temperatures) from Debian r-cran-fields, converted to the local station format",
             version: m.map { "\($0.format) version \($0.formatVersion)" } ?? "unknown",
             checksum: m.map { "sha256 of COmonthlyMet.rda: \($0.source.rdaSHA256 ?? "not recorded")" },
-            detail: "target (Tmax + Tmin)/2 standardised with the training split (west of -105.2, 1935-1980); ID test west 1981-1997, OOD test east 1981-1997 with fixed inputs forced to zero; test seed \(Self.testSeed)")]
+            detail: "target (Tmax + Tmin)/2 standardised with the training split (west of -105.2, 1935-1980); ID test: the training stations (west) 1981-1997, OOD test east 1981-1997 with fixed inputs forced to zero; test seed \(Self.testSeed)")]
     }
 
     /// What a provenance record states about the experiment's configuration.

@@ -23,7 +23,8 @@ public struct EnvironmentPerTask: Codable, Sendable {
 public typealias EnvironmentMetrics = TrainedRunMetrics<EnvironmentPerTask>
 
 extension TrainedRunMetrics where PerTask == EnvironmentPerTask {
-    public static var currentVersion: Int { 1 }
+    /// 2: the ID test keeps the training months' stations (Docs/station-data.md §6).
+    public static var currentVersion: Int { 2 }
     /// Δequiv is measured with p = 2 on the ID test, in standardised units.
     public var taskDimension: Int { dimension ?? 2 }
 }

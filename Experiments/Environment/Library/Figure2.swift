@@ -41,10 +41,13 @@ extension EnvironmentExperiment {
         let range = all.min()!...all.max()!
         let diffTop = predictions.flatMap { zip($0.approximate, $0.equivariant).map { abs($0 - $1) } }.max() ?? 1
 
-        let fig = Figure(rows: 3, columns: 3, width: Style.fullWidth, height: 5.4)
+        // Equal maps; one colour bar per quantity and row: temperature beside the middle column (shared by the two
+        // left columns), elevation and the signed difference (one scale for both rows) beside the right one.
+        let fig = Figure(rows: 3, columns: 3, width: Style.fullWidth, height: 4.6)
+        fig.uniformPanels = true
         let year = d.data.years[0] + month / 12, monthName = DateFormatter().monthSymbols[month % 12]
         try mapPanel(fig[0, 0]); fig[0, 0].title = "(a) context"; fig[0, 0].yLabel = "lat (°)"
-        try fig[0, 0].scatter(x: context.lon, y: context.lat, values: context.t, range: range, size: 2.6, colorbarLabel: "°C")
+        try fig[0, 0].scatter(x: context.lon, y: context.lat, values: context.t, range: range, size: 2.6, showColorbar: false)
         try mapPanel(fig[0, 1]); fig[0, 1].title = "(b) held out"
         try fig[0, 1].scatter(x: held.lon, y: held.lat, values: held.t, range: range, size: 2.6, colorbarLabel: "°C")
         try elevationPanel(fig[0, 2], d.data.elevationGrid)
@@ -62,7 +65,7 @@ extension EnvironmentExperiment {
                 if row < 2 { ax.xLabel = nil }
                 if c < 2 {
                     try ax.heatmap(fields[c], rows: grid.rows, columns: grid.columns, xExtent: MapGrid.longitude, yExtent: MapGrid.latitude,
-                                   range: range, colorbarLabel: "°C")
+                                   range: range, colorbarLabel: "°C", showColorbar: c == 1)
                 } else {
                     try ax.heatmap(fields[c], rows: grid.rows, columns: grid.columns, xExtent: MapGrid.longitude, yExtent: MapGrid.latitude,
                                    colormap: .blueWhiteRed, range: -max(diffTop, 1e-6)...max(diffTop, 1e-6), colorbarLabel: "°C")

@@ -6,7 +6,8 @@ import StationData
 
 /// The GP baseline's fitted kernel and per-task log-likelihoods on the same test tasks as the neural models.
 public struct GPBaselineMetrics: Codable, Sendable {
-    public static let currentVersion = 1
+    /// 2: the ID test keeps the training months' stations (Docs/station-data.md §6).
+    public static let currentVersion = 2
     public var version: Int
     public var dimension: Int
     public var fittedOnTasks: Int

@@ -32,6 +32,8 @@ extension EnvironmentExperiment {
             },
             Output(.table("diagnostics-floors", names: ["diagnostics-floors-environment"], item: "Environmental: test log-likelihood under σ floors (diagnostic)",
                           needs: "the 11 trained models (evaluated again)")) { _ = try $0.floorDiagnostic() },
+            Output(.table("diagnostics-shift", names: ["diagnostics-shift-environment"], item: "Environmental: the test months' new stations (diagnostic)",
+                          needs: "the 8 trained 2-D models (evaluated again)")) { _ = try $0.shiftDiagnostic() },
         ]
     }
 

@@ -66,7 +66,7 @@ extension EnvironmentExperiment {
             return TableRow("ConvCNP (T\u{303}), \(label)", [TableCell(m.inDistribution), TableCell(m.outOfDistribution)])
         }
         let table = try ResultsTable(
-            caption: "Average test log-likelihoods (↑) for the 2-D environmental regression experiment. p denotes the probability of dropping out the fixed inputs during training. (Both runs with the same budget; ID = mountains 1981–1997, OOD = plains 1981–1997 with the fixed inputs zeroed.)",
+            caption: "Average test log-likelihoods (↑) for the 2-D environmental regression experiment. p denotes the probability of dropping out the fixed inputs during training. (Both runs with the same budget; ID = the training stations 1981–1997, OOD = plains 1981–1997 with the fixed inputs zeroed.)",
             label: "tab:environment-dropout", columns: [TableColumn("ID (west)"), TableColumn("OOD (east)")],
             groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
         return try write(table, name: "table6-environment-dropout", item: "Table 6", runs: runs, started: started)
@@ -112,7 +112,7 @@ extension EnvironmentExperiment {
             ])
         }
         let table = try ResultsTable(
-            caption: "Equivariance deviation (Δequiv) of the approximately equivariant models in the 2-D environmental regression experiment, in %, on the ID test (mountains 1981–1997), standardised units. First column: the paper's elementwise form with p = 2, the root mean square over targets of (μ_equiv − μ)/μ_equiv; second: the ratio of norms ‖μ_equiv − μ‖₂/‖μ_equiv‖₂; third: the share of targets with |μ_equiv| < 0.001, where the elementwise ratio is unstable.",
+            caption: "Equivariance deviation (Δequiv) of the approximately equivariant models in the 2-D environmental regression experiment, in %, on the ID test (the training stations, 1981–1997), standardised units. First column: the paper's elementwise form with p = 2, the root mean square over targets of (μ_equiv − μ)/μ_equiv; second: the ratio of norms ‖μ_equiv − μ‖₂/‖μ_equiv‖₂; third: the share of targets with |μ_equiv| < 0.001, where the elementwise ratio is unstable.",
             label: "tab:environment-deviation",
             columns: [TableColumn("Δequiv (%)", preference: .none), TableColumn("norm ratio (%)", preference: .none),
                       TableColumn("|μ_equiv| < 1e-3 (%)", preference: .none)],
@@ -129,7 +129,7 @@ extension EnvironmentExperiment {
             TableRow(b == 0 ? "B = 0 (ConvCNP (T))" : "B = \(b)", [TableCell(try metrics(c).inDistribution)])
         }
         let table = try ResultsTable(
-            caption: "Average test log-likelihoods (↑) of the ConvCNP (T̃) with different number of additional fixed inputs for the 2-D environmental regression experiment. We show the results when the models are tested on the ID split (the mountains, 1981–1997; the paper: Europe). The fixed inputs are linearly transformed to C = \(scale.gridCNN.unet.channels) channels and summed with the CNN's input.",
+            caption: "Average test log-likelihoods (↑) of the ConvCNP (T̃) with different number of additional fixed inputs for the 2-D environmental regression experiment. We show the results when the models are tested on the ID split (the training stations of the mountains, 1981–1997; the paper: Europe). The fixed inputs are linearly transformed to C = \(scale.gridCNN.unet.channels) channels and summed with the CNN's input.",
             label: "tab:environment-fixed-inputs", rowHeader: "Fixed inputs", columns: [TableColumn("ConvCNP (T\u{303}), ID")],
             groups: [RowGroup(nil, rows)], decimals: 3, note: scaleNote)
         return try write(table, name: "table9-environment-fixed-inputs", item: "Table 9", runs: runs, started: started)

@@ -56,7 +56,7 @@ extension SmokeExperiment {
                      })
         }
         let joined = try ResultsTable(
-            caption: "Average test log-likelihoods (↑) for the synthetic 1-D GP and 2-D smoke experiments. For the 1-D dataset we used the regular TNP, while for the 2-D experiment we used the PT-TNP. Results are grouped together by model class. Best in-class result is bolded. (This reproduction's numbers: the 1-D columns from tables/table1-gibbs1d, the smoke column from tables/table1-smoke, each at the scale its note gives.)",
+            caption: "Average test log-likelihoods (↑) for the synthetic 1-D GP and 2-D smoke experiments. For the 1-D dataset we used the regular TNP, while for the 2-D experiment we used the PT-TNP. Results are grouped together by model class. Best in-class result is bolded. (This reproduction's numbers: the 1-D columns from the 1-D experiment, the smoke column from the smoke experiment, each at the scale its note gives.)",
             label: "tab:loglik", columns: gibbs.columns + smoke.columns, groups: groups, decimals: 3,
             note: [gibbs.note.map { "1-D columns: \($0)" }, smoke.note.map { "Smoke column: \($0)" }].compactMap { $0 }.joined(separator: " "))
         let url = try joined.write(to: tablesDirectory, name: "table1") { url in
