@@ -11,8 +11,11 @@ in- and out-of-distribution batch with fixed inputs on and forced off. A run fol
 checkpoint.safetensors beside its batch; check them with `--all outputs/peer/fresh --batches outputs/peer/fresh`).
 Padded batches (2-D and 4-D models) carry context and target masks, which both sides use. Relative difference of a tensor:
 max |ours − twin| / max |ours| (see Docs/peer-check.md for why this normalisation). Fails (exit 1) if any
-mean or std difference exceeds --tolerance (1e-4), or the loss gradient of any parameter (compared with PyTorch
-autograd, in distribution, fixed inputs on) differs by more than --gradient-tolerance (1e-3). Also printed, not gated: the loss's relative difference, the
+mean or std difference exceeds --tolerance (1e-4), or the loss gradient of any parameter differs from PyTorch
+autograd's in float64 (in distribution, fixed inputs on) by more than --gradient-tolerance (1e-3): the float64 twin
+is the exact reference, so the gate measures our error alone; beside it is printed our distance to the float32 twin,
+and the float32 twin's own distance to float64 (two float32 sums in different orders can be further apart than
+either is from the exact one). Also printed, not gated: the loss's relative difference, the
 worst single point (|ours − twin| / max(|ours|, 1e-3 · max|ours|)) of means and of stds, and how far our own
 in-distribution means with fixed inputs on and off are apart (nonzero: the off switch really changes something),
 and our means and stds against the twin run in float64 (how much of the difference is float32 rounding).
@@ -162,10 +165,10 @@ def main(argv=None):
         worst = max(row[c] for c in COLUMNS)
         if worst > a.tolerance:
             failures.append(f"{run.name}: max relative difference {worst:.2e} > {a.tolerance:.0e}")
-        if row["gradient"] > a.gradient_tolerance:
-            failures.append(f"{run.name}: gradient difference {row['gradient']:.2e} ({row['gradient worst']}) "
-                            f"> {a.gradient_tolerance:.0e}")
-    header = ["run", "model", "B"] + COLUMNS + ["loss", "gradient (worst parameter)", "gradient: ours vs float64 twin",
+        if row["gradient vs float64"] > a.gradient_tolerance:
+            failures.append(f"{run.name}: gradient difference from the float64 twin {row['gradient vs float64']:.2e} "
+                            f"> {a.gradient_tolerance:.0e} (from the float32 twin {row['gradient']:.2e}, {row['gradient worst']})")
+    header = ["run", "model", "B"] + COLUMNS + ["loss", "gradient: ours vs float32 twin (worst parameter)", "gradient: ours vs float64 twin (gated)",
                                            "gradient: float32 twin vs float64 twin", "worst point mean", "worst point std",
                                            "ours vs float64 twin", "ours: id mean on vs off"]
     print("| " + " | ".join(header) + " |")
