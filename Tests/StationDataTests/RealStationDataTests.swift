@@ -49,7 +49,8 @@ struct RealStationDataTests {
         #expect(summary.monthsPerSplit[.train] == 552 && summary.monthsPerSplit[.idTest] == 204 && summary.monthsPerSplit[.oodTest] == 204)
         #expect(summary.windowsPerSplit[.train] == 549 && summary.windowsPerSplit[.idTest] == 201 && summary.windowsPerSplit[.oodTest] == 201)
         #expect(summary.observationsPerSplit[.train] == 52_676)
-        #expect(summary.observationsPerSplit[.idTest] == 30_069 && summary.observationsPerSplit[.oodTest] == 19_584)
+        // ID test: the 158 training stations only (30,069 station-months with every west station; Docs/station-data.md §6).
+        #expect(summary.observationsPerSplit[.idTest] == 21_793 && summary.observationsPerSplit[.oodTest] == 19_584)
         let builder = StationTaskBuilder(data: set.data)
         let twoD = builder.monthlyTasks(.train).map(\.count)
         #expect(twoD.min()! >= 58 && twoD.max()! <= 180)   // Docs/station-data.md §5.3: about 60–180
