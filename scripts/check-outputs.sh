@@ -28,7 +28,10 @@ check() {
       width=$(pdfinfo "$f" 2>/dev/null | sed -n 's/^Page size: *\([0-9.]*\) x.*/\1/p')
       if [ -n "$width" ] && awk -v w="$width" 'BEGIN { exit !(w <= 468.5) }'; then ok; else bad "$f is ${width:-?} pt wide (at most 468 pt, 6.5 in)"; fi ;;
     *.provenance.json)
-      if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['scale'] and d['commit'] and 'runs' in d and d['configuration']" "$f" 2>/dev/null; then ok; else bad "$f lacks scale, commit, runs or configuration"; fi ;;
+      if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['scale'] and d['commit'] and 'runs' in d and d['configuration']" "$f" 2>/dev/null; then ok; else bad "$f lacks scale, commit, runs or configuration"; fi
+      # The output it describes, relative to the output root (tables/… or figures/…), so that it stays true when
+      # the file is published or the root moves.
+      if python3 -c "import json,sys; o=json.load(open(sys.argv[1]))['output']; assert o.split('/')[0] in ('tables', 'figures')" "$f" 2>/dev/null; then ok; else bad "$f: its output is not a path relative to the output root"; fi ;;
     *deviation-map-*.json)
       # Every map: a model, finite correlations with elevation, a non-negative map of rows × columns values.
       if python3 -c "

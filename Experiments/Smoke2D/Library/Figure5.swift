@@ -60,7 +60,7 @@ extension SmokeExperiment {
             """
         try writeAtomically(Data("\(caption)\n".utf8), to: dir.appendingPathComponent("\(name).caption.txt"))
         struct Setting: Encodable { var plan: SmokeDatasetPlan; var examples: [Int]; var dataVersion: String }
-        try Provenance(output: relativePath(png), paperItem: "Figure 5", scale: plan.scale.name, seconds: Date().timeIntervalSince(started),
+        try Provenance(output: context.outputPath(png), paperItem: "Figure 5", scale: plan.scale.name, seconds: Date().timeIntervalSince(started),
                        configuration: Setting(plan: plan, examples: examples, dataVersion: String(describing: SmokeDatasetPlan.version)),
                        runs: [], data: [.init(name: "smoke data-set plan", version: SmokeDatasetPlan.version, checksum: nil,
                                               detail: "scale \(plan.scale.name), seed \(plan.scale.seed); the shown simulations are regenerated from their indices (bit-identical to the data set's)")])
