@@ -80,7 +80,7 @@ struct CairoRenderer {
             return
         }
         let (lx, ly) = figure.limits(row: r, column: c)
-        let map = { (x: Double, y: Double) in figure.toPage(row: r, column: c, x: x, y: y) }
+        let map = { (x: Double, y: Double) in Figure.toPage(x: x, y: y, rect: rect, limits: (lx, ly)) }
         let yt = Ticks.positions(ly, target: ax.yTickTarget)
 
         if ax.grid {

@@ -131,8 +131,14 @@ public final class Figure {
     }
 
     func toPage(row r: Int, column c: Int, x: Double, y: Double) -> (x: Double, y: Double) {
-        let rect = plotRect(row: r, column: c)
-        let (lx, ly) = limits(row: r, column: c)
+        Figure.toPage(x: x, y: y, rect: plotRect(row: r, column: c), limits: limits(row: r, column: c))
+    }
+
+    /// Data point (x, y) on the page, for a panel whose plotting rectangle and limits are already known (the
+    /// renderer maps every point of a panel with one rectangle, not one layout per point).
+    static func toPage(x: Double, y: Double, rect: (x: Double, y: Double, w: Double, h: Double),
+                       limits: (x: ClosedRange<Double>, y: ClosedRange<Double>)) -> (x: Double, y: Double) {
+        let (lx, ly) = limits
         return (rect.x + (x - lx.lowerBound) / (lx.upperBound - lx.lowerBound) * rect.w,
                 rect.y + rect.h - (y - ly.lowerBound) / (ly.upperBound - ly.lowerBound) * rect.h)
     }

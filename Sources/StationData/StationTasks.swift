@@ -34,8 +34,7 @@ public struct StationTaskBuilder: Sendable {
         var stations = [StationRegion: [Int]]()
         for region in StationRegion.allCases { stations[region] = region.stations(of: data) }
         regionStations = stations
-        let first = max(StationSplit.trainingYears.lowerBound, data.years[0]), last = min(StationSplit.trainingYears.upperBound, data.years[data.years.count - 1])
-        let months = first <= last ? ((first - data.years[0]) * 12)..<((last - data.years[0]) * 12 + 12) : 0..<0
+        let months = Self.monthIndices(years: StationSplit.trainingYears, of: data)
         trainingStations = stations[.west, default: []].filter { s in months.contains { !data.meanTemperature(month: $0, station: s).isNaN } }
     }
 
@@ -50,10 +49,12 @@ public struct StationTaskBuilder: Sendable {
     public func monthIndex(year: Int, month: Int = 1) -> Int { (year - data.years[0]) * 12 + (month - 1) }
 
     /// The month indices of a year range (clipped to the data's years).
-    public func monthIndices(years: ClosedRange<Int>) -> Range<Int> {
+    public func monthIndices(years: ClosedRange<Int>) -> Range<Int> { Self.monthIndices(years: years, of: data) }
+
+    static func monthIndices(years: ClosedRange<Int>, of data: ColoradoMonthlyMet) -> Range<Int> {
         let first = max(years.lowerBound, data.years[0]), last = min(years.upperBound, data.years[data.years.count - 1])
         guard first <= last else { return 0..<0 }
-        return monthIndex(year: first)..<(monthIndex(year: last) + 12)
+        return ((first - data.years[0]) * 12)..<((last - data.years[0]) * 12 + 12)
     }
 
     /// The observations of one region in one month: every station of the region with Tmax and Tmin present.

@@ -23,9 +23,7 @@ extension EnvironmentExperiment {
         var rng = RandomGenerator(seed: Self.testSeed, stream: 0x5_1f7)
         let thinned = everyStation.map { task -> StationTaskArrays in
             let n = min(task.count, trainingCounts[rng.integer(in: 0...(trainingCounts.count - 1))])
-            var indices = Array(0..<task.count)
-            for i in 0..<n { indices.swapAt(i, rng.integer(in: i...(task.count - 1))) }
-            return task.subset(Array(indices[0..<n]).sorted())
+            return task.subset(ContextSizeRule.split(pointCount: task.count, contextCount: n, using: &rng).context)
         }
         func set(_ material: [StationTaskArrays]) -> StationTestSet {
             StationTestSet(material, splits: scale.splitsPerTestMonth, stride: scale.testMonthStride, seed: Self.testSeed,
