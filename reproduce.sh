@@ -236,6 +236,8 @@ if [ $TEST = 1 ]; then
   # The files the PyTorch twin reads (names, shapes, dtypes), with numpy and safetensors only (no torch).
   bash Tools/peer/setup.sh --minimal >/dev/null || status=$?
   .venv-peer/bin/python Tools/peer/test_files.py || status=$?
+  # …and on the runs just trained at ci scale, whose config.json is the current model-spec schema.
+  .venv-peer/bin/python Tools/peer/test_files.py --runs "$scratch/results/gibbs1d/ci" --fresh none || status=$?
   exit $status
 fi
 

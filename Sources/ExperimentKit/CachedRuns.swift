@@ -23,12 +23,21 @@ extension RunConfiguration {
 }
 
 extension RunStore {
-    /// The run's cache key: `<label>-<hash>`, the hash over the configuration's canonical JSON and, from model
-    /// code version 2 on, that version; so a model fix retrains the runs of that model and no others.
-    public func key<C: RunConfiguration>(_ config: C) throws -> String {
+    /// The run's key under the current model-spec schema: `<label>-<hash>`, the hash over the configuration's
+    /// canonical JSON (which names the schema) and, from model code version 2 on, that version; so a model fix
+    /// retrains the runs of that model and no others.
+    public func schemaKey<C: RunConfiguration>(_ config: C) throws -> String {
         var data = try canonicalJSON(config)
         if config.codeVersion > 1 { data.append(Data("\nmodel code version \(config.codeVersion)".utf8)) }
         return "\(config.label)-\(String(fnv1a(data), radix: 16).leftPadded(to: 16).prefix(12))"
+    }
+
+    /// The run's cache key: its `schemaKey`, or the folder of the run with this configuration that was trained under
+    /// an earlier schema (its folder keeps the name that schema gave it; `LegacyRunIndex`).
+    public func key<C: RunConfiguration>(_ config: C) throws -> String {
+        let key = try schemaKey(config)
+        if FileManager.default.fileExists(atPath: runDirectory(key).path) { return key }
+        return try legacyRuns.folder(forSchemaKey: key, of: C.self, in: self) ?? key
     }
 
     /// The model of a run with trained weights: loaded from a finished run, or trained — resuming from the last
@@ -43,7 +52,8 @@ extension RunStore {
             let lock = try RunLock(directory: dir)
             defer { lock.unlock() }
             if !isDone(key) {   // another process may have finished it before we took the lock
-                try writeJSON(config, to: dir.appendingPathComponent("config.json"))
+                // A run found under an earlier schema keeps the config.json its folder name was made from.
+                if try key == schemaKey(config) { try writeJSON(config, to: dir.appendingPathComponent("config.json")) }
                 let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed, directory: dir,
                                       validation: validation(), sampleBatch: sampleBatch)
                 trainer.progress = progress

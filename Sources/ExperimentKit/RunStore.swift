@@ -15,6 +15,8 @@ public struct RunStore: Sendable {
     /// never does). Dropping it makes the committed weights a third of the size (the repository keeps finished
     /// weights only when they are small).
     public let keepsOptimiserStateWhenDone: Bool
+    /// The runs of this store trained under an earlier model-spec schema, found by their configuration.
+    let legacyRuns = LegacyRunIndex()
 
     public init(root: URL, experiment: String, scale: String, keepsOptimiserStateWhenDone: Bool = true) {
         self.root = root; self.experiment = experiment; self.scale = scale

@@ -6,15 +6,14 @@ import NPTensor
 import NPTestSupport
 import Testing
 
-/// Fixed inputs that see only some input dimensions (`ModelSpec.fixedInputDimensions`): the environmental 4-D
+/// Fixed inputs that see only some input dimensions (`FixedInputSpec.seenDimensions`): the environmental 4-D
 /// PT-TNP (T̃), whose fixed-input MLP sees (lon, lat, elevation) = dimensions [0, 1, 3] and not time (Docs/station-data.md §5.6).
 @Suite struct FixedInputDimensionTests {
     static let seen = [0, 1, 3]
     static let box = DomainBox(lower: [-7, -7, -50], upper: [7, 7, 50])
 
     static func model(_ kind: ModelKind = .ptTNPTApprox, seed: UInt64 = 4) -> NeuralProcess {
-        var spec = ModelSpec(kind: kind, preset: .ci, domain: box, fourierRange: 14, inputDimension: 4, fixedInputDimensions: seen)
-        spec.positionScale = 2
+        let spec = ModelSpec.attention(kind, sizes: ModelPreset.ci.tnp, inputDimension: 4, domain: box, seenDimensions: seen, positionDivisor: 2)
         var rng = RandomGenerator(seed: seed)
         return spec.build(rng: &rng)
     }
@@ -67,13 +66,17 @@ import Testing
         #expect(Array(ty.scalars[0..<c]) == Array(ty.scalars[c..<(2 * c)]))
     }
 
-    /// The option is optional in the cache key: a specification without it encodes exactly as before.
-    @Test func specificationsWithoutTheOptionEncodeAsBefore() throws {
-        let spec = ModelSpec(kind: .ptTNPTApprox, preset: .ci, domain: DomainBox(lower: [-7, -7], upper: [7, 7]), fourierRange: 14, inputDimension: 2)
+    /// The seen dimensions are recorded only when they are a choice: all dimensions encode as no entry.
+    @Test func seenDimensionsAreRecordedOnlyWhenChosen() throws {
+        let spec = ModelSpec.attention(.ptTNPTApprox, sizes: ModelPreset.ci.tnp, inputDimension: 2, domain: DomainBox(lower: [-7, -7], upper: [7, 7]))
         let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        #expect(!json.contains("fixedInputDimensions"))
+        #expect(!json.contains("seenDimensions"))
         var with = spec
-        with.fixedInputDimensions = [0]
-        #expect(String(decoding: try JSONEncoder().encode(with), as: UTF8.self).contains("fixedInputDimensions"))
+        with.fixedInputs?.seenDimensions = [0]
+        with.fixedInputs?.domain = DomainBox(lower: [-7], upper: [7])
+        #expect(with.validationError == nil)
+        #expect(String(decoding: try JSONEncoder().encode(with), as: UTF8.self).contains("seenDimensions"))
+        with.fixedInputs?.seenDimensions = [2]
+        #expect(with.validationError == "fixed-input dimensions [2] for dx = 2")
     }
 }

@@ -28,9 +28,8 @@ import Testing
 
     @Test(arguments: [1, 2])
     func parameterGradientsEqualTheReferenceComposition(_ dx: Int) {
-        var spec = ModelSpec(kind: .tnpTApprox, preset: .ci, domain: DomainBox(lower: [Float](repeating: -7, count: dx), upper: [Float](repeating: 7, count: dx)),
-                             fourierRange: 14, inputDimension: dx)
-        spec.positionScale = 7
+        let spec = ModelSpec.attention(.tnpTApprox, sizes: ModelPreset.ci.tnp, inputDimension: dx,
+                                       domain: DomainBox(lower: [Float](repeating: -7, count: dx), upper: [Float](repeating: 7, count: dx)), fourierRange: 14)
         var rng = RandomGenerator(seed: 5)
         let model = spec.build(rng: &rng) as! TNP
         let batch = randomBatch(tasks: 3, dimension: dx, contextCounts: [4, 7, 6], targetCounts: [5, 3, 8], seed: 71)

@@ -73,7 +73,7 @@ import Testing
         let data = try JSONEncoder().encode(spec)
         #expect(try JSONDecoder().decode(ModelSpec.self, from: data) == spec)
         let oneD = String(decoding: try JSONEncoder().encode(ModelSpec.gibbs1D(.convCNPT, preset: .quick)), as: UTF8.self)
-        #expect(!oneD.contains("gridCNN") && !oneD.contains("pixelLattice") && !oneD.contains("scaleParameterisation"))
+        #expect(!oneD.contains("gridCNN") && !oneD.contains("pixels") && !oneD.contains("parameterisation"))
     }
 
     /// The relaxed U-Net's deeper levels get their fixed inputs at the pooled grid's positions: per task, the

@@ -23,15 +23,9 @@ import Testing
                                    targetCounts: [100, 100, 100, 100], seed: 7)
 
     static func spec(_ kind: ModelKind, _ scheme: InitialisationScheme) -> ModelSpec {
-        var spec: ModelSpec
-        if kind.modelClass == "PT-TNP" {
-            spec = ModelSpec(kind: kind, preset: .ci, domain: box, fourierRange: 1, inputDimension: 2)
-            spec.positionScale = 1
-        } else {
-            spec = ModelSpec.grid2D(kind, sizes: sizes, lattice: nil, domain: box)
-        }
-        spec.initialisation = scheme
-        return spec
+        kind.modelClass == "PT-TNP"
+            ? .attention(kind, sizes: ModelPreset.ci.tnp, inputDimension: 2, domain: box, initialisation: scheme)
+            : .grid2D(kind, sizes: sizes, lattice: nil, domain: box, initialisation: scheme)
     }
 
     /// −log N(y; 0, σ²) averaged over the batch's targets, with σ² = softplus(0) = log 2.

@@ -10,9 +10,13 @@ import Testing
     static let contextCounts = [5, 11, 8], targetCounts = [9, 4, 13]
 
     static func model(_ kind: ModelKind, dimension dx: Int = 2) -> NeuralProcess {
-        var spec = ModelSpec(kind: kind, preset: .ci, domain: DomainBox(lower: [Float](repeating: -7, count: dx), upper: [Float](repeating: 7, count: dx)),
-                             fourierRange: 14, inputDimension: dx)
-        spec.positionScale = 7
+        let box = DomainBox(lower: [Float](repeating: -7, count: dx), upper: [Float](repeating: 7, count: dx))
+        let spec: ModelSpec
+        if case .convolutional(let recipe, _) = kind.recipe {
+            spec = .convStack(kind, sizes: ModelPreset.ci.convCNP, inputDimension: dx, domain: box, positionDivisor: 7, dropout: recipe == .relaxed ? 0.5 : 0.1)
+        } else {
+            spec = .attention(kind, sizes: ModelPreset.ci.tnp, inputDimension: dx, domain: box, positionDivisor: 7, fourierRange: 14)
+        }
         var rng = RandomGenerator(seed: 4)
         return spec.build(rng: &rng)
     }

@@ -97,8 +97,8 @@ import Testing
         let perTask = ModelSpec.gibbs1D(.convCNPT, preset: .ci).build(rng: &r1)
         let batch = ModelSpec.gibbs1D(.convCNPT, preset: .ci, gridPlacement: nil).build(rng: &r2)
         #expect(relativeDifference(outputs(perTask, single), outputs(batch, single)) < 1e-6)
-        // …and the specification records the placement only where it applies (CNN models), so other keys are unchanged.
-        #expect(ModelSpec.gibbs1D(.convCNPT, preset: .ci).gridPlacement == .perTask)
-        #expect(ModelSpec.gibbs1D(.tnp, preset: .ci).gridPlacement == nil)
+        // …and the 1-D experiment's CNNs are specified with one grid per task.
+        guard case .convStack(let stack) = ModelSpec.gibbs1D(.convCNPT, preset: .ci).architecture else { Issue.record("not a ConvStack model"); return }
+        #expect(stack.gridPlacement == .perTask)
     }
 }

@@ -13,9 +13,8 @@ import Testing
     static let contextCounts = [5, 11, 8], targetCounts = [9, 4, 13]
 
     static func model(_ kind: ModelKind, dimension dx: Int, seed: UInt64 = 4) -> NeuralProcess {
-        var spec = ModelSpec(kind: kind, preset: .ci, domain: DomainBox(lower: [Float](repeating: -7, count: dx), upper: [Float](repeating: 7, count: dx)),
-                             fourierRange: 14, inputDimension: dx)
-        spec.positionScale = 7
+        let spec = ModelSpec.attention(kind, sizes: ModelPreset.ci.tnp, inputDimension: dx,
+                                       domain: DomainBox(lower: [Float](repeating: -7, count: dx), upper: [Float](repeating: 7, count: dx)), positionDivisor: 7)
         var rng = RandomGenerator(seed: seed)
         return spec.build(rng: &rng)
     }
@@ -28,7 +27,7 @@ import Testing
 
     @Test func factoryBuildsTheFamilyWithPaperSizes() {
         var rng = RandomGenerator(seed: 1)
-        let spec = ModelSpec(kind: .ptTNPTApprox, preset: .paper, domain: DomainBox(lower: [-7, -7], upper: [7, 7]), fourierRange: 14, inputDimension: 2)
+        let spec = ModelSpec.attention(.ptTNPTApprox, sizes: ModelPreset.paper.tnp, inputDimension: 2, domain: DomainBox(lower: [-7, -7], upper: [7, 7]))
         let model = spec.build(rng: &rng) as! PseudoTokenTNP
         #expect(model.pseudoTokenCount == 128 && model.translationEquivariant && model.fixedInputDropout == 0.5)
         #expect(model.parameters["pseudo_locations"]?.shape == [128, 2] && model.parameters["pseudo_tokens"]?.shape == [128, 128])

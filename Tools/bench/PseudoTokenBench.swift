@@ -149,7 +149,7 @@ func pseudoTokenWorkload(preset: ModelPreset, kind: ModelKind) -> (tasks: Int, c
 /// `RESULT ms parameters peak-MiB`.
 func pseudoTokenModelChild(preset: ModelPreset, kind: ModelKind, workload: (tasks: Int, context: Int, targets: Int)? = nil, runs: Int? = nil) {
     var rng = RandomGenerator(seed: 4)
-    let spec = ModelSpec(kind: kind, preset: preset, domain: DomainBox(lower: [-7, -7], upper: [7, 7]), fourierRange: 14, inputDimension: 2)
+    let spec = ModelSpec.attention(kind, sizes: preset.tnp, inputDimension: 2, domain: DomainBox(lower: [-7, -7], upper: [7, 7]), positionDivisor: 7)
     let model = spec.build(rng: &rng)
     let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
     let (m, nc, nt) = workload ?? pseudoTokenWorkload(preset: preset, kind: kind)

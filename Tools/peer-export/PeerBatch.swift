@@ -90,17 +90,16 @@ enum FreshSpecs {
         let lattice = PixelLattice.standardisedFrame(size: [128, 128])
         var out: [(String, ModelSpec)] = []
         for kind in cnnKinds {
-            var gridded = ModelSpec.grid2D(kind, sizes: grid, lattice: lattice, domain: box2, standardDeviationHead: true)
-            gridded.scaleFloor = 0.01   // the smoke experiment's floor on σ
-            out.append(("\(kind.rawValue)-gridded", gridded))
+            // The smoke experiment's head: σ = softplus(raw) + 0.01.
+            out.append(("\(kind.rawValue)-gridded", .grid2D(kind, sizes: grid, lattice: lattice, domain: box2, standardDeviationHead: true, scaleFloor: 0.01)))
             out.append(("\(kind.rawValue)-setconv", .grid2D(kind, sizes: grid, lattice: nil, domain: box2)))
         }
         for kind in pseudoTokenKinds {
             for dx in [2, 4] {
-                var spec = ModelSpec(kind: kind, preset: tnp, domain: DomainBox(lower: .init(repeating: -5, count: dx), upper: .init(repeating: 5, count: dx)),
-                                     fourierRange: 14, inputDimension: dx)
-                if dx == 2 { spec.scaleParameterisation = .standardDeviationSoftplus; spec.scaleFloor = 0.01 }   // the smoke head
-                out.append(("\(kind.rawValue)-\(dx)d", spec))
+                let smokeHead = HeadSpec(parameterisation: .standardDeviationSoftplus, floor: 0.01)
+                out.append(("\(kind.rawValue)-\(dx)d", .attention(kind, sizes: tnp.tnp, inputDimension: dx,
+                                                                  domain: DomainBox(lower: .init(repeating: -5, count: dx), upper: .init(repeating: 5, count: dx)),
+                                                                  positionDivisor: 7, head: dx == 2 ? smokeHead : .variance)))
             }
         }
         return out
@@ -162,23 +161,26 @@ enum SyntheticBatches {
         // at the grid's spacing, plus the SetConv margin) or the largest pseudo-location offset.
         var reach: Float = 1
         if let grid = spec.gridCNN {
-            let ppu = spec.pixelLattice?.pointsPerUnit.min() ?? grid.pointsPerUnit
-            reach += Float(1 << grid.unet.levels + 2) / ppu
+            let ppu = grid.pixelLattice?.pointsPerUnit.min() ?? grid.setConvPointsPerUnit!
+            // The U-Net pads its grid to a multiple of 2^levels; the group CNN does not pool (2 levels' worth of reach).
+            let levels: Int
+            if case .unet(let sizes) = grid.backbone { levels = sizes.levels } else { levels = 2 }
+            reach += Float(1 << levels + 2) / ppu
         }
         if let offsets = model.parameters.named.first(where: { $0.0 == "pseudo_locations" })?.1.value {
             reach += offsets.scalars.map(abs).max() ?? 0
         }
         // The domain box covers only the dimensions the fixed inputs see (all by default); the others need no shift.
-        let seen = spec.fixedInputDimensions ?? Array(0..<dx)
+        let seen = spec.fixedInputs?.seenDimensions ?? Array(0..<dx)
         return (0..<dx).map { d in
             guard let k = seen.firstIndex(of: d) else { return 0 }
             let lo = stride(from: d, to: batch.xc.count, by: dx).map { batch.xc.scalars[$0] }.min()!
             let loT = stride(from: d, to: batch.xt.count, by: dx).map { batch.xt.scalars[$0] }.min()!
-            var s = spec.domain.upper[k] - min(lo, loT) + reach
+            var s = (spec.fixedInputs?.domain.upper[k] ?? 0) - min(lo, loT) + reach
             // Whole pixels (gridded data), so that the shifted points stay on the lattice; whole grid steps (the
             // SetConv path), so that the grid moves with the data: the equivariant component's predictions stay
             // the same (exactly on the lattice, to float rounding off it).
-            if let ppu = spec.pixelLattice?.pointsPerUnit[d] ?? spec.gridCNN?.pointsPerUnit {
+            if let ppu = spec.pixelLattice?.pointsPerUnit[d] ?? spec.gridCNN?.setConvPointsPerUnit {
                 s = (s * ppu).rounded(.up) / ppu
             }
             return s
@@ -256,8 +258,7 @@ enum PeerBatch {
         ["format": "peer-batch", "version": formatVersion, "run": run.name, "model": run.spec.kind.rawValue,
          "seed": String(seed), "tasks": String(tasks), "splits": "id,ood",
          "data": run.gibbs != nil ? "gibbs1d" : SyntheticBatches.kind(run.spec),
-         "scale": run.spec.scaleParameterisation?.rawValue ?? ScaleParameterisation.varianceSoftplus.rawValue,
-         "floor": String(run.spec.scaleFloor ?? GaussianHead.defaultFloor)]
+         "scale": run.spec.head.parameterisation.rawValue, "floor": String(run.spec.head.floor)]
     }
 
     /// Writes `<outputRoot>/<run name>/peer-batch.safetensors` and returns its URL.

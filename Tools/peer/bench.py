@@ -48,7 +48,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peer_files import run_dirs  # noqa: E402
+from peer_files import model_object, run_dirs  # noqa: E402
 from twin import build_model, load_run  # noqa: E402
 from twin.grid import PixelLattice  # noqa: E402
 from twin.layers import gaussian_nll  # noqa: E402
@@ -78,7 +78,7 @@ def default_runs(runs_dir):
     chosen = {}
     for d in run_dirs(runs_dir):
         config = json.loads((d / "config.json").read_text())
-        m = config["model"]
+        m = model_object(config)
         kind, b = m["kind"], m.get("fixedInputCount")
         default = DEFAULT_B.get(kind, m["preset"]["convCNP"]["channels"])
         if b is None or b == default:

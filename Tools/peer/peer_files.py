@@ -13,6 +13,62 @@ FORMAT_VERSION = "3"
 OPTIMISER_PREFIX = "adamw."   # AdamW moments stored beside the parameters in a checkpoint
 
 
+def schema1_view(model):
+    """A run's `model` object in the field names of model-spec schema 1, which the rest of this module and the twin
+    read. A schema-1 record (no `schema` key: the committed runs trained before schema 2) is returned as it is; a
+    schema-2 record (`{"schema": 2, "kind", "inputDimension", "outputDimension", "architecture": {"family", ...},
+    "fixedInputs"}`, Docs/architecture.md) is flattened into those fields. Fields the model does not read are left
+    out, so readers take their defaults."""
+    if "schema" not in model:
+        return model
+    if model["schema"] != 2:
+        raise ValueError(f"model spec schema {model['schema']}; this reader knows 1 and 2")
+    a, f = model["architecture"], model.get("fixedInputs")
+    family = a["family"]
+    v = {"kind": model["kind"], "inputDimension": model["inputDimension"], "outputDimension": model["outputDimension"],
+         "preset": {"tnp": None, "convCNP": None}, "fourierRange": 1.0, "positionScale": 1.0}
+    if f is not None:
+        v["domain"] = f["domain"]
+        v["fixedInputCount"] = f["count"]
+        v.update({key: f["dropout"] for key in ("dropoutTNP", "dropoutConvCNP", "dropoutEquivCNP", "dropoutRelaxed")})
+        if f.get("seenDimensions") is not None:
+            v["fixedInputDimensions"] = f["seenDimensions"]
+        positions = f["positions"]
+        if "fourier" in positions:
+            v["fourierRange"] = positions["fourier"]["range"]
+        else:
+            v["positionScale"] = positions["scaled"]["divisor"]
+    if family in ("transformer", "pseudoTokenTransformer"):
+        v["preset"]["tnp"] = a["sizes"]
+    if family == "pseudoTokenTransformer":
+        v["pseudoTokenCount"] = a["pseudoTokens"]
+    if family == "convStack":
+        v["preset"]["convCNP"] = a["sizes"]
+        v["kernelShape"], v["gridPlacement"] = a["kernelShape"], a["gridPlacement"]
+    if family == "gridCNN":
+        backbone = a["backbone"]
+        name = "unet" if "unet" in backbone else "groupCNN"
+        grid = {name: backbone[name]["sizes"]}
+        if "pixels" in a["input"]:
+            v["pixelLattice"] = a["input"]["pixels"]["lattice"]
+        else:
+            s = a["input"]["setConv"]
+            grid.update(pointsPerUnit=s["pointsPerUnit"], decoderLengthscales=s["decoderLengthscales"])
+            v["kernelShape"] = s["kernelShape"]
+        v["gridCNN"] = grid
+    if family in ("pseudoTokenTransformer", "gridCNN"):
+        v["scaleParameterisation"], v["scaleFloor"] = a["head"]["parameterisation"], a["head"]["floor"]
+        v["initialisation"] = a["initialisation"]
+    if family not in ("transformer", "pseudoTokenTransformer", "convStack", "gridCNN"):
+        raise ValueError(f"unknown model family {family!r}")
+    return v
+
+
+def model_object(config):
+    """The `model` object of a run's parsed config.json (or the object itself), in schema-1 field names."""
+    return schema1_view(config.get("model", config))
+
+
 def read_header(path):
     """The safetensors JSON header: {name: {dtype, shape, data_offsets}}, plus `__metadata__`."""
     with open(path, "rb") as f:
@@ -79,14 +135,16 @@ def _mlp(name, widths):
 
 def convolutional_channels(model):
     """C of a convolutional model (the Swift `ModelSpec.convolutionalChannels`)."""
+    model = schema1_view(model)
     grid = model.get("gridCNN")
-    if grid is None:
-        return model["preset"]["convCNP"]["channels"]
+    if grid is None:   # None for the attention models (a schema-2 record has no CNN sizes for them)
+        return (model["preset"].get("convCNP") or {}).get("channels")
     return grid["groupCNN" if model["kind"].startswith("equivcnp") else "unet"]["channels"]
 
 
 def resolved_fixed_input_count(model):
     """B as built (the Swift `ModelSpec.resolvedFixedInputCount`); `model` is config.json's `model` object."""
+    model = schema1_view(model)
     kind, b, c = model["kind"], model.get("fixedInputCount"), convolutional_channels(model)
     if kind == "tnp-t-approx":
         return 4 if b is None else b
@@ -185,7 +243,7 @@ def _grid_cnn_parameters(model, b, dy):
 
 def expected_parameters(config):
     """{name: shape} of every trainable parameter of the run's model (float32 in the checkpoint)."""
-    model = config.get("model", config)
+    model = model_object(config)
     kind, b = model["kind"], resolved_fixed_input_count(model)
     dx, dy = model.get("inputDimension", 1), model.get("outputDimension", 1)
     if kind.startswith("pt-tnp"):

@@ -24,13 +24,18 @@ extension EnvironmentDataSetting: RunDataSetting {
     public static func label(of run: ModelRun<EnvironmentDataSetting>) -> String {
         var s = "\(run.model.kind.rawValue)-\(run.data.dimension)d"
         if run.takesFixedInputCount { s += "-B\(run.fixedInputCount)" }
-        if run.model.kind == .convCNPTApprox && run.model.dropoutConvCNP != 0.5 { s += "-p\(run.model.dropoutConvCNP)" }
+        if let p = run.ablatedDropout { s += "-p\(p)" }
         return s + run.seedSuffix
     }
 }
 
 extension ModelRun where Data == EnvironmentDataSetting {
     public var dimension: Int { data.dimension }
+    /// The ConvCNP (T̃)'s fixed-input dropout when it is not the default 0.5 (Table 6's ablation).
+    public var ablatedDropout: Double? {
+        guard model.kind == .convCNPTApprox, let p = model.fixedInputs?.dropout, p != 0.5 else { return nil }
+        return p
+    }
 }
 
 extension EnvironmentExperiment {
@@ -42,20 +47,15 @@ extension EnvironmentExperiment {
     /// ConvCNP (T̃)'s p = 0.5 for Table 6).
     public func modelSpec(_ kind: ModelKind, dimension: Int, fixedInputs: Int? = nil, dropout: Double? = nil) throws -> ModelSpec {
         let domain = try data().fixedInputDomain(dimension: dimension)
-        var spec: ModelSpec
         if kind.modelClass == "PT-TNP" {
-            spec = ModelSpec(kind: kind, preset: scale.transformer, fixedInputCount: fixedInputs, domain: domain, fourierRange: 1,
-                             inputDimension: dimension, fixedInputDimensions: dimension == 4 ? EnvironmentData.fourDFixedInputDimensions : nil)
-            spec.positionScale = 1   // inputs are standardised
-            spec.pseudoTokenCount = scale.pseudoTokens
-        } else {
-            precondition(dimension == 2, "the CNN models run in 2-D only (paper §5.3)")
-            spec = ModelSpec.grid2D(kind, sizes: scale.gridCNN, lattice: nil, domain: domain, fixedInputCount: fixedInputs)
-            if let dropout { spec.dropoutConvCNP = dropout }
+            // Inputs are standardised: positions enter the fixed-input MLP as they are.
+            return .attention(kind, sizes: scale.transformer.tnp, inputDimension: dimension, domain: domain, fixedInputCount: fixedInputs,
+                              seenDimensions: dimension == 4 ? EnvironmentData.fourDFixedInputDimensions : nil, pseudoTokens: scale.pseudoTokens,
+                              initialisation: .calibrated)
         }
-        if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }   // explicit, so defaults share a key
-        spec.initialisation = .calibrated
-        return spec
+        precondition(dimension == 2, "the CNN models run in 2-D only (paper §5.3)")
+        return .grid2D(kind, sizes: scale.gridCNN, lattice: nil, domain: domain, fixedInputCount: fixedInputs,
+                       dropout: kind == .convCNPTApprox ? dropout ?? 0.5 : 0.5, initialisation: .calibrated)
     }
 
     public func runConfig(_ kind: ModelKind, dimension: Int = 2, fixedInputs: Int? = nil, dropout: Double? = nil,
@@ -96,7 +96,7 @@ extension EnvironmentExperiment {
     public func arguments(selecting run: EnvironmentRunConfig) -> [String] {
         var arguments = ["--model", run.model.kind.rawValue, "--dimension", "\(run.dimension)"]
         if run.model.kind.takesFixedInputCount { arguments += ["--fixed-inputs", "\(run.fixedInputCount)"] }
-        if run.model.kind == .convCNPTApprox && run.model.dropoutConvCNP != 0.5 { arguments += ["--dropout", "\(run.model.dropoutConvCNP)"] }
+        if let p = run.ablatedDropout { arguments += ["--dropout", "\(p)"] }
         return arguments + (run.seed == scale.seed ? [] : ["--seed", "\(run.seed)"])
     }
 

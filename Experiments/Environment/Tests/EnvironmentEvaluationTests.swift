@@ -16,9 +16,8 @@ import Testing
     /// A PT-TNP (T̃) whose box contains every station, so that its fixed inputs are active on the plains and
     /// only the evaluation's switch can zero them.
     static func modelActiveEverywhere(dimension: Int = 2) -> NeuralProcess {
-        var spec = ModelSpec(kind: .ptTNPTApprox, preset: .ci, domain: DomainBox(lower: [-100, -100], upper: [100, 100]), fourierRange: 1,
-                             inputDimension: dimension)
-        spec.positionScale = 1
+        let spec = ModelSpec.attention(.ptTNPTApprox, sizes: ModelPreset.ci.tnp, inputDimension: dimension,
+                                       domain: DomainBox(lower: [-100, -100], upper: [100, 100]))
         var rng = RandomGenerator(seed: 9)
         return spec.build(rng: &rng)
     }

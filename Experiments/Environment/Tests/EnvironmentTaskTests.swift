@@ -97,8 +97,8 @@ import Testing
         }
         let e = Self.experiment(d)
         let config = try e.runConfig(.ptTNPTApprox, dimension: 4)
-        #expect(config.model.fixedInputDimensions == [0, 1, 3] && config.model.dx == 4)
-        #expect(try e.runConfig(.ptTNPTApprox, dimension: 2).model.fixedInputDimensions == nil)
+        #expect(config.model.fixedInputs?.seenDimensions == [0, 1, 3] && config.model.dx == 4)
+        #expect(try e.runConfig(.ptTNPTApprox, dimension: 2).model.fixedInputs?.seenDimensions == nil)
         var rng = RandomGenerator(seed: 1)
         let model = config.model.build(rng: &rng) as! PseudoTokenTNP
         #expect(model.parameters.named.first { $0.0.hasPrefix("fixed_inputs.mlp") && $0.0.hasSuffix("weight") }?.1.shape.last == 3)

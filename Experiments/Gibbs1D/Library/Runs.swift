@@ -34,10 +34,8 @@ extension TrainedRunMetrics where PerTask == PerTaskLogLikelihoods {
 extension Gibbs1DExperiment {
     /// The run configuration of a model (with B overriding the default fixed-input count).
     public func runConfig(_ kind: ModelKind, fixedInputs: Int? = nil, seed: UInt64? = nil) -> RunConfig {
-        var spec = ModelSpec.gibbs1D(kind, preset: scale.preset, fixedInputCount: fixedInputs)
-        if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }   // explicit, so defaults share a key
-        return RunConfig(experiment: Self.name, model: spec, schedule: scale.schedule(for: kind), data: .inDistribution(kernel: kernel),
-                         seed: seed ?? scale.seed)
+        RunConfig(experiment: Self.name, model: .gibbs1D(kind, preset: scale.preset, fixedInputCount: fixedInputs),
+                  schedule: scale.schedule(for: kind), data: .inDistribution(kernel: kernel), seed: seed ?? scale.seed)
     }
 
     public func trainingData(for run: RunConfig) -> TrainingData {

@@ -65,27 +65,13 @@ extension SmokeExperiment {
     /// fixed-input dropout 0.5 (Docs/paper-spec.md §5.1), positions given to the fixed-input MLP as they are (already
     /// standardised, A7).
     public func modelSpec(_ kind: ModelKind) -> ModelSpec {
-        var spec = unflooredSpec(kind)
-        spec.scaleFloor = Self.scaleFloor
-        return spec
-    }
-
-    func unflooredSpec(_ kind: ModelKind) -> ModelSpec {
         switch kind.recipe {
         case .pseudoTokenTransformer:
-            var spec = ModelSpec(kind: kind, preset: scale.transformer, domain: Self.fixedInputDomain, fourierRange: 1, inputDimension: 2)
-            spec.pseudoTokenCount = scale.pseudoTokens
-            spec.positionScale = 1
-            spec.scaleParameterisation = .standardDeviationSoftplus
-            spec.initialisation = .calibrated
-            if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }
-            return spec
+            return .attention(kind, sizes: scale.transformer.tnp, inputDimension: 2, domain: Self.fixedInputDomain, pseudoTokens: scale.pseudoTokens,
+                              head: HeadSpec(parameterisation: .standardDeviationSoftplus, floor: Self.scaleFloor), initialisation: .calibrated)
         case .convolutional:
-            var spec = ModelSpec.grid2D(kind, sizes: scale.cnn, lattice: PatchTaskSampler.lattice(frame: plan.setup.gridSize),
-                                        domain: Self.fixedInputDomain, standardDeviationHead: true)
-            spec.initialisation = .calibrated
-            if kind.takesFixedInputCount { spec.fixedInputCount = spec.resolvedFixedInputCount }
-            return spec
+            return .grid2D(kind, sizes: scale.cnn, lattice: PatchTaskSampler.lattice(frame: plan.setup.gridSize), domain: Self.fixedInputDomain,
+                           standardDeviationHead: true, scaleFloor: Self.scaleFloor, initialisation: .calibrated)
         case .transformer:
             preconditionFailure("the smoke experiment has no \(kind.displayName) (Docs/paper-spec.md §5.0)")
         }

@@ -28,7 +28,7 @@ struct SmokeModelTests {
         // N(0, softplus(0)) everywhere and is trivially equivariant. The same networks with a Kaiming head show
         // what the architecture does.
         var spec = experiment.modelSpec(kind)
-        #expect(spec.initialisationScheme == .calibrated)
+        #expect(spec.initialisation == .calibrated)
         spec.initialisation = .kaiming
         let model = spec.build(rng: &rng)
         let (a, b) = tasks()
@@ -52,8 +52,8 @@ struct SmokeModelTests {
     @Test func everyModelUsesTheSmokeScaleFloorAndStandardDeviationHead() {
         for kind in SmokeExperiment.models {
             let spec = experiment.modelSpec(kind)
-            #expect(spec.scaleFloor == SmokeExperiment.scaleFloor)
-            #expect(spec.scaleParameterisation == .standardDeviationSoftplus)
+            #expect(spec.head.floor == SmokeExperiment.scaleFloor)
+            #expect(spec.head.parameterisation == .standardDeviationSoftplus)
             let (_, p) = maxDifference(kind, .on)
             #expect(p.standardDeviation.min()! >= SmokeExperiment.scaleFloor, Comment(rawValue: kind.displayName))
         }

@@ -117,7 +117,7 @@ extension Experiment {
         var probes: [String: [InitialisationProbe]] = [:]
         var runs: [Run] = []
         func cell(_ v: Double) -> TableCell { v.isFinite ? .value(v) : .text(v.isNaN ? "NaN" : "∞") }
-        let own = groups.first?.1.first?.1.model.initialisationScheme ?? .kaiming
+        let own = groups.first?.1.first?.1.model.initialisation ?? .kaiming
         var schemed: [(String?, [(String, Run, InitialisationScheme?)])] = groups.map { g in
             (g.0.map { alternative == nil ? $0 : "\($0), \(own.rawValue) (as trained)" }, g.1.map { ($0.0, $0.1, nil) })
         }

@@ -109,16 +109,20 @@ public struct FixedInputsConfig: Codable, Sendable, Equatable {
     /// The number of coordinates the fixed inputs see for inputs of dimension `dx`.
     public func seenDimensionCount(dx: Int) -> Int { inputDimensions?.count ?? dx }
 
+    /// Why the selected dimensions or the box do not fit inputs of dimension `dx` (nil: they fit).
+    public func validationError(dx: Int) -> String? {
+        if let dims = inputDimensions, dims.isEmpty || Set(dims).count != dims.count || !dims.allSatisfy({ $0 >= 0 && $0 < dx }) {
+            return "fixed-input dimensions \(dims) for dx = \(dx)"
+        }
+        if let box = domain, box.lower.count != seenDimensionCount(dx: dx) || box.upper.count != box.lower.count {
+            return "a \(box.lower.count)-D fixed-input domain for \(seenDimensionCount(dx: dx)) seen dimensions"
+        }
+        return nil
+    }
+
     /// Checks the selected dimensions and the box against the input dimension.
     func validate(dx: Int) {
-        if let dims = inputDimensions {
-            require(!dims.isEmpty && Set(dims).count == dims.count && dims.allSatisfy { $0 >= 0 && $0 < dx },
-                    "fixed-input dimensions \(dims) for dx = \(dx)")
-        }
-        if let box = domain {
-            require(box.lower.count == seenDimensionCount(dx: dx) && box.upper.count == box.lower.count,
-                    "a \(box.lower.count)-D fixed-input domain for \(seenDimensionCount(dx: dx)) seen dimensions")
-        }
+        if let error = validationError(dx: dx) { require(false, error) }
     }
 }
 

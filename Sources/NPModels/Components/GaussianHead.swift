@@ -34,7 +34,7 @@ public struct GaussianHead {
     public let parameterisation: ScaleParameterisation
     /// A floor added to the variance (or standard deviation) so that the likelihood stays finite when the
     /// softplus underflows. [ours] 1e-6 by default (`defaultFloor`); the authors' default is 0. Noise-free data
-    /// with exact zeros (smoke) need a larger one (`ModelSpec.scaleFloor`).
+    /// with exact zeros (smoke) need a larger one (`HeadSpec.floor`).
     public let floor: Float
     public static let defaultFloor: Float = 1e-6
 

@@ -1,126 +1,167 @@
 import NPAutodiff
 import NPTensor
 
-/// Everything needed to build one model: kind, sizes, data dimensions and the experiment's fixed-input settings.
+/// Everything needed to build one model: its kind, data dimensions, the sizes of its family and, for an
+/// approximately equivariant kind, its fixed inputs. Nothing else: a field that a model does not read is not in its
+/// spec, so two specs are equal exactly when they build the same model.
 ///
-/// Its canonical JSON is part of every run's cache key, so fields added later are optional and omitted when
-/// unset: a 1-D specification encodes exactly as it did before they existed.
-public struct ModelSpec: Codable, Sendable, Equatable {
+/// Its JSON (schema 2) is part of every run's cache key and starts with `"schema": 2`. A record without `schema` is a
+/// schema-1 record (the bag of fields of earlier versions, `ModelSpecSchema1`) and is read by converting it; runs
+/// trained under schema 1 keep their folders (Docs/architecture.md, "Run keys").
+public struct ModelSpec: Sendable, Equatable {
+    /// The version of the JSON layout; a layout change is a new version, and the old one stays readable.
+    public static let schemaVersion = 2
+
     public var kind: ModelKind
-    public var preset: ModelPreset
-    /// B. nil: the paper's default for the kind (C for the CNN models, 4 Fourier coefficients for the TNP (T̃), D_z
-    /// for the PT-TNP (T̃)).
-    /// 0: no fixed inputs (the strictly equivariant model).
-    public var fixedInputCount: Int?
-    /// Fixed inputs are zero outside this open box.
-    public var domain: DomainBox
-    /// Range used for the Fourier wavelengths of the TNP (T̃) (the width of the domain, 14 in 1-D).
-    public var fourierRange: Float
-    /// Positions are divided by this before the fixed-input MLP of the CNN models (see `FixedInputsConfig.inputScale`).
-    public var positionScale: Float = 7
-    /// Dropout probabilities (Docs/paper-spec.md §5.1, A12).
-    public var dropoutTNP: Double = 0.5
-    public var dropoutConvCNP: Double = 0.1
-    public var dropoutEquivCNP: Double = 0.1
-    public var dropoutRelaxed: Double = 0.5
-    /// Input dimension dx (nil: 1).
-    public var inputDimension: Int?
-    /// Output dimension dy (nil: 1).
-    public var outputDimension: Int?
-    /// The SetConv kernel's shape (nil: one lengthscale per dimension).
-    public var kernelShape: KernelShape?
-    /// M, the number of pseudo-tokens of the pseudo-token TNPs (nil: D_z, which is the paper's 128 at paper size).
-    public var pseudoTokenCount: Int?
-    /// 2-D CNN sizes (U-Net, group CNN; `GridCNNPreset`). nil: the `ConvStack` models of `preset.convCNP`.
-    public var gridCNN: GridCNNPreset?
-    /// Gridded data: the pixel lattice of the on-grid encoder and decoder. nil: off-grid SetConv.
-    public var pixelLattice: PixelLattice?
-    /// What the head's raw scale means (nil: σ² = softplus(raw); the smoke experiment uses σ = softplus(raw)).
-    public var scaleParameterisation: ScaleParameterisation?
-    /// The floor the head adds to σ (or σ²) (nil: `GaussianHead.defaultFloor`, 1e-6).
-    public var scaleFloor: Float?
-    /// The input dimensions the fixed inputs see (nil: all). `domain` is then a box over these dimensions only.
-    /// The environmental 4-D models use [0, 1, 3] (lon, lat, elevation; not time, Docs/station-data.md §5.6).
-    public var fixedInputDimensions: [Int]?
-    /// Where the off-grid SetConv models put their grid (nil: `.batch`, one grid spanning the batch). The 1-D
-    /// experiment uses `.perTask`: its tasks are centred anywhere in [−7, 7], so a batch grid is ~3×
-    /// larger than one task needs.
-    public var gridPlacement: GridPlacement?
-    /// How the parameters start (nil: `.kaiming`, the authors' initialisation, with which the 1-D runs were trained).
-    public var initialisation: InitialisationScheme?
-    public var initialisationScheme: InitialisationScheme { initialisation ?? .kaiming }
+    /// dx.
+    public var inputDimension: Int
+    /// dy.
+    public var outputDimension: Int
+    public var architecture: ModelArchitecture
+    /// Present exactly for the approximately equivariant kinds (the RelaxedConvCNP: its relaxed weights' MLP).
+    public var fixedInputs: FixedInputSpec?
 
-    public init(kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil, domain: DomainBox, fourierRange: Float,
-                inputDimension: Int? = nil, outputDimension: Int? = nil, fixedInputDimensions: [Int]? = nil) {
-        let dx = inputDimension ?? 1
-        if let dims = fixedInputDimensions {
-            require(!dims.isEmpty && Set(dims).count == dims.count && dims.allSatisfy { $0 >= 0 && $0 < dx },
-                    "fixed-input dimensions \(dims) for dx = \(dx)")
-        }
-        let seen = fixedInputDimensions?.count ?? dx
-        require(domain.lower.count == seen, "a \(domain.lower.count)-D fixed-input domain for \(seen) seen dimensions (dx = \(dx))")
-        self.kind = kind; self.preset = preset; self.fixedInputCount = fixedInputCount; self.domain = domain
-        self.fourierRange = fourierRange; self.inputDimension = inputDimension; self.outputDimension = outputDimension
-        self.fixedInputDimensions = fixedInputDimensions
+    public init(kind: ModelKind, inputDimension: Int = 1, outputDimension: Int = 1, architecture: ModelArchitecture,
+                fixedInputs: FixedInputSpec?) {
+        self.kind = kind; self.inputDimension = inputDimension; self.outputDimension = outputDimension
+        self.architecture = architecture; self.fixedInputs = fixedInputs
+        if let error = validationError { require(false, "model spec for \(kind.rawValue): \(error)") }
     }
 
-    /// The 1-D Gibbs-GP experiment's settings: zero outside (−7, 7), Fourier range 14.
-    public static func gibbs1D(_ kind: ModelKind, preset: ModelPreset, fixedInputCount: Int? = nil,
-                               gridPlacement: GridPlacement? = .perTask) -> ModelSpec {
-        var spec = ModelSpec(kind: kind, preset: preset, fixedInputCount: fixedInputCount, domain: DomainBox(lower: [-7], upper: [7]),
-                             fourierRange: 14)
-        if case .convolutional = kind.recipe { spec.gridPlacement = gridPlacement }
-        return spec
+    public var dx: Int { inputDimension }
+    public var dy: Int { outputDimension }
+
+    /// B as built (the RelaxedConvCNP: C); 0 for the strictly equivariant and non-equivariant kinds.
+    public var resolvedFixedInputCount: Int { fixedInputs?.count ?? 0 }
+
+    /// C of a convolutional model (nil for the attention families).
+    public var convolutionalChannels: Int? {
+        switch architecture {
+        case .convStack(let a): return a.sizes.channels
+        case .gridCNN(let a): return a.backbone.channels
+        case .transformer, .pseudoTokenTransformer: return nil
+        }
     }
 
-    public var dx: Int { inputDimension ?? 1 }
-    public var dy: Int { outputDimension ?? 1 }
-
-    /// B as built: the explicit count, or the paper's default (4 Fourier coefficients for the TNP (T̃), C for the
-    /// CNN models); C for the RelaxedConvCNP; 0 for models without fixed inputs.
-    public var resolvedFixedInputCount: Int {
-        switch kind.recipe {
-        case .transformer(_, true): return fixedInputCount ?? 4
-        case .pseudoTokenTransformer(_, true): return fixedInputCount ?? preset.tnp.width
-        case .convolutional(.relaxed, _): return convolutionalChannels
-        case .convolutional(_, true): return fixedInputCount ?? convolutionalChannels
-        default: return 0
+    /// The Gaussian head (the TNP and 1-D CNN families always use `HeadSpec.variance`).
+    public var head: HeadSpec {
+        switch architecture {
+        case .pseudoTokenTransformer(let a): return a.head
+        case .gridCNN(let a): return a.head
+        case .transformer, .convStack: return .variance
         }
+    }
+
+    /// The 2-D CNN architecture (nil for the other families).
+    public var gridCNN: GridCNNArchitecture? {
+        if case .gridCNN(let a) = architecture { return a }
+        return nil
+    }
+
+    /// The pixel lattice of a model on gridded data (nil: off-grid).
+    public var pixelLattice: PixelLattice? { gridCNN?.pixelLattice }
+
+    /// How the parameters start. Only the pseudo-token and 2-D CNN families have a choice; setting another scheme
+    /// on a family without one is a programming error.
+    public var initialisation: InitialisationScheme {
+        get { architecture.initialisation ?? .kaiming }
+        set {
+            if newValue == initialisation { return }
+            guard let changed = architecture.startingWith(newValue) else {
+                preconditionFailure("the \(architecture.family) family always starts with the Kaiming scheme")
+            }
+            architecture = changed
+        }
+    }
+
+    /// Why this spec cannot build a model (nil: it can).
+    public var validationError: String? {
+        let recipe = kind.recipe
+        guard inputDimension >= 1, outputDimension >= 1 else { return "dx = \(inputDimension), dy = \(outputDimension)" }
+        guard architecture.builds(recipe) else { return "the \(architecture.family) family does not build \(kind.displayName)" }
+        guard kind.isApproximatelyEquivariant == (fixedInputs != nil) else {
+            return kind.isApproximatelyEquivariant ? "an approximately equivariant kind needs fixed inputs"
+                                                   : "a kind without fixed inputs has a fixed-input spec"
+        }
+        if let f = fixedInputs {
+            if let error = f.validationError(dx: dx) { return error }
+            let fourier: Bool
+            if case .fourier = f.positions { fourier = true } else { fourier = false }
+            if fourier != (kind == .tnpTApprox) { return "only the TNP (T̃) takes Fourier features of position" }
+            if case .convolutional(.relaxed, _) = recipe, f.count != convolutionalChannels {
+                return "the RelaxedConvCNP's count \(f.count) is not its C = \(convolutionalChannels ?? 0)"
+            }
+        }
+        if case .gridCNN(let a) = architecture {
+            guard dx == 2 else { return "the U-Net and group-CNN models are 2-D; dx = \(dx)" }
+            let groupCNN: Bool
+            if case .groupCNN = a.backbone { groupCNN = true } else { groupCNN = false }
+            if case .convolutional(let c, _) = recipe, groupCNN != (c == .symmetric) { return "EquivCNPs take the group CNN, ConvCNPs the U-Net" }
+            if case .pixels(let lattice) = a.input, lattice.dimension != 2 { return "a \(lattice.dimension)-D pixel lattice" }
+        }
+        return nil
     }
 
     /// Builds the model with freshly initialised parameters.
     public func build(rng: inout RandomGenerator) -> NeuralProcess {
-        switch kind.recipe {
-        case .transformer(let te, let fixed): return buildTransformer(translationEquivariant: te, fixed: fixed, rng: &rng)
-        case .convolutional(let conv, let fixed): return buildConvolutional(conv, fixed: fixed, rng: &rng)
-        case .pseudoTokenTransformer(let te, let fixed): return buildPseudoTokenTransformer(translationEquivariant: te, fixed: fixed, rng: &rng)
+        switch (architecture, kind.recipe) {
+        case (.transformer(let a), .transformer(let te, _)):
+            let d = a.sizes.width
+            // The TNP (T̃)'s fixed inputs: B Fourier coefficients per dimension, then an MLP to D_z (Docs/paper-spec.md A5).
+            return TNP(config: a.sizes, translationEquivariant: te, fixedInputs: fixedInputs?.config(hiddenWidth: d, dx: dx, outputs: d),
+                       inputDimension: dx, outputDimension: dy, rng: &rng)
+        case (.pseudoTokenTransformer(let a), .pseudoTokenTransformer(let te, _)):
+            return buildPseudoTokenTransformer(a, translationEquivariant: te, rng: &rng)
+        case (.convStack(let a), .convolutional(let recipe, _)):
+            let positional = fixedInputs?.config(hiddenWidth: a.sizes.channels, dx: dx)
+            let convolution: ConvKind
+            switch recipe {
+            case .plain: convolution = .plain
+            case .symmetric: convolution = .symmetric
+            case .relaxed: convolution = .relaxed(positional!)
+            }
+            return ConvCNP(config: a.sizes, convolution: convolution, fixedInputs: recipe == .relaxed ? nil : positional,
+                           inputDimension: dx, outputDimension: dy, kernelShape: a.kernelShape, gridPlacement: a.gridPlacement, rng: &rng)
+        case (.gridCNN(let a), .convolutional(let recipe, _)):
+            return buildGridConvolutional(a, recipe: recipe, rng: &rng)
+        default:
+            preconditionFailure("model spec for \(kind.rawValue): \(validationError ?? "unbuildable")")
+        }
+    }
+}
+
+extension ModelSpec: Codable {
+    private enum CodingKeys: String, CodingKey { case schema, kind, inputDimension, outputDimension, architecture, fixedInputs }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let schema = try c.decodeIfPresent(Int.self, forKey: .schema) else {
+            do { self = try ModelSpecSchema1(from: decoder).converted() } catch let e as ModelSpecSchema1Error {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: e.description))
+            }
+            return
+        }
+        guard schema == Self.schemaVersion else {
+            throw DecodingError.dataCorruptedError(forKey: .schema, in: c,
+                                                   debugDescription: "model spec schema \(schema); this version reads 1 and \(Self.schemaVersion)")
+        }
+        kind = try c.decode(ModelKind.self, forKey: .kind)
+        inputDimension = try c.decode(Int.self, forKey: .inputDimension)
+        outputDimension = try c.decode(Int.self, forKey: .outputDimension)
+        architecture = try c.decode(ModelArchitecture.self, forKey: .architecture)
+        fixedInputs = try c.decodeIfPresent(FixedInputSpec.self, forKey: .fixedInputs)
+        if let error = validationError {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "invalid model spec: \(error)")
         }
     }
 
-    func buildTransformer(translationEquivariant te: Bool, fixed: Bool, rng: inout RandomGenerator) -> NeuralProcess {
-        let b = resolvedFixedInputCount, d = preset.tnp.width
-        // The TNP (T̃)'s fixed inputs: B Fourier coefficients per dimension, then an MLP to D_z (Docs/paper-spec.md A5).
-        let config = fixed && b > 0
-            ? FixedInputsConfig(count: d, hiddenWidth: d, features: .fourier(count: b, range: fourierRange), domain: domain,
-                                dropoutProbability: dropoutTNP, inputDimensions: fixedInputDimensions)
-            : nil
-        return TNP(config: preset.tnp, translationEquivariant: te, fixedInputs: config, inputDimension: dx, outputDimension: dy, rng: &rng)
-    }
-
-    func buildConvolutional(_ recipe: ModelRecipe.ConvRecipe, fixed: Bool, rng: inout RandomGenerator) -> NeuralProcess {
-        if let gridCNN { return buildGridConvolutional(recipe, fixed: fixed, sizes: gridCNN, rng: &rng) }
-        let c = preset.convCNP.channels, b = resolvedFixedInputCount
-        let dropout = recipe == .symmetric ? dropoutEquivCNP : dropoutConvCNP
-        let positional = FixedInputsConfig(count: b, hiddenWidth: c, domain: domain, dropoutProbability: recipe == .relaxed ? dropoutRelaxed : dropout,
-                                           inputScale: positionScale, inputDimensions: fixedInputDimensions)
-        let convolution: ConvKind
-        switch recipe {
-        case .plain: convolution = .plain
-        case .symmetric: convolution = .symmetric
-        case .relaxed: convolution = .relaxed(positional)
-        }
-        return ConvCNP(config: preset.convCNP, convolution: convolution, fixedInputs: fixed && b > 0 ? positional : nil,
-                       inputDimension: dx, outputDimension: dy, kernelShape: kernelShape ?? .perDimension,
-                       gridPlacement: gridPlacement ?? .batch, rng: &rng)
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Self.schemaVersion, forKey: .schema)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(inputDimension, forKey: .inputDimension)
+        try c.encode(outputDimension, forKey: .outputDimension)
+        try c.encode(architecture, forKey: .architecture)
+        try c.encodeIfPresent(fixedInputs, forKey: .fixedInputs)
     }
 }

@@ -36,7 +36,7 @@ def fourier_wavelengths(count, wavelength_range):
 class FixedInputs(nn.Module):
     def __init__(self, *, count, hidden, dx, out_channels, domain, input_scale=1.0, fourier=None, dims=None):
         """`fourier` = (coefficients, range) for Fourier features, None for raw positions; `dims` = the input
-        dimensions the fixed inputs see (the Swift `ModelSpec.fixedInputDimensions`; None: all `dx` of them); the MLP
+        dimensions the fixed inputs see (the Swift `FixedInputSpec.seenDimensions`; None: all `dx` of them); the MLP
         and the domain box then have `len(dims)` dimensions."""
         super().__init__()
         self.dims = list(dims) if dims is not None else None

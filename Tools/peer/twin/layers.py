@@ -70,7 +70,7 @@ def pairwise_squared_distances(a, b):
 class GaussianHead(nn.Module):
     """MLP with two hidden layers → mean and raw scale (the Swift `GaussianHead`); returns (mean, variance) with
     σ² = softplus(raw) + floor ("varianceSoftplus") or σ = softplus(raw) + floor ("standardDeviationSoftplus",
-    the smoke experiment's head); floor = `ModelSpec.scaleFloor`, 1e-6 by default."""
+    the smoke experiment's head); floor = `HeadSpec.floor`, 1e-6 by default."""
 
     def __init__(self, inputs, hidden, dy=1, parameterisation="varianceSoftplus", floor=1e-6):
         super().__init__()

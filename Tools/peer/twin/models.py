@@ -12,6 +12,8 @@ from .convcnp import ConvCNP
 from .pttnp import PseudoTokenTNP
 from .tnp import TNP
 
+from peer_files import model_object  # the Tools/peer folder is on sys.path for every twin script
+
 KINDS = ("tnp", "tnp-t", "tnp-t-approx", "convcnp-t", "convcnp-t-approx", "relaxedconvcnp-t-approx",
          "equivcnp-e", "equivcnp-e-approx", "pt-tnp", "pt-tnp-t", "pt-tnp-t-approx")
 CNN_KINDS = ("convcnp-t", "convcnp-t-approx", "relaxedconvcnp-t-approx", "equivcnp-e", "equivcnp-e-approx")
@@ -41,16 +43,16 @@ class ModelSpec:
     kernel_shape: str = None     # "perDimension" | "isotropic" | None (the kind's default)
     pseudo_tokens: int = None
     scale: str = "varianceSoftplus"
-    scale_floor: float = 1e-6    # the head's floor on σ or σ² (`ModelSpec.scaleFloor`)
+    scale_floor: float = 1e-6    # the head's floor on σ or σ² (`HeadSpec.floor`)
     initialisation: str = "kaiming"   # `ModelSpec.initialisation`: "calibrated" also changes two forward maps
-    fixed_input_dims: list = None  # the input dimensions the fixed inputs see (`ModelSpec.fixedInputDimensions`)
-    grid_placement: str = "batch"  # the SetConv grid: "batch" (one for the batch) | "perTask" (`ModelSpec.gridPlacement`)
+    fixed_input_dims: list = None  # the input dimensions the fixed inputs see (`FixedInputSpec.seenDimensions`)
+    grid_placement: str = "batch"  # the SetConv grid: "batch" (one for the batch) | "perTask" (`ConvStackArchitecture.gridPlacement`)
 
     @property
     def channels(self):
         """C of a convolutional model (the Swift `convolutionalChannels`)."""
-        if self.grid_cnn is None:
-            return self.convcnp["channels"]
+        if self.grid_cnn is None:   # None for the attention models (a schema-2 record has no CNN sizes for them)
+            return (self.convcnp or {}).get("channels")
         return self.grid_cnn["groupCNN" if self.kind.startswith("equivcnp") else "unet"]["channels"]
 
     @property
@@ -78,7 +80,7 @@ class ModelSpec:
 
 def model_spec(config):
     """`config` is a run's parsed config.json (or just its `model` object)."""
-    m = config.get("model", config)
+    m = model_object(config)
     if m["kind"] not in KINDS:
         raise ValueError(f"unknown model kind {m['kind']!r}; known: {', '.join(KINDS)}")
     return ModelSpec(kind=m["kind"], tnp=m["preset"]["tnp"], convcnp=m["preset"]["convCNP"],
