@@ -90,8 +90,19 @@ public struct RunsCommand<E: CommandLineExperiment>: ParsableCommand {
     @OptionGroup var options: SharedOptions<E>
     @Flag(help: "Only runs that are not finished.") var missing = false
     @Flag(help: "Print status and key instead of commands.") var status = false
+    @Option(name: .customLong("drop-weights"), parsing: .upToNextOption,
+            help: "Drop the weights of these finished runs (keys, as --status prints them), keeping their metrics, logs and configurations; an output that needs such a model trains it again from the same seed.")
+    var dropWeights: [String] = []
     public init() {}
     public func run() throws {
+        if !dropWeights.isEmpty {
+            let store = try options.experiment().store
+            for key in dropWeights {
+                try store.dropWeights(key)
+                print("\(key): weights dropped (metrics, log and configuration kept)")
+            }
+            return
+        }
         let lines = try options.experiment().runLines(missing: missing, status: status)
         for line in lines { print(line) }
         if !status && lines.contains(where: { $0.contains("'") }) {

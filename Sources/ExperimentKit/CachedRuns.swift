@@ -48,7 +48,7 @@ extension RunStore {
         var rng = RandomGenerator(seed: config.seed, stream: 0)
         let model = config.model.build(rng: &rng)
         let dir = runDirectory(key)
-        if !isDone(key) {
+        if needsTraining(key) {
             let lock = try RunLock(directory: dir)
             defer { lock.unlock() }
             if !isDone(key) {   // another process may have finished it before we took the lock
@@ -60,6 +60,14 @@ extension RunStore {
                 try trainer.run()
                 try markDone(key)
                 if !keepsOptimiserStateWhenDone { try dropOptimiserState(key) }
+                return model
+            }
+            if needsTraining(key) {   // finished, weights not kept: trained again, beside the kept log and metrics
+                let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed,
+                                      directory: checkpointURL(key).deletingLastPathComponent(), validation: validation(), sampleBatch: sampleBatch)
+                trainer.progress = progress
+                try trainer.run()
+                try dropOptimiserState(key)
                 return model
             }
         }
@@ -91,9 +99,11 @@ extension RunStore {
     }
 
     /// The training log stored in a run's checkpoint (empty when there is none).
+    /// A run whose weights were not kept has its log in train-log.csv only (the retrained checkpoint's log is the
+    /// retraining's).
     public func trainingLog(_ key: String) -> [LogEntry] {
-        let url = runDirectory(key).appendingPathComponent("checkpoint.safetensors")
-        guard let data = try? Data(contentsOf: url), let md = try? SafeTensors.decode(data).metadata, let l = md["log"] else { return [] }
+        if weightsNotKept(key) { return TrainingLogCSV.read(runDirectory(key).appendingPathComponent("train-log.csv")) }
+        guard let data = try? Data(contentsOf: checkpointURL(key)), let md = try? SafeTensors.decode(data).metadata, let l = md["log"] else { return [] }
         return (try? JSONDecoder().decode([LogEntry].self, from: Data(l.utf8))) ?? []
     }
 

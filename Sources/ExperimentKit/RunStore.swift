@@ -129,8 +129,40 @@ public enum RunStoreError: Error, CustomStringConvertible, Equatable {
 }
 
 extension RunStore {
-    /// A run's checkpoint file.
-    public func checkpointURL(_ key: String) -> URL { runDirectory(key).appendingPathComponent("checkpoint.safetensors") }
+    /// The marker of a finished run whose weights the repository does not keep (`dropWeights`).
+    static let weightsNotKeptName = "WEIGHTS-NOT-KEPT"
+
+    /// A run's checkpoint file: in the run folder, or — for a run whose weights were not kept — in its `retrained/`
+    /// subfolder, where they are trained again when first needed.
+    public func checkpointURL(_ key: String) -> URL {
+        let dir = runDirectory(key)
+        return weightsNotKept(key) ? dir.appendingPathComponent("retrained").appendingPathComponent("checkpoint.safetensors")
+                                   : dir.appendingPathComponent("checkpoint.safetensors")
+    }
+
+    /// Whether a finished run's weights were dropped (its metrics, log and configuration kept).
+    public func weightsNotKept(_ key: String) -> Bool {
+        FileManager.default.fileExists(atPath: runDirectory(key).appendingPathComponent(Self.weightsNotKeptName).path)
+    }
+
+    /// Whether using the run's model means training: not finished, or finished with weights that were not kept and
+    /// have not been trained again yet.
+    public func needsTraining(_ key: String) -> Bool {
+        !isDone(key) || (weightsNotKept(key) && !FileManager.default.fileExists(atPath: checkpointURL(key).path))
+    }
+
+    /// Drops a finished run's weights, keeping everything else (the repository keeps large weights of few runs): the
+    /// marker is written first, then the checkpoint removed. Its metrics stay valid; its model, when an output needs
+    /// it, is trained again from the same seed and schedule into `retrained/` (the same weights up to float32
+    /// rounding when the thread count differs). An unfinished run is refused.
+    public func dropWeights(_ key: String) throws {
+        guard isDone(key) else { throw ExperimentError.usage("run \(key) is not finished; only a finished run's weights can be dropped") }
+        if weightsNotKept(key) { return }
+        let checkpoint = runDirectory(key).appendingPathComponent("checkpoint.safetensors")
+        try writeAtomically(Data("weights not kept: metrics, log and configuration are; trained again into retrained/ when needed\n".utf8),
+                            to: runDirectory(key).appendingPathComponent(Self.weightsNotKeptName))
+        if FileManager.default.fileExists(atPath: checkpoint.path) { try FileManager.default.removeItem(at: checkpoint) }
+    }
 
     /// The checkpoint of a finished run; a run marked DONE without one is a `RunStoreError` naming the folder.
     public func finishedCheckpointURL(_ key: String) throws -> URL {

@@ -56,4 +56,30 @@ struct RunStoreTests {
             }
         }
     }
+
+    /// A finished run whose weights are dropped keeps its DONE, log and metrics; its model, when needed, is trained
+    /// again from the same seed into `retrained/` and comes out with the same parameters. An unfinished run is refused.
+    @Test func droppedWeightsAreTrainedAgainWhenNeeded() throws {
+        let sampler = GibbsGPSampler(.inDistribution(kernel: .paper))
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dropweights-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = RunStore(root: root, experiment: "x", scale: "ci", keepsOptimiserStateWhenDone: false)
+        let run = VersionedRun(), key = try store.key(run)
+        #expect(throws: ExperimentError.self) { try store.dropWeights(key) }
+        let trained = try store.trainedModel(run, progress: nil, validation: { [] }) { rng in sampler.sampleBatch(tasks: 4, using: &rng).batch }
+        let log = store.trainingLog(key)
+        try store.dropWeights(key)
+        let dir = store.runDirectory(key)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint.safetensors").path))
+        #expect(store.isDone(key) && store.needsTraining(key))
+        // The log survives (from train-log.csv, seconds to 0.1 s).
+        #expect(store.trainingLog(key).map(\.step) == log.map(\.step) && store.trainingLog(key).last.map { abs($0.seconds - log.last!.seconds) < 0.06 } == true)
+        let again = try store.trainedModel(run, progress: nil, validation: { [] }) { rng in sampler.sampleBatch(tasks: 4, using: &rng).batch }
+        #expect(again.parameters.snapshot() == trained.parameters.snapshot())
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("retrained/checkpoint.safetensors").path) && !store.needsTraining(key))
+        let loaded = try store.trainedModel(run, progress: nil, validation: { [] }) { _ in fatalError("trained again only once") }
+        #expect(loaded.parameters.snapshot() == trained.parameters.snapshot())
+        try store.dropWeights(key)   // idempotent
+        #expect(store.weightsNotKept(key))
+    }
 }

@@ -9,10 +9,10 @@ extension Experiment {
     public func key(_ run: Run) throws -> String { try store.key(run) }
 
     /// The model of `run` with trained weights: loaded from a finished run, or trained (resuming an interrupted
-    /// one) under the run's lock. The training data are prepared before the lock is taken, and only when the run
-    /// is not finished.
+    /// one, or training again a finished one whose weights were not kept) under the run's lock. The training data are
+    /// prepared before the lock is taken, and only when the run must be trained.
     public func trainedModel(_ run: Run) throws -> NeuralProcess {
-        let data: TrainingData? = store.isDone(try key(run)) ? nil : try trainingData(for: run)
+        let data: TrainingData? = store.needsTraining(try key(run)) ? try trainingData(for: run) : nil
         let progress = ProgressReporter(label: "\(Self.name) \(context.scaleName) \(run.label)", quiet: quiet)
         return try store.trainedModel(run, progress: progress, validation: { (try? data?.validation()) ?? [] }) { rng in
             guard let data else { preconditionFailure("a finished run is never trained again") }
