@@ -25,6 +25,7 @@ expect_refused gibbs1d build "${ci[@]}" no-such-target
 expect_refused gibbs1d all --scale huge
 expect_refused gibbs1d all "${ci[@]}" --kernel no-such-kernel
 expect_refused gibbs1d all "${ci[@]}" --no-such-option
+expect_refused gibbs1d runs "${ci[@]}" --drop-weights convcnp-t-000000000000   # not a finished run
 expect_refused smoke2d all --scale huge
 expect_refused smoke2d train "${ci[@]}" --model tnp
 expect_refused smoke2d evaluate "${ci[@]}" --states "$scratch/no-such-folder"
