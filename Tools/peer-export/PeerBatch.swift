@@ -115,7 +115,8 @@ enum FreshSpecs {
 /// * `points` (pseudo-token TNPs): 16–64 context and 16–64 target points uniform on [−3, 3]^dx, outputs N(0, 1).
 /// The `ood` split is the same batch moved (by whole pixels on the lattice, whole grid steps on the SetConv path)
 /// until every input, every grid point and every pseudo-location lies beyond the upper corner of the fixed-input
-/// domain: fixed inputs are zero there, and the (T)/(E) models' predictions are those of the `id` batch.
+/// domain: fixed inputs are zero there, and the (T)/(E) models' predictions are those of the `id` batch. A model
+/// without fixed inputs has no domain: its batch moves until those points lie beyond the origin.
 enum SyntheticBatches {
     static func kind(_ spec: ModelSpec) -> String {
         spec.pixelLattice != nil ? "gridded" : spec.gridCNN != nil ? "stations" : "points"
