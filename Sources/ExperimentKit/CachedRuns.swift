@@ -51,23 +51,19 @@ extension RunStore {
         if needsTraining(key) {
             let lock = try RunLock(directory: dir)
             defer { lock.unlock() }
-            if !isDone(key) {   // another process may have finished it before we took the lock
+            // Another process may have finished (or trained again) the run before we took the lock.
+            if needsTraining(key) {
+                // A finished run here had its weights dropped: it is trained again into `retrained/`, beside the
+                // kept log and metrics (`checkpointURL`).
+                let again = isDone(key)
                 // A run found under an earlier schema keeps the config.json its folder name was made from.
-                if try key == schemaKey(config) { try writeJSON(config, to: dir.appendingPathComponent("config.json")) }
-                let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed, directory: dir,
-                                      validation: validation(), sampleBatch: sampleBatch)
-                trainer.progress = progress
-                try trainer.run()
-                try markDone(key)
-                if !keepsOptimiserStateWhenDone { try dropOptimiserState(key) }
-                return model
-            }
-            if needsTraining(key) {   // finished, weights not kept: trained again, beside the kept log and metrics
+                if !again, try key == schemaKey(config) { try writeJSON(config, to: dir.appendingPathComponent("config.json")) }
                 let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed,
                                       directory: checkpointURL(key).deletingLastPathComponent(), validation: validation(), sampleBatch: sampleBatch)
                 trainer.progress = progress
                 try trainer.run()
-                try dropOptimiserState(key)
+                if !again { try markDone(key) }
+                if again || !keepsOptimiserStateWhenDone { try dropOptimiserState(key) }
                 return model
             }
         }

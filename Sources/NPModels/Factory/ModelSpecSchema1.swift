@@ -29,7 +29,8 @@ struct ModelSpecSchema1: Decodable {
     var initialisation: InitialisationScheme?
 
     /// The model this record built, as a schema-2 spec: each family keeps the fields its builder read and drops the
-    /// rest (a 1-D record's `preset.tnp` for a ConvCNP, a 2-D record's placeholder `preset` and `fourierRange`).
+    /// rest (a 1-D record's `preset.tnp` for a ConvCNP; the fixed `preset` and `fourierRange` that 2-D records carried
+    /// unread).
     func converted() throws -> ModelSpec {
         let dx = inputDimension ?? 1, dy = outputDimension ?? 1
         let head = HeadSpec(parameterisation: scaleParameterisation ?? .varianceSoftplus, floor: scaleFloor ?? GaussianHead.defaultFloor)
