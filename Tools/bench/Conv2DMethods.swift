@@ -1,4 +1,5 @@
 import NPTensor
+import NPModels
 
 /// The 2-D convolution methods side by side at the U-Net's and the group CNN's shapes (batch 16 of 32 × 32
 /// patches): shifted GEMM (`convForward`/`convBackward`) against im2col + GEMM (`convForwardIm2Col`/
@@ -15,7 +16,7 @@ func benchmarkConv2DMethods() {
         ("U-Net quick level 0: 32×32, 16→32, k 5", ConvGeometry(batch: 16, spatial: [32, 32], kernel: [5, 5], cin: 16, cout: 32)),
         ("group CNN paper: 32×32, 128→128, k 9", ConvGeometry(batch: 16, spatial: [32, 32], kernel: [9, 9], cin: 128, cout: 128)),
         ("group CNN quick: 32×32, 16→16, k 5", ConvGeometry(batch: 16, spatial: [32, 32], kernel: [5, 5], cin: 16, cout: 16)),
-    ]
+    ] + quickSmokeUNetLayers()
     for (name, g) in cases {
         var rng = RandomGenerator(seed: 2)
         let x = rng.uniformTensor(g.inputShape).scalars, w = rng.uniformTensor(g.weightShape).scalars
@@ -40,4 +41,17 @@ func benchmarkConv2DMethods() {
         row([name, f(flops / 1e9, 2), f(shiftedF * 1e3), f(im2colF * 1e3), f(shiftedB * 1e3), f(im2colB * 1e3), f(3 * flops / best / 1e9)])
     }
     print()
+}
+
+/// Every convolution of the smoke experiment's quick U-Net (`GridCNNPreset.quickSmoke`) on a batch of 16 patches of
+/// 32 × 32, in the network's order (down blocks, bottleneck, up blocks).
+func quickSmokeUNetLayers() -> [(String, ConvGeometry)] {
+    let unet = GridCNNPreset.quickSmoke.unet
+    let levels = unet.levels
+    return unet.convolutionChannels.enumerated().map { i, io in
+        let level = i <= levels ? i : 2 * levels - i
+        let side = 32 >> level
+        let name = "quick-smoke U-Net conv \(i): \(side)×\(side), \(io.inputs)→\(io.outputs), k \(unet.kernel)"
+        return (name, ConvGeometry(batch: 16, spatial: [side, side], kernel: [unet.kernel, unet.kernel], cin: io.inputs, cout: io.outputs))
+    }
 }

@@ -15,23 +15,16 @@ public enum KernelShape: String, Codable, Sendable, Equatable {
 }
 
 /// Gaussian weights exp(−Σ_d (a_d − b_d)² / (2ℓ_d²)) between every point of `a` [m, n, dx] and of `b` [m, k, dx],
-/// with log-lengthscales `logLengthscales` ([dx] per dimension, or [1] isotropic): [m, n, k].
+/// with log-lengthscales `logLengthscales` ([dx] per dimension, or [1] isotropic): [m, n, k]. Per dimension, the
+/// product of one-dimensional factors (`Tape.separableRBFWeights`: each factor once per pair of distinct coordinates,
+/// which a grid makes few).
 func gaussianWeights(_ tape: Tape, _ a: Tensor, _ b: Tensor, logLengthscales: Variable) -> Variable {
     let dx = a.shape[2]
     if dx == 1 || logLengthscales.shape[0] == 1 {
         return tape.rbfWeights(tape.pairwiseSquaredDistances(tape.constant(a), tape.constant(b)), logLengthscale: logLengthscales)
     }
     require(logLengthscales.shape[0] == dx, "\(logLengthscales.shape[0]) lengthscales for \(dx) input dimensions")
-    func column(_ t: Tensor, _ d: Int) -> Tensor {
-        Tensor(shape: [t.shape[0], t.shape[1], 1], scalars: (0..<(t.shape[0] * t.shape[1])).map { t.scalars[$0 * dx + d] })
-    }
-    var w: Variable? = nil
-    for d in 0..<dx {
-        let d2 = tape.pairwiseSquaredDistances(tape.constant(column(a, d)), tape.constant(column(b, d)))
-        let wd = tape.rbfWeights(d2, logLengthscale: tape.slice(logLengthscales, axis: 0, d..<(d + 1)))
-        w = w.map { tape.mul($0, wd) } ?? wd
-    }
-    return w!
+    return tape.separableRBFWeights(a, b, logLengthscales: logLengthscales)
 }
 
 /// SetConv encoder: E(g) = Σᵢ mᵢ [yᵢ, 1] · exp(−|g − xᵢ|² / (2ℓ²)) on the grid (mᵢ = 0 for padded context
