@@ -1,0 +1,301 @@
+import Dispatch
+import Foundation
+
+/// A frequency-domain prototype of the 2-D, groups = 1 convolution of `convForward` / `convForwardIm2Col`: same
+/// `ConvGeometry`, same channels-last layouts (input `[m, h, w, cin]`, weight `[kh, kw, cin, cout]`, output
+/// `[m, h, w, cout]`), same stride-1 "same" cross-correlation with padBefore = (k − 1) / 2. It is measured against
+/// the two direct methods by `npbench conv2d-fft`; nothing in training calls it.
+///
+/// Method. Every image (and every kernel) is treated as zero-padded to Nh × Nw with Nh = h + kh − 1,
+/// Nw = w + kw − 1, which is large enough that the circular convolution of that size equals the linear one on the
+/// h × w points we keep (no wrap-around). The 2-D discrete Fourier transforms are not FFTs: each is two dense
+/// matrix products with precomputed cos / sin matrices, so that all the arithmetic runs in the sgemm kernel:
+///   1. along h, real input: only the h non-zero rows of the padded image enter, and only the half spectrum
+///      u = 0 … Nh/2 is produced (a real signal's spectrum is conjugate-symmetric); cos and sin rows are stacked,
+///      so this is one GEMM `[2·(Nh/2+1), h] × [h, w·m·cin]` for the whole batch (the batch and channels are the
+///      GEMM's columns after moving the batch axis inside: `[h, w, m, c]`);
+///   2. along w, complex input: per u one GEMM `[2·Nw, 2·w] × [2·w, m·cin]` (real and imaginary parts are
+///      separate row blocks, so a complex product is a real GEMM on the block matrix [[cos, −sin], [sin, cos]]).
+/// The result is, per frequency bin f = (u, v), the matrix [Re X_f; Im X_f] of 2m rows and cin columns.
+/// The kernel is transformed the same way with the opposite sign and its taps placed at ky − padBefore, which
+/// turns the cross-correlation into a product: Y_f = X_f · W_f (complex, per bin: the channel mixing), done as
+/// the real GEMM [Re X; Im X] · [Re W | Im W] plus the four-term combination of the complex product.
+/// The inverse transform runs the two steps backwards and produces only the rows and columns that are kept:
+/// per u a GEMM `[2·w, 2·Nw]` along w, then one GEMM `[h, 2·(Nh/2+1)]` along h that takes the real part of the
+/// Hermitian sum (weights 1 for u = 0 and the Nyquist bin, 2 otherwise) and the 1 / (Nh·Nw) scale.
+/// Backward: the input gradient is the same pipeline with the conjugated kernel spectrum (correlation with the
+/// flipped kernel); the weight gradient is, per bin, Σ_b conj(X_f[b, c]) · dY_f[b, o] (one GEMM of depth 2m for
+/// the real part, two of depth m for the imaginary part), inverse-transformed only at the kh × kw tap positions.
+///
+/// Cost: the mixing is about 4·Nh·(Nw/2+1)/(h·w·kh·kw) of the direct convolution's multiply-adds (0.11 at
+/// 32 × 32 with k = 5, ≈ 1 at 2 × 2), but the dense transforms cost O(N²) per axis and channel, so they only
+/// amortise with enough channels. Single-threaded (every GEMM is called with parallel: false).
+
+/// Seconds spent in each phase of the FFT convolutions, accumulated while `enabled` (for the benchmark only).
+public enum FFTConvolutionProfile {
+    nonisolated(unsafe) public static var enabled = false
+    /// Phase name → accumulated seconds: "copies" (layout changes), "transforms" (data forward and inverse DFT
+    /// GEMMs), "kernel transforms" (weight spectrum and weight-gradient inverse), "mixing" (per-bin GEMMs and the
+    /// complex combination).
+    nonisolated(unsafe) public static var seconds: [String: Double] = [:]
+    public static func reset() { seconds = [:] }
+
+    @inline(__always)
+    static func measure<T>(_ phase: String, _ body: () -> T) -> T {
+        guard enabled else { return body() }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let result = body()
+        seconds[phase, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        return result
+    }
+}
+
+extension ConvGeometry {
+    /// The transform sizes of the FFT convolution: h + kh − 1 and w + kw − 1 (no circular aliasing).
+    public var fftSizes: (nh: Int, nw: Int) { (spatial[0] + kernel[0] - 1, spatial[1] + kernel[1] - 1) }
+
+    func requireFFTSupported() {
+        require(spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(spatial)")
+        require(groups == 1, "the FFT convolution supports groups = 1 only, got groups = \(groups)")
+    }
+}
+
+private func cosine(_ x: Double) -> Double { cos(x) }
+private func sine(_ x: Double) -> Double { sin(x) }
+
+/// cos and sin of 2π·j/n for j in 0..<n, computed in Double (angles are reduced exactly by integer modulo).
+private struct Twiddles {
+    let n: Int
+    let cos: [Float], sin: [Float]
+    init(_ n: Int) {
+        self.n = n
+        cos = (0..<n).map { Float(cosine(2 * Double.pi * Double($0) / Double(n))) }
+        sin = (0..<n).map { Float(sine(2 * Double.pi * Double($0) / Double(n))) }
+    }
+    /// Index of the angle 2π·a·b/n reduced to 0..<n (a, b may be negative).
+    @inline(__always) func index(_ a: Int, _ b: Int) -> Int { ((a * b) % n + n) % n }
+}
+
+/// Forward 2-D DFT of a real array `[rows, cols, n]` (rows = r, cols = c ≤ the transform sizes) as if zero-padded
+/// to `nh × nw`, with the sample at (j, i) placed at (j + offH, i + offW) and exponent sign `sign` (−1 for the usual
+/// forward transform). Output: `[u < nh/2+1, v < nw, part (re, im), n]`.
+private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: Int, th: Twiddles, tw: Twiddles,
+                        offH: Int, offW: Int, sign: Float, into out: UnsafeMutablePointer<Float>) {
+    let (nh, nw) = (th.n, tw.n), vh = nh / 2 + 1
+    // Step 1, along h: A[(u, part), j] = cos / sign·sin of 2π·u·(j + offH)/nh.
+    var a = [Float](repeating: 0, count: 2 * vh * rows)
+    for u in 0..<vh { for j in 0..<rows {
+        let k = th.index(u, j + offH)
+        a[(2 * u) * rows + j] = th.cos[k]
+        a[(2 * u + 1) * rows + j] = sign * th.sin[k]
+    } }
+    let width = cols * n
+    var t1 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
+    // Step 2, along w: B[(v, part'), (part, i)] = [[cos, −sign·sin], [sign·sin, cos]] of 2π·v·(i + offW)/nw.
+    var b = [Float](repeating: 0, count: 2 * nw * 2 * cols)
+    for v in 0..<nw { for i in 0..<cols {
+        let k = tw.index(v, i + offW)
+        let (cs, sn) = (tw.cos[k], sign * tw.sin[k])
+        b[(2 * v) * 2 * cols + i] = cs; b[(2 * v) * 2 * cols + cols + i] = -sn
+        b[(2 * v + 1) * 2 * cols + i] = sn; b[(2 * v + 1) * 2 * cols + cols + i] = cs
+    } }
+    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t1.withUnsafeMutableBufferPointer { pt in
+        gemm(transA: false, transB: false, m: 2 * vh, n: width, k: rows, a: pa.baseAddress!, lda: rows,
+             b: input, ldb: width, beta: 0, c: pt.baseAddress!, ldc: width, parallel: false)
+        for u in 0..<vh {
+            gemm(transA: false, transB: false, m: 2 * nw, n: n, k: 2 * cols, a: pb.baseAddress!, lda: 2 * cols,
+                 b: pt.baseAddress! + u * 2 * width, ldb: n, beta: 0, c: out + u * 2 * nw * n, ldc: n, parallel: false)
+        }
+    }}}
+}
+
+/// Inverse of `dftForward` restricted to the real part at `rows × cols` positions: for a half spectrum
+/// `[u < nh/2+1, v < nw, part, n]` of a real signal, writes (beta = 0) `[rows, cols, n]` with
+/// out[y, x] = (1/(nh·nw)) Σ_{u over the full range, v} Z[u, v] · exp(sign·2πi·(u·(y + offH)/nh + v·(x + offW)/nw)).
+private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, n: Int, th: Twiddles, tw: Twiddles,
+                        offH: Int, offW: Int, sign: Float, into out: UnsafeMutablePointer<Float>) {
+    let (nh, nw) = (th.n, tw.n), vh = nh / 2 + 1
+    // Step 1, along w, per u: B[(part, x), (v, part')] = [[cos, −sign·sin], [sign·sin, cos]].
+    var b = [Float](repeating: 0, count: 2 * cols * 2 * nw)
+    for x in 0..<cols { for v in 0..<nw {
+        let k = tw.index(v, x + offW)
+        let (cs, sn) = (tw.cos[k], sign * tw.sin[k])
+        b[x * 2 * nw + 2 * v] = cs; b[x * 2 * nw + 2 * v + 1] = -sn
+        b[(cols + x) * 2 * nw + 2 * v] = sn; b[(cols + x) * 2 * nw + 2 * v + 1] = cs
+    } }
+    // Step 2, along h: A[y, (u, part)] = weight(u)/(nh·nw) · (cos, −sign·sin) of 2π·u·(y + offH)/nh, the real part
+    // of the Hermitian sum (weight 1 for u = 0 and the Nyquist bin of an even nh, 2 otherwise).
+    var a = [Float](repeating: 0, count: rows * 2 * vh)
+    for y in 0..<rows { for u in 0..<vh {
+        let k = th.index(u, y + offH)
+        let weight: Float = (u == 0 || 2 * u == nh) ? 1 : 2
+        let scale = weight / Float(nh * nw)
+        a[y * 2 * vh + 2 * u] = scale * th.cos[k]
+        a[y * 2 * vh + 2 * u + 1] = -scale * sign * th.sin[k]
+    } }
+    let width = cols * n
+    var t2 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
+    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t2.withUnsafeMutableBufferPointer { pt in
+        for u in 0..<vh {
+            gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: pb.baseAddress!, lda: 2 * nw,
+                 b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: pt.baseAddress! + u * 2 * width, ldc: n, parallel: false)
+        }
+        gemm(transA: false, transB: false, m: rows, n: width, k: 2 * vh, a: pa.baseAddress!, lda: 2 * vh,
+             b: pt.baseAddress!, ldb: width, beta: 0, c: out, ldc: width, parallel: false)
+    }}}
+}
+
+/// `[m, h, w, c]` → `[h, w, m, c]` (the batch moved next to the channels, so that both are GEMM columns).
+private func batchInside(_ src: UnsafePointer<Float>, _ g: ConvGeometry, channels c: Int, into dst: UnsafeMutablePointer<Float>) {
+    let points = g.spatial[0] * g.spatial[1], m = g.batch
+    for b in 0..<m { for p in 0..<points { (dst + (p * m + b) * c).update(from: src + (b * points + p) * c, count: c) } }
+}
+
+/// `[h, w, m, c]` → `[m, h, w, c]`, assigning or adding.
+private func batchOutside(_ src: UnsafePointer<Float>, _ g: ConvGeometry, channels c: Int, adding: Bool,
+                          into dst: UnsafeMutablePointer<Float>) {
+    let points = g.spatial[0] * g.spatial[1], m = g.batch
+    for b in 0..<m { for p in 0..<points {
+        let s = src + (p * m + b) * c, d = dst + (b * points + p) * c
+        if adding { for j in 0..<c { d[j] += s[j] } } else { d.update(from: s, count: c) }
+    } }
+}
+
+/// The kernel's spectrum `[u, v, part, cin, cout]`: taps at (ky − padBefore, kx − padBefore), exponent sign +1,
+/// so that the product with the input's spectrum is the cross-correlation.
+private func kernelSpectrum(_ w: [Float], _ g: ConvGeometry, _ th: Twiddles, _ tw: Twiddles) -> [Float] {
+    let bins = (th.n / 2 + 1) * tw.n, cc = g.cin * g.cout
+    var ws = [Float](unsafeUninitializedCapacity: bins * 2 * cc) { _, c in c = bins * 2 * cc }
+    w.withUnsafeBufferPointer { pw in ws.withUnsafeMutableBufferPointer { pws in
+        dftForward(pw.baseAddress!, rows: g.kernel[0], cols: g.kernel[1], n: cc, th: th, tw: tw,
+                   offH: -g.padBefore[0], offW: -g.padBefore[1], sign: 1, into: pws.baseAddress!)
+    }}
+    return ws
+}
+
+/// The spectrum `[u, v, part, m, c]` of a dense `[m, h, w, c]` array.
+private func dataSpectrum(_ x: UnsafePointer<Float>, _ g: ConvGeometry, channels c: Int, _ th: Twiddles, _ tw: Twiddles) -> [Float] {
+    let (h, w) = (g.spatial[0], g.spatial[1]), n = g.batch * c
+    let bins = (th.n / 2 + 1) * tw.n
+    var xt = [Float](unsafeUninitializedCapacity: h * w * n) { _, k in k = h * w * n }
+    FFTConvolutionProfile.measure("copies") { xt.withUnsafeMutableBufferPointer { batchInside(x, g, channels: c, into: $0.baseAddress!) } }
+    var spec = [Float](unsafeUninitializedCapacity: bins * 2 * n) { _, k in k = bins * 2 * n }
+    FFTConvolutionProfile.measure("transforms") {
+        xt.withUnsafeBufferPointer { px in spec.withUnsafeMutableBufferPointer { ps in
+            dftForward(px.baseAddress!, rows: h, cols: w, n: n, th: th, tw: tw, offH: 0, offW: 0, sign: -1, into: ps.baseAddress!)
+        }}
+    }
+    return spec
+}
+
+/// Inverse-transforms a spectrum `[u, v, part, m, c]` to the grid and assigns or adds it into a dense `[m, h, w, c]` array.
+private func dataFromSpectrum(_ spec: [Float], _ g: ConvGeometry, channels c: Int, _ th: Twiddles, _ tw: Twiddles,
+                              adding: Bool, into out: UnsafeMutablePointer<Float>) {
+    let (h, w) = (g.spatial[0], g.spatial[1]), n = g.batch * c
+    var yt = [Float](unsafeUninitializedCapacity: h * w * n) { _, k in k = h * w * n }
+    FFTConvolutionProfile.measure("transforms") {
+        spec.withUnsafeBufferPointer { ps in yt.withUnsafeMutableBufferPointer { py in
+            dftInverse(ps.baseAddress!, rows: h, cols: w, n: n, th: th, tw: tw, offH: 0, offW: 0, sign: 1, into: py.baseAddress!)
+        }}
+    }
+    FFTConvolutionProfile.measure("copies") { yt.withUnsafeBufferPointer { batchOutside($0.baseAddress!, g, channels: c, adding: adding, into: out) } }
+}
+
+/// Per bin, the complex product of a data spectrum `[(part, m), k]` with a kernel spectrum `[part, k, n]`
+/// (or its conjugate transpose `[part, n, k]` when `adjoint`): out_f = X_f · W_f or X_f · conj(W_f)ᵀ, `[(part, m), n]`.
+private func mixBins(_ xs: [Float], _ ws: [Float], bins: Int, m: Int, k: Int, n: Int, adjoint: Bool) -> [Float] {
+    var out = [Float](unsafeUninitializedCapacity: bins * 2 * m * n) { _, c in c = bins * 2 * m * n }
+    var p = [Float](unsafeUninitializedCapacity: 2 * m * 2 * n) { _, c in c = 4 * m * n }
+    FFTConvolutionProfile.measure("mixing") {
+        xs.withUnsafeBufferPointer { px in ws.withUnsafeBufferPointer { pw in out.withUnsafeMutableBufferPointer { po in
+            p.withUnsafeMutableBufferPointer { pp in
+                let pb = pp.baseAddress!
+                for f in 0..<bins {
+                    let xf = px.baseAddress! + f * 2 * m * k, wr = pw.baseAddress! + f * 2 * k * n, wi = wr + k * n
+                    // P = [Re X; Im X] · [Re W | Im W]  (2m × 2n), with W as stored or transposed.
+                    gemm(transA: false, transB: adjoint, m: 2 * m, n: n, k: k, a: xf, lda: k, b: wr, ldb: adjoint ? k : n,
+                         beta: 0, c: pb, ldc: 2 * n, parallel: false)
+                    gemm(transA: false, transB: adjoint, m: 2 * m, n: n, k: k, a: xf, lda: k, b: wi, ldb: adjoint ? k : n,
+                         beta: 0, c: pb + n, ldc: 2 * n, parallel: false)
+                    let yr = po.baseAddress! + f * 2 * m * n, yi = yr + m * n
+                    let sw: Float = adjoint ? -1 : 1   // conj(W): Im W enters with the opposite sign
+                    for b in 0..<m {
+                        let rr = pb + b * 2 * n, ir = pb + (m + b) * 2 * n   // rows of Re X and Im X
+                        for o in 0..<n {
+                            yr[b * n + o] = rr[o] - sw * ir[n + o]
+                            yi[b * n + o] = sw * rr[n + o] + ir[o]
+                        }
+                    }
+                }
+            }
+        }}}
+    }
+    return out
+}
+
+/// Forward convolution through the frequency domain (2-D, groups = 1): the output `[m, h, w, cout]`, equal to
+/// `convForward`'s up to float32 rounding of the transforms.
+public func convForwardFFT(_ x: [Float], _ w: [Float], _ g: ConvGeometry) -> [Float] {
+    g.requireFFTSupported()
+    require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
+    require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
+    let (nh, nw) = g.fftSizes
+    let th = Twiddles(nh), tw = Twiddles(nw), bins = (nh / 2 + 1) * nw
+    let ws = FFTConvolutionProfile.measure("kernel transforms") { kernelSpectrum(w, g, th, tw) }
+    let xs = x.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: g.cin, th, tw) }
+    let ys = mixBins(xs, ws, bins: bins, m: g.batch, k: g.cin, n: g.cout, adjoint: false)
+    var out = [Float](unsafeUninitializedCapacity: g.outputShape.reduce(1, *)) { _, c in c = g.outputShape.reduce(1, *) }
+    out.withUnsafeMutableBufferPointer { dataFromSpectrum(ys, g, channels: g.cout, th, tw, adding: false, into: $0.baseAddress!) }
+    return out
+}
+
+/// Backward convolution through the frequency domain (2-D, groups = 1): adds the input gradient into `dx` (dense
+/// `[m, h, w, cin]`) and the weight gradient into `dw` (`[kh, kw, cin, cout]`), given the input `x` and the output
+/// gradient `dOut`; either may be skipped. Same contract as `convBackwardIm2Col`.
+public func convBackwardFFT(_ dOut: [Float], input x: [Float], _ w: [Float], _ g: ConvGeometry,
+                            dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
+    g.requireFFTSupported()
+    require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
+    require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
+    require(dOut.count == g.outputShape.reduce(1, *), "conv output gradient has \(dOut.count) values, expected \(g.outputShape)")
+    if dx == nil && dw == nil { return }
+    let (nh, nw) = g.fftSizes
+    let th = Twiddles(nh), tw = Twiddles(nw), bins = (nh / 2 + 1) * nw
+    let (m, cin, cout) = (g.batch, g.cin, g.cout)
+    let ds = dOut.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: cout, th, tw) }
+    if let dx {
+        let ws = FFTConvolutionProfile.measure("kernel transforms") { kernelSpectrum(w, g, th, tw) }
+        let dxs = mixBins(ds, ws, bins: bins, m: m, k: cout, n: cin, adjoint: true)
+        dataFromSpectrum(dxs, g, channels: cin, th, tw, adding: true, into: dx)
+    }
+    if let dw {
+        let xs = x.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: cin, th, tw) }
+        // G_f = X_fᴴ · dY_f: Re G = [Re X; Im X]ᵀ [Re D; Im D], Im G = (Re X)ᵀ Im D − (Im X)ᵀ Re D.
+        let cc = cin * cout
+        var gs = [Float](unsafeUninitializedCapacity: bins * 2 * cc) { _, c in c = bins * 2 * cc }
+        FFTConvolutionProfile.measure("mixing") {
+            xs.withUnsafeBufferPointer { px in ds.withUnsafeBufferPointer { pd in gs.withUnsafeMutableBufferPointer { pg in
+                for f in 0..<bins {
+                    let xr = px.baseAddress! + f * 2 * m * cin, xi = xr + m * cin
+                    let dr = pd.baseAddress! + f * 2 * m * cout, di = dr + m * cout
+                    let gr = pg.baseAddress! + f * 2 * cc, gi = gr + cc
+                    gemm(transA: true, transB: false, m: cin, n: cout, k: 2 * m, a: xr, lda: cin, b: dr, ldb: cout,
+                         beta: 0, c: gr, ldc: cout, parallel: false)
+                    gemm(transA: true, transB: false, m: cin, n: cout, k: m, a: xr, lda: cin, b: di, ldb: cout,
+                         beta: 0, c: gi, ldc: cout, parallel: false)
+                    gemm(transA: true, transB: false, m: cin, n: cout, k: m, alpha: -1, a: xi, lda: cin, b: dr, ldb: cout,
+                         beta: 1, c: gi, ldc: cout, parallel: false)
+                }
+            }}}
+        }
+        // dw[ky, kx] = (1/(Nh·Nw)) Σ_f G_f · exp(−2πi·f·(tap − padBefore)/N): the inverse with sign −1 at the taps only.
+        var taps = [Float](unsafeUninitializedCapacity: g.taps * cc) { _, c in c = g.taps * cc }
+        FFTConvolutionProfile.measure("kernel transforms") {
+            gs.withUnsafeBufferPointer { pg in taps.withUnsafeMutableBufferPointer { pt in
+                dftInverse(pg.baseAddress!, rows: g.kernel[0], cols: g.kernel[1], n: cc, th: th, tw: tw,
+                           offH: -g.padBefore[0], offW: -g.padBefore[1], sign: -1, into: pt.baseAddress!)
+            }}
+        }
+        for i in 0..<taps.count { dw[i] += taps[i] }
+    }
+}
