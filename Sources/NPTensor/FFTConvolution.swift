@@ -54,9 +54,21 @@ extension ConvGeometry {
     /// The transform sizes of the FFT convolution: h + kh − 1 and w + kw − 1 (no circular aliasing).
     public var fftSizes: (nh: Int, nw: Int) { (spatial[0] + kernel[0] - 1, spatial[1] + kernel[1] - 1) }
 
-    func requireFFTSupported() {
+    /// The smallest transform sizes whose wrap-around misses the kept points: s + max(padBefore, padAfter) per axis
+    /// (s + k/2 rounded down). The circular result is the linear one shifted by multiples of N; the linear
+    /// convolution reaches from −padAfter to s − 1 + padBefore, so nothing from outside lands on 0..<s when
+    /// N ≥ s + max(padBefore, padAfter). The same bound holds for the input and weight gradients.
+    public var minimalFFTSizes: (nh: Int, nw: Int) {
+        let reach = zip(kernel, padBefore).map { max($1, $0 - 1 - $1) }
+        return (spatial[0] + reach[0], spatial[1] + reach[1])
+    }
+
+    func requireFFTSupported(_ sizes: (nh: Int, nw: Int)) {
         require(spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(spatial)")
         require(groups == 1, "the FFT convolution supports groups = 1 only, got groups = \(groups)")
+        let least = minimalFFTSizes
+        require(sizes.nh >= least.nh && sizes.nw >= least.nw,
+                "FFT sizes \(sizes) would alias: need at least \(least) for spatial \(spatial), kernel \(kernel)")
     }
 }
 
@@ -235,11 +247,13 @@ private func mixBins(_ xs: [Float], _ ws: [Float], bins: Int, m: Int, k: Int, n:
 
 /// Forward convolution through the frequency domain (2-D, groups = 1): the output `[m, h, w, cout]`, equal to
 /// `convForward`'s up to float32 rounding of the transforms.
-public func convForwardFFT(_ x: [Float], _ w: [Float], _ g: ConvGeometry) -> [Float] {
-    g.requireFFTSupported()
+/// `sizes`: the transform sizes, `g.fftSizes` (h + kh − 1, w + kw − 1) unless given (at least `g.minimalFFTSizes`).
+public func convForwardFFT(_ x: [Float], _ w: [Float], _ g: ConvGeometry, sizes: (nh: Int, nw: Int)? = nil) -> [Float] {
+    require(g.spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(g.spatial)")
+    let (nh, nw) = sizes ?? g.fftSizes
+    g.requireFFTSupported((nh, nw))
     require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
     require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
-    let (nh, nw) = g.fftSizes
     let th = Twiddles(nh), tw = Twiddles(nw), bins = (nh / 2 + 1) * nw
     let ws = FFTConvolutionProfile.measure("kernel transforms") { kernelSpectrum(w, g, th, tw) }
     let xs = x.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: g.cin, th, tw) }
@@ -251,15 +265,16 @@ public func convForwardFFT(_ x: [Float], _ w: [Float], _ g: ConvGeometry) -> [Fl
 
 /// Backward convolution through the frequency domain (2-D, groups = 1): adds the input gradient into `dx` (dense
 /// `[m, h, w, cin]`) and the weight gradient into `dw` (`[kh, kw, cin, cout]`), given the input `x` and the output
-/// gradient `dOut`; either may be skipped. Same contract as `convBackwardIm2Col`.
+/// gradient `dOut`; either may be skipped. Same contract as `convBackwardIm2Col`; `sizes` as for `convForwardFFT`.
 public func convBackwardFFT(_ dOut: [Float], input x: [Float], _ w: [Float], _ g: ConvGeometry,
-                            dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
-    g.requireFFTSupported()
+                            dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, sizes: (nh: Int, nw: Int)? = nil) {
+    require(g.spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(g.spatial)")
+    let (nh, nw) = sizes ?? g.fftSizes
+    g.requireFFTSupported((nh, nw))
     require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
     require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
     require(dOut.count == g.outputShape.reduce(1, *), "conv output gradient has \(dOut.count) values, expected \(g.outputShape)")
     if dx == nil && dw == nil { return }
-    let (nh, nw) = g.fftSizes
     let th = Twiddles(nh), tw = Twiddles(nw), bins = (nh / 2 + 1) * nw
     let (m, cin, cout) = (g.batch, g.cin, g.cout)
     let ds = dOut.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: cout, th, tw) }

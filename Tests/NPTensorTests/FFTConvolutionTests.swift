@@ -22,24 +22,25 @@ import Testing
 
     static func scale(_ a: [Float]) -> Float { a.reduce(0) { max($0, abs($1)) } }
 
-    @Test(arguments: cases)
-    func forwardMatchesDirectLoops(_ c: ConvolutionTests.Case) {
+    /// Both transform sizes: h + k − 1 (the default) and the smallest without aliasing on the kept points.
+    @Test(arguments: cases, [false, true])
+    func forwardMatchesDirectLoops(_ c: ConvolutionTests.Case, minimal: Bool) {
         let g = ConvGeometry(batch: c.batch, spatial: c.spatial, kernel: c.kernel, cin: c.cin, cout: c.cout, groups: c.groups)
         let x = randomTensor(g.inputShape, seed: 11).scalars, w = randomTensor(g.weightShape, seed: 12).scalars
         let expected = convReference(x, w, g)
-        let error = maxAbsDifference(convForwardFFT(x, w, g), expected)
-        print("FFT conv \(c): forward max error \(error), output scale \(Self.scale(expected))")
+        let error = maxAbsDifference(convForwardFFT(x, w, g, sizes: minimal ? g.minimalFFTSizes : nil), expected)
+        print("FFT conv \(c)\(minimal ? " minimal sizes" : ""): forward max error \(error), output scale \(Self.scale(expected))")
         #expect(error <= 1e-5 * max(1, Self.scale(expected)))
     }
 
-    @Test(arguments: cases)
-    func backwardIsTheAdjointAndMatchesIm2Col(_ c: ConvolutionTests.Case) {
+    @Test(arguments: cases, [false, true])
+    func backwardIsTheAdjointAndMatchesIm2Col(_ c: ConvolutionTests.Case, minimal: Bool) {
         let g = ConvGeometry(batch: c.batch, spatial: c.spatial, kernel: c.kernel, cin: c.cin, cout: c.cout, groups: c.groups)
         let x = randomTensor(g.inputShape, seed: 21).scalars, w = randomTensor(g.weightShape, seed: 22).scalars
         let d = randomTensor(g.outputShape, seed: 23).scalars
         var dx = [Float](repeating: 0.5, count: x.count), dw = [Float](repeating: 0.5, count: w.count)   // gradients add
         dx.withUnsafeMutableBufferPointer { px in dw.withUnsafeMutableBufferPointer { pw in
-            convBackwardFFT(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress)
+            convBackwardFFT(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress, sizes: minimal ? g.minimalFFTSizes : nil)
         }}
         dx = dx.map { $0 - 0.5 }; dw = dw.map { $0 - 0.5 }
         func dot(_ a: [Float], _ b: [Float]) -> Double { zip(a, b).reduce(0) { $0 + Double($1.0) * Double($1.1) } }
@@ -93,7 +94,12 @@ import Testing
         #expect(forward <= 1e-5 && gx <= 1e-5 && gw <= 1e-5)
     }
 
-    @Test func rejectsGroupsAndOneDimensionalGrids() async {
+    @Test func minimalSizesAreSmallerThanTheDefault() {
+        let g = ConvGeometry(batch: 1, spatial: [5, 9], kernel: [4, 5], cin: 1, cout: 1)
+        #expect(g.fftSizes == (8, 13) && g.minimalFFTSizes == (7, 11))
+    }
+
+    @Test func rejectsGroupsOneDimensionalGridsAndAliasingSizes() async {
         await #expect(processExitsWith: .failure) {
             _ = convForwardFFT([Float](repeating: 0, count: 16), [Float](repeating: 0, count: 9 * 2 * 4),
                                ConvGeometry(batch: 1, spatial: [2, 2], kernel: [3, 3], cin: 4, cout: 4, groups: 2))
@@ -101,6 +107,10 @@ import Testing
         await #expect(processExitsWith: .failure) {
             _ = convForwardFFT([Float](repeating: 0, count: 8), [Float](repeating: 0, count: 3 * 2 * 2),
                                ConvGeometry(batch: 1, spatial: [4], kernel: [3], cin: 2, cout: 2))
+        }
+        await #expect(processExitsWith: .failure) {
+            let g = ConvGeometry(batch: 1, spatial: [4, 4], kernel: [3, 3], cin: 1, cout: 1)
+            _ = convForwardFFT([Float](repeating: 0, count: 16), [Float](repeating: 0, count: 9), g, sizes: (5, 4))
         }
     }
 }

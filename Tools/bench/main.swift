@@ -3,6 +3,7 @@
 //   swift run -c release npbench                 # all sections, all worker threads
 //   AENP_THREADS=1 swift run -c release npbench  # one thread
 //   swift run -c release npbench gemm conv mlp   # chosen sections
+//   AENP_THREADS=1 swift run -c release npbench conv2d-fft   # opt-in: FFT convolution prototype vs the direct methods
 //   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
 //   swift run -c release npbench profile [smoke-unet smoke-group stations 1d] [steps=N]   # time per op (Profile.swift)
 //
@@ -77,6 +78,7 @@ if wants("conv") {
 }
 
 if sections.contains("conv2d") { benchmarkConv2DMethods() }   // only when named (slow at paper shapes)
+if sections.contains("conv2d-fft") { benchmarkFFTConvolution() }   // only when named (FFTConvBench.swift)
 if sections.contains("grid-models") { benchmarkGridModelSteps() }
 if sections.contains("profile") { profileTrainingSteps(Array(sections)); exit(0) }
 

@@ -1,0 +1,92 @@
+import Foundation
+import NPTensor
+
+/// The frequency-domain prototype (`convForwardFFT` / `convBackwardFFT`) against the shifted GEMM and im2col + GEMM,
+/// layer by layer, at the quick-smoke U-Net's shapes and a few paper-size (k = 9) shapes.
+/// `AENP_THREADS=1 npbench conv2d-fft`. The machine may be loaded, so the methods are interleaved: every round times
+/// each method once, in turn (the order rotates between rounds), and the table shows the medians over the rounds.
+func benchmarkFFTConvolution() {
+    let cases: [(String, ConvGeometry)] = quickSmokeUNetLayers() + [
+        ("paper U-Net level 0: 32×32, 16→32, k 9", ConvGeometry(batch: 16, spatial: [32, 32], kernel: [9, 9], cin: 16, cout: 32)),
+        ("paper U-Net level 1: 16×16, 32→64, k 9", ConvGeometry(batch: 16, spatial: [16, 16], kernel: [9, 9], cin: 32, cout: 64)),
+        ("paper U-Net level 3: 4×4, 128→256, k 9", ConvGeometry(batch: 16, spatial: [4, 4], kernel: [9, 9], cin: 128, cout: 256)),
+        ("paper U-Net up 0: 32×32, 64→16, k 9", ConvGeometry(batch: 16, spatial: [32, 32], kernel: [9, 9], cin: 64, cout: 16)),
+        ("group CNN paper: 32×32, 128→128, k 9", ConvGeometry(batch: 16, spatial: [32, 32], kernel: [9, 9], cin: 128, cout: 128)),
+    ]
+    print("## 2-D convolution: shifted GEMM vs im2col + GEMM vs FFT (DFT-as-GEMM), \(workerCount) thread(s)\n")
+    print("Median ms over interleaved rounds (1 warm-up round; 7 rounds, 3 above 10 GFLOP). Backward = dx + dw from the")
+    print("dense input (FFT: recomputes the input and kernel spectra). FFT: transform sizes s + k − 1; FFT-min: the")
+    print("smallest without aliasing, s + k/2 (`minimalFFTSizes`). FFT / best: the FFT (s + k − 1) over the faster direct")
+    print("method. Errors (FFT, s + k − 1): max |FFT − im2col| / max |im2col| of the")
+    print("output, dx and dw. Phases: share of the FFT forward + backward time (one extra profiled run) in data")
+    print("transforms / kernel transforms (weight spectrum, dw inverse) / per-bin mixing GEMMs / layout copies.\n")
+    row(["layer", "GFLOP fwd", "shifted fwd", "im2col fwd", "FFT fwd", "FFT-min fwd", "FFT / best fwd", "shifted bwd", "im2col bwd",
+         "FFT bwd", "FFT-min bwd", "FFT / best bwd", "rel. error out, dx, dw", "FFT phases % (transf / kernel / mix / copies)"])
+    row(Array(repeating: "---", count: 14))
+    var totals = [Double](repeating: 0, count: 10)   // eight methods, then the best direct fwd and bwd
+    for (index, (name, g)) in cases.enumerated() {
+        var rng = RandomGenerator(seed: 2)
+        let x = rng.uniformTensor(g.inputShape).scalars, w = rng.uniformTensor(g.weightShape).scalars
+        let d = rng.uniformTensor(g.outputShape).scalars
+        let flops = 2.0 * Double(g.batch * g.spatial.reduce(1, *) * g.cin * g.cout * g.taps)
+        let rounds = flops > 1e10 ? 3 : 7
+        let padded = convForward(x, w, g).paddedInput
+        var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count)
+        func backward(_ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+            dx.withUnsafeMutableBufferPointer { px in dw.withUnsafeMutableBufferPointer { pw in body(px.baseAddress!, pw.baseAddress!) } }
+        }
+        let methods: [() -> Void] = [
+            { _ = convForward(x, w, g) },
+            { _ = convForwardIm2Col(x, w, g) },
+            { _ = convForwardFFT(x, w, g) },
+            { backward { convBackward(d, paddedInput: padded, w, g, dx: $0, dw: $1) } },
+            { backward { convBackwardIm2Col(d, input: x, w, g, dx: $0, dw: $1) } },
+            { backward { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1) } },
+            { _ = convForwardFFT(x, w, g, sizes: g.minimalFFTSizes) },
+            { backward { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1, sizes: g.minimalFFTSizes) } },
+        ]
+        var samples = [[Double]](repeating: [], count: methods.count)
+        for round in 0...rounds {
+            for j in 0..<methods.count {
+                let m = (j + round + index) % methods.count
+                let t = time(warmup: 0, runs: 1, methods[m])[0]
+                if round > 0 { samples[m].append(t) }
+            }
+        }
+        let ms = samples.map { median($0) * 1e3 }
+        for i in 0..<8 { totals[i] += ms[i] }
+        totals[8] += min(ms[0], ms[1]); totals[9] += min(ms[3], ms[4])
+        // Accuracy against im2col.
+        func scale(_ a: [Float]) -> Float { max(a.reduce(0) { max($0, abs($1)) }, .leastNormalMagnitude) }
+        let ref = convForwardIm2Col(x, w, g)
+        let errOut = maxAbsDifference(convForwardFFT(x, w, g), ref) / scale(ref)
+        var fx = [Float](repeating: 0, count: x.count), fw = [Float](repeating: 0, count: w.count)
+        var sx = fx, sw = fw
+        fx.withUnsafeMutableBufferPointer { px in fw.withUnsafeMutableBufferPointer { pw in
+            convBackwardFFT(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress)
+        }}
+        sx.withUnsafeMutableBufferPointer { px in sw.withUnsafeMutableBufferPointer { pw in
+            convBackwardIm2Col(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress)
+        }}
+        let errX = maxAbsDifference(fx, sx) / scale(sx), errW = maxAbsDifference(fw, sw) / scale(sw)
+        // Where the FFT's time goes.
+        FFTConvolutionProfile.reset(); FFTConvolutionProfile.enabled = true
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        _ = convForwardFFT(x, w, g)
+        backward { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1) }
+        let total = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        FFTConvolutionProfile.enabled = false
+        let phases = ["transforms", "kernel transforms", "mixing", "copies"].map { f(100 * (FFTConvolutionProfile.seconds[$0] ?? 0) / total, 0) }
+        row([name, f(flops / 1e9, 2), f(ms[0], 2), f(ms[1], 2), f(ms[2], 2), f(ms[6], 2), f(ms[2] / min(ms[0], ms[1]), 2),
+             f(ms[3], 2), f(ms[4], 2), f(ms[5], 2), f(ms[7], 2), f(ms[5] / min(ms[3], ms[4]), 2),
+             String(format: "%.1e, %.1e, %.1e", errOut, errX, errW), phases.joined(separator: " / ")])
+        if index == quickSmokeUNetLayers().count - 1 {
+            row(["**quick-smoke U-Net, all layers**", "", f(totals[0], 1), f(totals[1], 1), f(totals[2], 1), f(totals[6], 1),
+                 f(totals[2] / totals[8], 2), f(totals[3], 1), f(totals[4], 1), f(totals[5], 1), f(totals[7], 1), f(totals[5] / totals[9], 2), "", ""])
+        }
+        fflush(nil)   // all streams: rows appear as they are measured
+    }
+    print()
+}
+
+private func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) } }
