@@ -8,7 +8,8 @@ import Foundation
 ///
 /// Method. Every image (and every kernel) is treated as zero-padded to Nh × Nw with Nh = h + kh − 1,
 /// Nw = w + kw − 1, which is large enough that the circular convolution of that size equals the linear one on the
-/// h × w points we keep (no wrap-around). The 2-D discrete Fourier transforms are not FFTs: each is two dense
+/// h × w points we keep (no wrap-around). Optionally (`sizes: g.minimalFFTSizes`) the transforms are only
+/// s + max(padBefore, padAfter) long: the wrap-around then still misses the kept points, with fewer bins. The 2-D discrete Fourier transforms are not FFTs: each is two dense
 /// matrix products with precomputed cos / sin matrices, so that all the arithmetic runs in the sgemm kernel:
 ///   1. along h, real input: only the h non-zero rows of the padded image enter, and only the half spectrum
 ///      u = 0 … Nh/2 is produced (a real signal's spectrum is conjugate-symmetric); cos and sin rows are stacked,
@@ -26,6 +27,7 @@ import Foundation
 /// Backward: the input gradient is the same pipeline with the conjugated kernel spectrum (correlation with the
 /// flipped kernel); the weight gradient is, per bin, Σ_b conj(X_f[b, c]) · dY_f[b, o] (one GEMM of depth 2m for
 /// the real part, two of depth m for the imaginary part), inverse-transformed only at the kh × kw tap positions.
+/// `convForwardFFTKeepingSpectra` keeps the input and kernel spectra so that the backward pass need not redo them.
 ///
 /// Cost: the mixing is about 4·Nh·(Nw/2+1)/(h·w·kh·kw) of the direct convolution's multiply-adds (0.11 at
 /// 32 × 32 with k = 5, ≈ 1 at 2 × 2), but the dense transforms cost O(N²) per axis and channel, so they only
@@ -245,10 +247,25 @@ private func mixBins(_ xs: [Float], _ ws: [Float], bins: Int, m: Int, k: Int, n:
     return out
 }
 
+/// The spectra of a forward FFT convolution's input and kernel, which its backward pass needs again: keeping them
+/// (what a training step would do) saves one data transform and one kernel transform per backward pass.
+public struct FFTConvSpectra: @unchecked Sendable {
+    public let geometry: ConvGeometry
+    public let sizes: (nh: Int, nw: Int)
+    /// `[u, v, part, m, cin]` and `[u, v, part, cin, cout]`.
+    let input: [Float], kernel: [Float]
+}
+
 /// Forward convolution through the frequency domain (2-D, groups = 1): the output `[m, h, w, cout]`, equal to
 /// `convForward`'s up to float32 rounding of the transforms.
 /// `sizes`: the transform sizes, `g.fftSizes` (h + kh − 1, w + kw − 1) unless given (at least `g.minimalFFTSizes`).
 public func convForwardFFT(_ x: [Float], _ w: [Float], _ g: ConvGeometry, sizes: (nh: Int, nw: Int)? = nil) -> [Float] {
+    convForwardFFTKeepingSpectra(x, w, g, sizes: sizes).out
+}
+
+/// `convForwardFFT` that also returns the input and kernel spectra for `convBackwardFFT(_:spectra:…)`.
+public func convForwardFFTKeepingSpectra(_ x: [Float], _ w: [Float], _ g: ConvGeometry,
+                                         sizes: (nh: Int, nw: Int)? = nil) -> (out: [Float], spectra: FFTConvSpectra) {
     require(g.spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(g.spatial)")
     let (nh, nw) = sizes ?? g.fftSizes
     g.requireFFTSupported((nh, nw))
@@ -260,12 +277,13 @@ public func convForwardFFT(_ x: [Float], _ w: [Float], _ g: ConvGeometry, sizes:
     let ys = mixBins(xs, ws, bins: bins, m: g.batch, k: g.cin, n: g.cout, adjoint: false)
     var out = [Float](unsafeUninitializedCapacity: g.outputShape.reduce(1, *)) { _, c in c = g.outputShape.reduce(1, *) }
     out.withUnsafeMutableBufferPointer { dataFromSpectrum(ys, g, channels: g.cout, th, tw, adding: false, into: $0.baseAddress!) }
-    return out
+    return (out, FFTConvSpectra(geometry: g, sizes: (nh, nw), input: xs, kernel: ws))
 }
 
 /// Backward convolution through the frequency domain (2-D, groups = 1): adds the input gradient into `dx` (dense
 /// `[m, h, w, cin]`) and the weight gradient into `dw` (`[kh, kw, cin, cout]`), given the input `x` and the output
 /// gradient `dOut`; either may be skipped. Same contract as `convBackwardIm2Col`; `sizes` as for `convForwardFFT`.
+/// Recomputes the input and kernel spectra; `convBackwardFFT(_:spectra:…)` reuses the forward pass's.
 public func convBackwardFFT(_ dOut: [Float], input x: [Float], _ w: [Float], _ g: ConvGeometry,
                             dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, sizes: (nh: Int, nw: Int)? = nil) {
     require(g.spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(g.spatial)")
@@ -273,18 +291,33 @@ public func convBackwardFFT(_ dOut: [Float], input x: [Float], _ w: [Float], _ g
     g.requireFFTSupported((nh, nw))
     require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
     require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
+    fftBackward(dOut, g, (nh, nw), dx: dx, dw: dw,
+                kernel: { kernelSpectrum(w, g, $0, $1) },
+                input: { th, tw in x.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: g.cin, th, tw) } })
+}
+
+/// `convBackwardFFT` with the input and kernel spectra kept by `convForwardFFTKeepingSpectra`.
+public func convBackwardFFT(_ dOut: [Float], spectra: FFTConvSpectra,
+                            dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
+    fftBackward(dOut, spectra.geometry, spectra.sizes, dx: dx, dw: dw, kernel: { _, _ in spectra.kernel }, input: { _, _ in spectra.input })
+}
+
+private func fftBackward(_ dOut: [Float], _ g: ConvGeometry, _ sizes: (nh: Int, nw: Int),
+                         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
+                         kernel: (Twiddles, Twiddles) -> [Float], input: (Twiddles, Twiddles) -> [Float]) {
     require(dOut.count == g.outputShape.reduce(1, *), "conv output gradient has \(dOut.count) values, expected \(g.outputShape)")
     if dx == nil && dw == nil { return }
+    let (nh, nw) = sizes
     let th = Twiddles(nh), tw = Twiddles(nw), bins = (nh / 2 + 1) * nw
     let (m, cin, cout) = (g.batch, g.cin, g.cout)
     let ds = dOut.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: cout, th, tw) }
     if let dx {
-        let ws = FFTConvolutionProfile.measure("kernel transforms") { kernelSpectrum(w, g, th, tw) }
+        let ws = FFTConvolutionProfile.measure("kernel transforms") { kernel(th, tw) }
         let dxs = mixBins(ds, ws, bins: bins, m: m, k: cout, n: cin, adjoint: true)
         dataFromSpectrum(dxs, g, channels: cin, th, tw, adding: true, into: dx)
     }
     if let dw {
-        let xs = x.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: cin, th, tw) }
+        let xs = input(th, tw)
         // G_f = X_fᴴ · dY_f: Re G = [Re X; Im X]ᵀ [Re D; Im D], Im G = (Re X)ᵀ Im D − (Im X)ᵀ Re D.
         let cc = cin * cout
         var gs = [Float](unsafeUninitializedCapacity: bins * 2 * cc) { _, c in c = bins * 2 * cc }

@@ -94,6 +94,27 @@ import Testing
         #expect(forward <= 1e-5 && gx <= 1e-5 && gw <= 1e-5)
     }
 
+    /// The backward pass from the spectra kept by the forward pass equals the one that recomputes them, and the
+    /// forward output is the same either way.
+    @Test(arguments: [false, true])
+    func keptSpectraGiveTheSameResults(minimal: Bool) {
+        let g = ConvGeometry(batch: 3, spatial: [7, 6], kernel: [4, 5], cin: 5, cout: 3)
+        let sizes = minimal ? g.minimalFFTSizes : g.fftSizes
+        let x = randomTensor(g.inputShape, seed: 51).scalars, w = randomTensor(g.weightShape, seed: 52).scalars
+        let d = randomTensor(g.outputShape, seed: 53).scalars
+        let (out, spectra) = convForwardFFTKeepingSpectra(x, w, g, sizes: sizes)
+        #expect(out == convForwardFFT(x, w, g, sizes: sizes))
+        var dx = [Float](repeating: 0.25, count: x.count), dw = [Float](repeating: 0.25, count: w.count)
+        var kx = dx, kw = dw
+        dx.withUnsafeMutableBufferPointer { px in dw.withUnsafeMutableBufferPointer { pw in
+            convBackwardFFT(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress, sizes: sizes)
+        }}
+        kx.withUnsafeMutableBufferPointer { px in kw.withUnsafeMutableBufferPointer { pw in
+            convBackwardFFT(d, spectra: spectra, dx: px.baseAddress, dw: pw.baseAddress)
+        }}
+        #expect(dx == kx && dw == kw)
+    }
+
     @Test func minimalSizesAreSmallerThanTheDefault() {
         let g = ConvGeometry(batch: 1, spatial: [5, 9], kernel: [4, 5], cin: 1, cout: 1)
         #expect(g.fftSizes == (8, 13) && g.minimalFFTSizes == (7, 11))

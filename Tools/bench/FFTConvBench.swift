@@ -16,14 +16,15 @@ func benchmarkFFTConvolution() {
     print("## 2-D convolution: shifted GEMM vs im2col + GEMM vs FFT (DFT-as-GEMM), \(workerCount) thread(s)\n")
     print("Median ms over interleaved rounds (1 warm-up round; 7 rounds, 3 above 10 GFLOP). Backward = dx + dw from the")
     print("dense input (FFT: recomputes the input and kernel spectra). FFT: transform sizes s + k − 1; FFT-min: the")
-    print("smallest without aliasing, s + k/2 (`minimalFFTSizes`). FFT / best: the FFT (s + k − 1) over the faster direct")
+    print("smallest without aliasing, s + k/2 (`minimalFFTSizes`); \"kept\": backward from the spectra kept by the forward")
+    print("pass (`convForwardFFTKeepingSpectra`). FFT / best: the FFT (s + k − 1) over the faster direct")
     print("method. Errors (FFT, s + k − 1): max |FFT − im2col| / max |im2col| of the")
     print("output, dx and dw. Phases: share of the FFT forward + backward time (one extra profiled run) in data")
     print("transforms / kernel transforms (weight spectrum, dw inverse) / per-bin mixing GEMMs / layout copies.\n")
     row(["layer", "GFLOP fwd", "shifted fwd", "im2col fwd", "FFT fwd", "FFT-min fwd", "FFT / best fwd", "shifted bwd", "im2col bwd",
-         "FFT bwd", "FFT-min bwd", "FFT / best bwd", "rel. error out, dx, dw", "FFT phases % (transf / kernel / mix / copies)"])
-    row(Array(repeating: "---", count: 14))
-    var totals = [Double](repeating: 0, count: 10)   // eight methods, then the best direct fwd and bwd
+         "FFT bwd", "FFT-min bwd", "FFT-min bwd kept", "FFT / best bwd", "rel. error out, dx, dw", "FFT phases % (transf / kernel / mix / copies)"])
+    row(Array(repeating: "---", count: 15))
+    var totals = [Double](repeating: 0, count: 11)   // nine methods, then the best direct fwd and bwd
     for (index, (name, g)) in cases.enumerated() {
         var rng = RandomGenerator(seed: 2)
         let x = rng.uniformTensor(g.inputShape).scalars, w = rng.uniformTensor(g.weightShape).scalars
@@ -31,6 +32,7 @@ func benchmarkFFTConvolution() {
         let flops = 2.0 * Double(g.batch * g.spatial.reduce(1, *) * g.cin * g.cout * g.taps)
         let rounds = flops > 1e10 ? 3 : 7
         let padded = convForward(x, w, g).paddedInput
+        let spectra = convForwardFFTKeepingSpectra(x, w, g, sizes: g.minimalFFTSizes).spectra
         var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count)
         func backward(_ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
             dx.withUnsafeMutableBufferPointer { px in dw.withUnsafeMutableBufferPointer { pw in body(px.baseAddress!, pw.baseAddress!) } }
@@ -44,6 +46,7 @@ func benchmarkFFTConvolution() {
             { backward { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1) } },
             { _ = convForwardFFT(x, w, g, sizes: g.minimalFFTSizes) },
             { backward { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1, sizes: g.minimalFFTSizes) } },
+            { backward { convBackwardFFT(d, spectra: spectra, dx: $0, dw: $1) } },
         ]
         var samples = [[Double]](repeating: [], count: methods.count)
         for round in 0...rounds {
@@ -54,8 +57,8 @@ func benchmarkFFTConvolution() {
             }
         }
         let ms = samples.map { median($0) * 1e3 }
-        for i in 0..<8 { totals[i] += ms[i] }
-        totals[8] += min(ms[0], ms[1]); totals[9] += min(ms[3], ms[4])
+        for i in 0..<9 { totals[i] += ms[i] }
+        totals[9] += min(ms[0], ms[1]); totals[10] += min(ms[3], ms[4])
         // Accuracy against im2col.
         func scale(_ a: [Float]) -> Float { max(a.reduce(0) { max($0, abs($1)) }, .leastNormalMagnitude) }
         let ref = convForwardIm2Col(x, w, g)
@@ -78,11 +81,12 @@ func benchmarkFFTConvolution() {
         FFTConvolutionProfile.enabled = false
         let phases = ["transforms", "kernel transforms", "mixing", "copies"].map { f(100 * (FFTConvolutionProfile.seconds[$0] ?? 0) / total, 0) }
         row([name, f(flops / 1e9, 2), f(ms[0], 2), f(ms[1], 2), f(ms[2], 2), f(ms[6], 2), f(ms[2] / min(ms[0], ms[1]), 2),
-             f(ms[3], 2), f(ms[4], 2), f(ms[5], 2), f(ms[7], 2), f(ms[5] / min(ms[3], ms[4]), 2),
+             f(ms[3], 2), f(ms[4], 2), f(ms[5], 2), f(ms[7], 2), f(ms[8], 2), f(ms[5] / min(ms[3], ms[4]), 2),
              String(format: "%.1e, %.1e, %.1e", errOut, errX, errW), phases.joined(separator: " / ")])
         if index == quickSmokeUNetLayers().count - 1 {
             row(["**quick-smoke U-Net, all layers**", "", f(totals[0], 1), f(totals[1], 1), f(totals[2], 1), f(totals[6], 1),
-                 f(totals[2] / totals[8], 2), f(totals[3], 1), f(totals[4], 1), f(totals[5], 1), f(totals[7], 1), f(totals[5] / totals[9], 2), "", ""])
+                 f(totals[2] / totals[9], 2), f(totals[3], 1), f(totals[4], 1), f(totals[5], 1), f(totals[7], 1), f(totals[8], 1),
+                 f(totals[5] / totals[10], 2), "", ""])
         }
         fflush(nil)   // all streams: rows appear as they are measured
     }
