@@ -31,9 +31,11 @@ public enum BLASKernelSelection {
         return Set(line.split(separator: ":").last!.split(separator: " ").map(String.init))
     }
 
-    /// A one-line description for logs and provenance: kernel, how it was chosen, worker threads.
+    /// A one-line description for logs and provenance: kernel, how it was chosen, worker threads, and the convolution
+    /// setting when it is not the default.
     public static var summary: String {
         let chosen = getenv("OPENBLAS_CORETYPE").map { "OPENBLAS_CORETYPE=\(String(cString: $0))" } ?? "auto-detected"
-        return "OpenBLAS \(BLASRuntime.coreName) (\(chosen)), \(workerCount) worker thread(s)"
+        let convolutions = ConvolutionAlgorithms.process == .direct ? "" : ", AENP_CONVOLUTION=\(ConvolutionAlgorithms.process.rawValue)"
+        return "OpenBLAS \(BLASRuntime.coreName) (\(chosen)), \(workerCount) worker thread(s)\(convolutions)"
     }
 }

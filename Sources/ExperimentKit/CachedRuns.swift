@@ -61,6 +61,7 @@ extension RunStore {
                 let trainer = Trainer(model: model, schedule: config.schedule, seed: config.seed,
                                       directory: checkpointURL(key).deletingLastPathComponent(), validation: validation(), sampleBatch: sampleBatch)
                 trainer.progress = progress
+                trainer.convolutions = try convolutionsForTraining(key)
                 try trainer.run()
                 if !again { try markDone(key) }
                 if again || !keepsOptimiserStateWhenDone { try dropOptimiserState(key) }

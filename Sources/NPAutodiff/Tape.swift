@@ -13,7 +13,13 @@ public final class Tape {
     /// When set, every op's forward and backward time is recorded in it (`TapeProfile`).
     public var profile: TapeProfile?
 
-    public init(recording: Bool = true) { self.recording = recording }
+    /// The convolution algorithms `conv` may use (`ConvolutionAlgorithms`): by default the process's setting; a
+    /// training run passes its own, so that it resumes and retrains with the arithmetic it started with.
+    public let convolutions: ConvolutionAlgorithms
+
+    public init(recording: Bool = true, convolutions: ConvolutionAlgorithms = .process) {
+        self.recording = recording; self.convolutions = convolutions
+    }
 
     /// A constant (non-differentiable) input.
     public func constant(_ value: Tensor) -> Variable { Variable(value, requiresGrad: false) }

@@ -89,6 +89,8 @@ public final class Trainer {
     let sampleBatch: (inout RandomGenerator) -> TaskBatch
     let validation: [TaskBatch]
     public var progress: ProgressReporter?
+    /// The convolution algorithms of the training steps' tapes (`ConvolutionAlgorithms`); a run keeps its own.
+    public var convolutions: ConvolutionAlgorithms = .process
 
     public var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
     public var logURL: URL { directory.appendingPathComponent("train-log.csv") }
@@ -118,7 +120,7 @@ public final class Trainer {
         progress?.begin(total: schedule.steps, at: step)
         while step < schedule.steps {
             let batch = sampleBatch(&dataRNG)
-            let tape = Tape()
+            let tape = Tape(convolutions: convolutions)
             let loss = model.loss(tape, batch, fixedInputs: model.trainingSwitch(tasks: batch.taskCount, using: &dropoutRNG))
             let value = Double(loss.scalars[0])
             guard value.isFinite else {

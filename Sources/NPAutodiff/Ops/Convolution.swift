@@ -5,7 +5,11 @@ extension Tape {
     /// with weight `[k(, k₂), cin/groups, cout]`; no bias (add one with `add`). Kernels in NPTensor, both checked
     /// against `convReference`: the shifted GEMM (`convForward` / `convBackward`) or, where
     /// `ConvGeometry.prefersIm2Col` says it is faster (2-D shapes), im2col + GEMM (`convForwardIm2Col` / …).
-    public func conv(_ x: Variable, _ w: Variable, groups: Int = 1) -> Variable {
+    ///
+    /// `algorithms` (by default the tape's `convolutions`) may also allow the frequency-domain convolution where
+    /// `ConvGeometry.prefersFFT` says it is faster (`fftConv`).
+    public func conv(_ x: Variable, _ w: Variable, groups: Int = 1, algorithms: ConvolutionAlgorithms? = nil) -> Variable {
+        let algorithms = algorithms ?? convolutions
         let spatialRank = x.shape.count - 2
         require(spatialRank == 1 || spatialRank == 2, "conv input must be [m, l, c] or [m, h, w, c], got \(x.shape)")
         require(w.shape.count == spatialRank + 2, "conv weight \(w.shape) does not match input \(x.shape)")
@@ -14,6 +18,7 @@ extension Tape {
                                     cout: w.shape.last!, groups: groups)
         require(w.shape[spatialRank] == geometry.cinPerGroup,
                      "conv weight \(w.shape) expects \(w.shape[spatialRank]) input channels per group, input has \(geometry.cinPerGroup)")
+        if geometry.prefersFFT(under: algorithms) { return fftConv(x, w, geometry) }
         if geometry.prefersIm2Col { return im2colConv(x, w, geometry) }
         let (out, padded) = convForward(x.value.scalars, w.value.scalars, geometry)
         return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
@@ -43,6 +48,22 @@ extension Tape {
                 x.withGrad { gx in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: gx, dw: nil) }
             case (false, true):
                 w.withGrad { gw in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: nil, dw: gw) }
+            case (false, false): break
+            }
+        }
+    }
+
+    /// The same convolution through the frequency domain (2-D, groups = 1; `ConvGeometry.prefersFFT` chooses): the
+    /// transforms of the smallest sizes that do not alias (`minimalFFTSizes`), and the forward pass's input and kernel
+    /// spectra kept for the backward pass.
+    func fftConv(_ x: Variable, _ w: Variable, _ geometry: ConvGeometry) -> Variable {
+        let (out, spectra) = convForwardFFTKeepingSpectra(x.value.scalars, w.value.scalars, geometry, sizes: geometry.minimalFFTSizes)
+        return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
+            let dy = res.gradStorage
+            switch (x.requiresGrad, w.requiresGrad) {
+            case (true, true): x.withGrad { gx in w.withGrad { gw in convBackwardFFT(dy, spectra: spectra, dx: gx, dw: gw) } }
+            case (true, false): x.withGrad { gx in convBackwardFFT(dy, spectra: spectra, dx: gx, dw: nil) }
+            case (false, true): w.withGrad { gw in convBackwardFFT(dy, spectra: spectra, dx: nil, dw: gw) }
             case (false, false): break
             }
         }

@@ -1,0 +1,48 @@
+import NPAutodiff
+import NPTensor
+import NPTestSupport
+import Testing
+
+/// `Tape.conv` under `ConvolutionAlgorithms.fft`: which shapes take the frequency-domain path, its values and
+/// gradients against the direct path, and its gradient against finite differences.
+@Suite struct FFTConvOpTests {
+    @Test func theRuleTakesLargeKernelsOnGridsOfFourOrMore() {
+        func g(_ s: [Int], _ k: [Int], groups: Int = 1) -> ConvGeometry { ConvGeometry(batch: 2, spatial: s, kernel: k, cin: 4, cout: 4, groups: groups) }
+        #expect(g([32, 32], [5, 5]).prefersFFT(under: .fft) && g([4, 4], [9, 9]).prefersFFT(under: .fft) && g([8, 6], [5, 7]).prefersFFT(under: .fft))
+        #expect(!g([32, 32], [5, 5]).prefersFFT(under: .direct), "never under the default")
+        #expect(!g([2, 2], [5, 5]).prefersFFT(under: .fft) && !g([32, 32], [3, 3]).prefersFFT(under: .fft))
+        #expect(!g([32, 32], [5, 5], groups: 2).prefersFFT(under: .fft) && !g([64], [21]).prefersFFT(under: .fft))
+    }
+
+    @Test func settingsParseAndUnknownValuesAreRefusedByName() {
+        #expect(ConvolutionAlgorithms.parse("fft") == .success(.fft) && ConvolutionAlgorithms.parse("direct") == .success(.direct))
+        guard case .failure(let e) = ConvolutionAlgorithms.parse("winograd") else { Issue.record("accepted an unknown setting"); return }
+        #expect(e.message.contains("AENP_CONVOLUTION") && e.message.contains("direct or fft") && e.message.contains("'winograd'"))
+    }
+
+    /// Values and both gradients of the FFT path agree with the direct path's to float32 rounding, and the FFT path
+    /// is really taken (its result is not bitwise the direct one).
+    @Test(arguments: [([8, 8], [5, 5], 3, 5), ([6, 10], [7, 5], 4, 2), ([16, 16], [9, 9], 2, 3)])
+    func agreesWithTheDirectPath(spatial: [Int], kernel: [Int], cin: Int, cout: Int) {
+        let x = randomTensor([3] + spatial + [cin], seed: 81), w = randomTensor(kernel + [cin, cout], seed: 82)
+        let upstream = randomTensor([3] + spatial + [cout], seed: 83)
+        func run(_ a: ConvolutionAlgorithms) -> (y: [Float], dx: [Float], dw: [Float]) {
+            let t = Tape()
+            let (vx, vw) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true))
+            let y = t.conv(vx, vw, algorithms: a)
+            t.backward(from: t.sumAll(t.mul(y, t.constant(upstream))))
+            return (y.scalars, vx.grad.scalars, vw.grad.scalars)
+        }
+        let (f, d) = (run(.fft), run(.direct))
+        func scale(_ v: [Float]) -> Float { v.map(abs).max() ?? 1 }
+        #expect(maxAbsDifference(f.y, d.y) <= 1e-5 * scale(d.y))
+        #expect(maxAbsDifference(f.dx, d.dx) <= 1e-5 * scale(d.dx) && maxAbsDifference(f.dw, d.dw) <= 1e-5 * scale(d.dw))
+        #expect(f.y != d.y, "the FFT path was taken")
+    }
+
+    @Test func gradientMatchesFiniteDifferences() {
+        expectGradientsMatch([randomTensor([2, 6, 5, 3], seed: 84), randomTensor([5, 5, 3, 2], seed: 85)]) { t, v in
+            t.conv(v[0], v[1], algorithms: .fft)
+        }
+    }
+}
