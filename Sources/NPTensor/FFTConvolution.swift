@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 
-/// A frequency-domain prototype of the 2-D, groups = 1 convolution of `convForward` / `convForwardIm2Col`: same
+/// The frequency-domain form of the 2-D, groups = 1 convolution of `convForward` / `convForwardIm2Col`: same
 /// `ConvGeometry`, same channels-last layouts (input `[m, h, w, cin]`, weight `[kh, kw, cin, cout]`, output
 /// `[m, h, w, cout]`), same stride-1 "same" cross-correlation with padBefore = (k − 1) / 2. It is measured against
-/// the two direct methods by `npbench conv2d-fft`; nothing in training calls it.
+/// the two direct methods by `npbench conv2d-fft`; `Tape.conv` uses it under `ConvolutionAlgorithms.fft`
+/// (`ConvGeometry.prefersFFT`).
 ///
 /// Method. Every image (and every kernel) is treated as zero-padded to Nh × Nw with Nh = h + kh − 1,
 /// Nw = w + kw − 1, which is large enough that the circular convolution of that size equals the linear one on the
