@@ -183,3 +183,12 @@ public func convReference(_ x: [Float], _ w: [Float], _ g: ConvGeometry) -> [Flo
     } } } }
     return out
 }
+
+/// The input and weight gradients that `backward` adds into two zeroed buffers of `inputCount` and `weightCount`
+/// values, as arrays: one call of any of the backward convolutions, for comparing them (tests, benchmarks).
+public func convolutionGradients(inputCount: Int, weightCount: Int,
+                                 _ backward: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> (dx: [Float], dw: [Float]) {
+    var dx = [Float](repeating: 0, count: inputCount), dw = [Float](repeating: 0, count: weightCount)
+    dx.withUnsafeMutableBufferPointer { px in dw.withUnsafeMutableBufferPointer { pw in backward(px.baseAddress!, pw.baseAddress!) } }
+    return (dx, dw)
+}

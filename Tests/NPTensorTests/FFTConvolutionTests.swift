@@ -49,10 +49,7 @@ import Testing
         let lhs = dot(convReference(x, w, g), d)
         #expect(abs(lhs - dot(x, dx)) <= 1e-4 * max(1, abs(lhs)))
         #expect(abs(lhs - dot(w, dw)) <= 1e-4 * max(1, abs(lhs)))
-        var sx = [Float](repeating: 0, count: x.count), sw = [Float](repeating: 0, count: w.count)
-        sx.withUnsafeMutableBufferPointer { px in sw.withUnsafeMutableBufferPointer { pw in
-            convBackwardIm2Col(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress)
-        }}
+        let (sx, sw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackwardIm2Col(d, input: x, w, g, dx: $0, dw: $1) }
         #expect(maxAbsDifference(dx, sx) <= 1e-5 * max(1, Self.scale(sx)))
         #expect(maxAbsDifference(dw, sw) <= 1e-5 * max(1, Self.scale(sw)))
     }
@@ -83,14 +80,8 @@ import Testing
         let d = randomTensor(g.outputShape, seed: 43).scalars
         let expected = convForwardIm2Col(x, w, g)
         let forward = maxAbsDifference(convForwardFFT(x, w, g), expected) / Self.scale(expected)
-        var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count)
-        var sx = dx, sw = dw
-        dx.withUnsafeMutableBufferPointer { px in dw.withUnsafeMutableBufferPointer { pw in
-            convBackwardFFT(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress)
-        }}
-        sx.withUnsafeMutableBufferPointer { px in sw.withUnsafeMutableBufferPointer { pw in
-            convBackwardIm2Col(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress)
-        }}
+        let (dx, dw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1) }
+        let (sx, sw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackwardIm2Col(d, input: x, w, g, dx: $0, dw: $1) }
         let gx = maxAbsDifference(dx, sx) / Self.scale(sx), gw = maxAbsDifference(dw, sw) / Self.scale(sw)
         print("FFT conv \(g.spatial) k \(g.kernel) \(g.cin)→\(g.cout) batch \(g.batch): max error / scale forward \(forward), dx \(gx), dw \(gw)")
         #expect(forward <= 1e-5 && gx <= 1e-5 && gw <= 1e-5)

@@ -63,14 +63,8 @@ func benchmarkFFTConvolution() {
         func scale(_ a: [Float]) -> Float { max(a.reduce(0) { max($0, abs($1)) }, .leastNormalMagnitude) }
         let ref = convForwardIm2Col(x, w, g)
         let errOut = maxAbsDifference(convForwardFFT(x, w, g), ref) / scale(ref)
-        var fx = [Float](repeating: 0, count: x.count), fw = [Float](repeating: 0, count: w.count)
-        var sx = fx, sw = fw
-        fx.withUnsafeMutableBufferPointer { px in fw.withUnsafeMutableBufferPointer { pw in
-            convBackwardFFT(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress)
-        }}
-        sx.withUnsafeMutableBufferPointer { px in sw.withUnsafeMutableBufferPointer { pw in
-            convBackwardIm2Col(d, input: x, w, g, dx: px.baseAddress, dw: pw.baseAddress)
-        }}
+        let (fx, fw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1) }
+        let (sx, sw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackwardIm2Col(d, input: x, w, g, dx: $0, dw: $1) }
         let errX = maxAbsDifference(fx, sx) / scale(sx), errW = maxAbsDifference(fw, sw) / scale(sw)
         // Where the FFT's time goes.
         FFTConvolutionProfile.reset(); FFTConvolutionProfile.enabled = true
