@@ -116,10 +116,11 @@ private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: 
     } }
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t1.withUnsafeMutableBufferPointer { pt in
         gemm(transA: false, transB: false, m: 2 * vh, n: width, k: rows, a: pa.baseAddress!, lda: rows,
-             b: input, ldb: width, beta: 0, c: pt.baseAddress!, ldc: width, parallel: false)
-        for u in 0..<vh {
-            gemm(transA: false, transB: false, m: 2 * nw, n: n, k: 2 * cols, a: pb.baseAddress!, lda: 2 * cols,
-                 b: pt.baseAddress! + u * 2 * width, ldb: n, beta: 0, c: out + u * 2 * nw * n, ldc: n, parallel: false)
+             b: input, ldb: width, beta: 0, c: pt.baseAddress!, ldc: width)
+        let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
+        parallelFor(vh, work: 2 * vh * 2 * nw * n * 2 * cols) { u in
+            gemm(transA: false, transB: false, m: 2 * nw, n: n, k: 2 * cols, a: bb, lda: 2 * cols,
+                 b: tb + u * 2 * width, ldb: n, beta: 0, c: out + u * 2 * nw * n, ldc: n, parallel: false)
         }
     }}}
 }
@@ -151,12 +152,13 @@ private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, 
     let width = cols * n
     var t2 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t2.withUnsafeMutableBufferPointer { pt in
-        for u in 0..<vh {
-            gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: pb.baseAddress!, lda: 2 * nw,
-                 b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: pt.baseAddress! + u * 2 * width, ldc: n, parallel: false)
+        let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
+        parallelFor(vh, work: 2 * vh * 2 * cols * n * 2 * nw) { u in
+            gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: bb, lda: 2 * nw,
+                 b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: tb + u * 2 * width, ldc: n, parallel: false)
         }
         gemm(transA: false, transB: false, m: rows, n: width, k: 2 * vh, a: pa.baseAddress!, lda: 2 * vh,
-             b: pt.baseAddress!, ldb: width, beta: 0, c: out, ldc: width, parallel: false)
+             b: tb, ldb: width, beta: 0, c: out, ldc: width)
     }}}
 }
 
@@ -220,25 +222,29 @@ private func dataFromSpectrum(_ spec: [Float], _ g: ConvGeometry, channels c: In
 /// (or its conjugate transpose `[part, n, k]` when `adjoint`): out_f = X_f · W_f or X_f · conj(W_f)ᵀ, `[(part, m), n]`.
 private func mixBins(_ xs: [Float], _ ws: [Float], bins: Int, m: Int, k: Int, n: Int, adjoint: Bool) -> [Float] {
     var out = [Float](unsafeUninitializedCapacity: bins * 2 * m * n) { _, c in c = bins * 2 * m * n }
-    var p = [Float](unsafeUninitializedCapacity: 2 * m * 2 * n) { _, c in c = 4 * m * n }
     FFTConvolutionProfile.measure("mixing") {
         xs.withUnsafeBufferPointer { px in ws.withUnsafeBufferPointer { pw in out.withUnsafeMutableBufferPointer { po in
-            p.withUnsafeMutableBufferPointer { pp in
-                let pb = pp.baseAddress!
-                for f in 0..<bins {
-                    let xf = px.baseAddress! + f * 2 * m * k, wr = pw.baseAddress! + f * 2 * k * n, wi = wr + k * n
-                    // P = [Re X; Im X] · [Re W | Im W]  (2m × 2n), with W as stored or transposed.
-                    gemm(transA: false, transB: adjoint, m: 2 * m, n: n, k: k, a: xf, lda: k, b: wr, ldb: adjoint ? k : n,
-                         beta: 0, c: pb, ldc: 2 * n, parallel: false)
-                    gemm(transA: false, transB: adjoint, m: 2 * m, n: n, k: k, a: xf, lda: k, b: wi, ldb: adjoint ? k : n,
-                         beta: 0, c: pb + n, ldc: 2 * n, parallel: false)
-                    let yr = po.baseAddress! + f * 2 * m * n, yi = yr + m * n
-                    let sw: Float = adjoint ? -1 : 1   // conj(W): Im W enters with the opposite sign
-                    for b in 0..<m {
-                        let rr = pb + b * 2 * n, ir = pb + (m + b) * 2 * n   // rows of Re X and Im X
-                        for o in 0..<n {
-                            yr[b * n + o] = rr[o] - sw * ir[n + o]
-                            yi[b * n + o] = sw * rr[n + o] + ir[o]
+            let (xb, wb, ob) = (px.baseAddress!, pw.baseAddress!, po.baseAddress!)
+            // Bins are independent: split them over the workers, each with its own product buffer.
+            parallelChunks(bins, work: bins * 8 * m * k * n) { chunk in
+                var p = [Float](unsafeUninitializedCapacity: 2 * m * 2 * n) { _, c in c = 4 * m * n }
+                p.withUnsafeMutableBufferPointer { pp in
+                    let pb = pp.baseAddress!
+                    for f in chunk {
+                        let xf = xb + f * 2 * m * k, wr = wb + f * 2 * k * n, wi = wr + k * n
+                        // P = [Re X; Im X] · [Re W | Im W]  (2m × 2n), with W as stored or transposed.
+                        gemm(transA: false, transB: adjoint, m: 2 * m, n: n, k: k, a: xf, lda: k, b: wr, ldb: adjoint ? k : n,
+                             beta: 0, c: pb, ldc: 2 * n, parallel: false)
+                        gemm(transA: false, transB: adjoint, m: 2 * m, n: n, k: k, a: xf, lda: k, b: wi, ldb: adjoint ? k : n,
+                             beta: 0, c: pb + n, ldc: 2 * n, parallel: false)
+                        let yr = ob + f * 2 * m * n, yi = yr + m * n
+                        let sw: Float = adjoint ? -1 : 1   // conj(W): Im W enters with the opposite sign
+                        for b in 0..<m {
+                            let rr = pb + b * 2 * n, ir = pb + (m + b) * 2 * n   // rows of Re X and Im X
+                            for o in 0..<n {
+                                yr[b * n + o] = rr[o] - sw * ir[n + o]
+                                yi[b * n + o] = sw * rr[n + o] + ir[o]
+                            }
                         }
                     }
                 }
@@ -324,10 +330,11 @@ private func fftBackward(_ dOut: [Float], _ g: ConvGeometry, _ sizes: (nh: Int, 
         var gs = [Float](unsafeUninitializedCapacity: bins * 2 * cc) { _, c in c = bins * 2 * cc }
         FFTConvolutionProfile.measure("mixing") {
             xs.withUnsafeBufferPointer { px in ds.withUnsafeBufferPointer { pd in gs.withUnsafeMutableBufferPointer { pg in
-                for f in 0..<bins {
-                    let xr = px.baseAddress! + f * 2 * m * cin, xi = xr + m * cin
-                    let dr = pd.baseAddress! + f * 2 * m * cout, di = dr + m * cout
-                    let gr = pg.baseAddress! + f * 2 * cc, gi = gr + cc
+                let (xb, db, gb) = (px.baseAddress!, pd.baseAddress!, pg.baseAddress!)
+                parallelFor(bins, work: bins * 8 * m * cc) { f in   // bins are independent
+                    let xr = xb + f * 2 * m * cin, xi = xr + m * cin
+                    let dr = db + f * 2 * m * cout, di = dr + m * cout
+                    let gr = gb + f * 2 * cc, gi = gr + cc
                     gemm(transA: true, transB: false, m: cin, n: cout, k: 2 * m, a: xr, lda: cin, b: dr, ldb: cout,
                          beta: 0, c: gr, ldc: cout, parallel: false)
                     gemm(transA: true, transB: false, m: cin, n: cout, k: m, a: xr, lda: cin, b: di, ldb: cout,
