@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "StationData", dependencies: ["AtomicFile", "CZlib", "NPTensor"]),
         .target(name: "SmokeSim", dependencies: ["AtomicFile", "NPTensor", "CBLAS"], swiftSettings: fastMath),
         .target(name: "ExperimentKit", dependencies: ["AtomicFile", "NPTraining", "NPModels", "NPNN", "NPTensor", "NPReport", "CBLAS"]),
-        .target(name: "ExperimentCLI", dependencies: ["ExperimentKit", "AtomicFile", argumentParser]),
+        .target(name: "ExperimentCLI", dependencies: ["ExperimentKit", "AtomicFile", "NPTensor", argumentParser]),
         .target(name: "ExperimentRegistry", dependencies: ["ExperimentCLI", "ExperimentKit"] + experiments.map { .target(name: $0) }),
         .executableTarget(name: "station-data", dependencies: ["StationData"], path: "Tools/station-data"),
         .executableTarget(name: "npbench", dependencies: ["ExperimentKit", "NPData", "NPModels", "NPNN", "NPTensor", "NPAutodiff", "SmokeSim"], path: "Tools/bench",

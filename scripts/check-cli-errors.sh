@@ -27,6 +27,7 @@ expect_refused gibbs1d all "${ci[@]}" --kernel no-such-kernel
 expect_refused gibbs1d all "${ci[@]}" --no-such-option
 expect_refused gibbs1d runs "${ci[@]}" --drop-weights convcnp-t-000000000000   # not a finished run
 expect_refused smoke2d all --scale huge
+AENP_CONVOLUTION=winograd expect_refused smoke2d train "${ci[@]}" --model convcnp-t   # not a convolution setting
 expect_refused smoke2d train "${ci[@]}" --model tnp
 expect_refused smoke2d evaluate "${ci[@]}" --states "$scratch/no-such-folder"
 expect_refused smoke2d evaluate "${ci[@]}" --model convcnp-t --states "$scratch"
