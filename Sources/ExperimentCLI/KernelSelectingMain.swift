@@ -11,7 +11,7 @@ extension ParsableCommand {
     public static func mainSelectingBLASKernel(_ arguments: [String]? = nil) {
         BLASKernelSelection.reexecIfNeeded()
         // The convolution setting is read from the environment once; a bad value is a usage error, not a crash.
-        if let raw = ProcessInfo.processInfo.environment["AENP_CONVOLUTION"], case .failure(let e) = ConvolutionAlgorithms.parse(raw) {
+        if case .failure(let e) = ConvolutionAlgorithms.processSetting {
             FileHandle.standardError.write(Data((e.message + "\n").utf8))
             Foundation.exit(2)
         }

@@ -22,7 +22,7 @@ extension RunStore {
             }
             return a
         }
-        let started = isDone(key) || FileManager.default.fileExists(atPath: runDirectory(key).appendingPathComponent("checkpoint.safetensors").path)
+        let started = isDone(key) || FileManager.default.fileExists(atPath: checkpointURL(key).path)
         return started ? .direct : nil
     }
 

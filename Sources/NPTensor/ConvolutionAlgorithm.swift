@@ -16,12 +16,17 @@ public enum ConvolutionAlgorithms: String, Sendable, CaseIterable, Codable {
 
     /// The process's setting: `AENP_CONVOLUTION` (`direct` or `fft`), `direct` when unset. Read once at start-up;
     /// any other value stops the process with a message naming the variable and its values.
-    public static let process: ConvolutionAlgorithms = {
-        guard let raw = getenv("AENP_CONVOLUTION") else { return .direct }
-        switch parse(String(cString: raw)) {
+    public static var process: ConvolutionAlgorithms {
+        switch processSetting {
         case .success(let a): return a
         case .failure(let e): fatalError(e.message)
         }
+    }
+
+    /// `AENP_CONVOLUTION` read once: the setting, or why the value is not one (the CLIs report it as a usage error).
+    public static let processSetting: Result<ConvolutionAlgorithms, InvalidSetting> = {
+        guard let raw = getenv("AENP_CONVOLUTION") else { return .success(.direct) }
+        return parse(String(cString: raw))
     }()
 
     public struct InvalidSetting: Error, Equatable { public let message: String }

@@ -21,36 +21,14 @@ extension Tape {
         if geometry.prefersFFT(under: algorithms) { return fftConv(x, w, geometry) }
         if geometry.prefersIm2Col { return im2colConv(x, w, geometry) }
         let (out, padded) = convForward(x.value.scalars, w.value.scalars, geometry)
-        return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
-            // convBackward adds into the gradient buffers directly (no temporaries, no second pass).
-            let dy = res.gradStorage
-            switch (x.requiresGrad, w.requiresGrad) {
-            case (true, true):
-                x.withGrad { gx in w.withGrad { gw in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: gx, dw: gw) } }
-            case (true, false):
-                x.withGrad { gx in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: gx, dw: nil) }
-            case (false, true):
-                w.withGrad { gw in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: nil, dw: gw) }
-            case (false, false): break
-            }
-        }
+        // convBackward adds into the gradient buffers directly (no temporaries, no second pass).
+        return convResult(out, x, w, geometry) { dy, gx, gw in convBackward(dy, paddedInput: padded, w.value.scalars, geometry, dx: gx, dw: gw) }
     }
 
     /// The same convolution by im2col + GEMM (`ConvGeometry.prefersIm2Col` chooses).
     func im2colConv(_ x: Variable, _ w: Variable, _ geometry: ConvGeometry) -> Variable {
         let out = convForwardIm2Col(x.value.scalars, w.value.scalars, geometry)
-        return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
-            let dy = res.gradStorage
-            switch (x.requiresGrad, w.requiresGrad) {
-            case (true, true):
-                x.withGrad { gx in w.withGrad { gw in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: gx, dw: gw) } }
-            case (true, false):
-                x.withGrad { gx in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: gx, dw: nil) }
-            case (false, true):
-                w.withGrad { gw in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: nil, dw: gw) }
-            case (false, false): break
-            }
-        }
+        return convResult(out, x, w, geometry) { dy, gx, gw in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: gx, dw: gw) }
     }
 
     /// The same convolution through the frequency domain (2-D, groups = 1; `ConvGeometry.prefersFFT` chooses): the
@@ -58,12 +36,19 @@ extension Tape {
     /// spectra kept for the backward pass.
     func fftConv(_ x: Variable, _ w: Variable, _ geometry: ConvGeometry) -> Variable {
         let (out, spectra) = convForwardFFTKeepingSpectra(x.value.scalars, w.value.scalars, geometry, sizes: geometry.minimalFFTSizes)
-        return result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w]) { res in
+        return convResult(out, x, w, geometry) { dy, gx, gw in convBackwardFFT(dy, spectra: spectra, dx: gx, dw: gw) }
+    }
+
+    /// A convolution's result, recorded under the calling method's name: its pullback hands `backward` the output
+    /// gradient and the gradient buffers of the inputs that need one (nil for the others), into which it adds.
+    private func convResult(_ out: [Float], _ x: Variable, _ w: Variable, _ geometry: ConvGeometry, op: String = #function,
+                            backward: @escaping ([Float], UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void) -> Variable {
+        result(Tensor(shape: geometry.outputShape, scalars: out), inputs: [x, w], op: op) { res in
             let dy = res.gradStorage
             switch (x.requiresGrad, w.requiresGrad) {
-            case (true, true): x.withGrad { gx in w.withGrad { gw in convBackwardFFT(dy, spectra: spectra, dx: gx, dw: gw) } }
-            case (true, false): x.withGrad { gx in convBackwardFFT(dy, spectra: spectra, dx: gx, dw: nil) }
-            case (false, true): w.withGrad { gw in convBackwardFFT(dy, spectra: spectra, dx: nil, dw: gw) }
+            case (true, true): x.withGrad { gx in w.withGrad { gw in backward(dy, gx, gw) } }
+            case (true, false): x.withGrad { gx in backward(dy, gx, nil) }
+            case (false, true): w.withGrad { gw in backward(dy, nil, gw) }
             case (false, false): break
             }
         }

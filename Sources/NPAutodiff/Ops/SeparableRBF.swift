@@ -147,9 +147,6 @@ struct SeparableFactor {
             body(w.baseAddress! + Int(indexA[i]) * distinctB, ib.baseAddress!)
         }}
     }
-
-    /// The index into `weights` and `squaredDistances` of the pair (point i of a, point j of b).
-    @inline(__always) func pair(_ i: Int, _ j: Int) -> Int { Int(indexA[i]) * distinctB + Int(indexB[j]) }
 }
 
 extension Array where Element == SeparableFactor {
