@@ -10,8 +10,8 @@ import Glibc
 public enum ConvolutionAlgorithms: String, Sendable, CaseIterable, Codable {
     /// Shifted GEMM or im2col + GEMM: the arithmetic every run before the FFT path was trained with.
     case direct
-    /// As `direct`, except the 2-D, groups = 1 convolutions with kernels of at least 5 × 5 on grids of at least
-    /// 4 × 4, which go through the frequency domain (`ConvGeometry.prefersFFT`).
+    /// As `direct`, except the groups = 1 convolutions with large kernels (2-D: at least 5 × 5 on grids of at least
+    /// 4 × 4; 1-D: k ≥ 9 on at most k² points), which go through the frequency domain (`ConvGeometry.prefersFFT`).
     case fft
 
     /// The process's setting: `AENP_CONVOLUTION` (`direct` or `fft`), `direct` when unset. Read once at start-up;
@@ -40,11 +40,28 @@ public enum ConvolutionAlgorithms: String, Sendable, CaseIterable, Codable {
 }
 
 extension ConvGeometry {
-    /// Whether the frequency-domain convolution is used under `algorithms`: only with `.fft`, and only in 2-D with
-    /// groups = 1, kernels of at least 5 on both axes and grids of at least 4 on both axes. The rule is the measured one
-    /// (`npbench conv2d-fft`, Docs/fft-convolution.md): there it took 0.5–0.8× the faster direct method's time on every
-    /// such layer of the smoke U-Net and 0.14–0.56× at kernel 9, and lost only on the 2 × 2 bottleneck's forward pass.
+    /// Whether the frequency-domain convolution is used under `algorithms`: only with `.fft` and groups = 1; in 2-D
+    /// for kernels of at least 5 on both axes and grids of at least 4 on both axes, in 1-D for kernels k ≥ 9 on grids
+    /// of at most k² points (computed as the 2-D convolution of one column, `columnGeometry`). The rules are the
+    /// measured ones (Docs/fft-convolution.md). 2-D (`npbench conv2d-fft`): 0.5–0.8× the faster direct method's time
+    /// on every such layer of the smoke U-Net and 0.14–0.56× at kernel 9, losing only on the 2 × 2 bottleneck's
+    /// forward pass. 1-D (`npbench conv1d-fft`, forward + backward against the shifted GEMM, 32 and 64 channels):
+    /// 0.23–0.68× at k = 21 up to 256 points, 0.52–0.78× at k = 9 up to 64 and k = 13 up to 128; the dense
+    /// transforms grow with the square of the length, so longer grids (and k = 5) lose.
     public func prefersFFT(under algorithms: ConvolutionAlgorithms) -> Bool {
-        algorithms == .fft && spatial.count == 2 && groups == 1 && kernel.allSatisfy { $0 >= 5 } && spatial.allSatisfy { $0 >= 4 }
+        guard algorithms == .fft && groups == 1 else { return false }
+        switch spatial.count {
+        case 2: return kernel.allSatisfy { $0 >= 5 } && spatial.allSatisfy { $0 >= 4 }
+        default: return kernel[0] >= 9 && spatial[0] <= kernel[0] * kernel[0]
+        }
+    }
+
+    /// A 1-D convolution as the 2-D one it equals: the grid `[l]` as `[l, 1]` and the kernel `[k]` as `[k, 1]`.
+    /// The channels-last layouts are the same arrays (`[m, l, c]` is `[m, l, 1, c]`, `[k, cin, cout]` is
+    /// `[k, 1, cin, cout]`), so the FFT convolution runs on them unchanged; its real-input half spectrum is then
+    /// along the grid.
+    public var columnGeometry: ConvGeometry {
+        require(spatial.count == 1, "columnGeometry is for 1-D convolutions, got spatial \(spatial)")
+        return ConvGeometry(batch: batch, spatial: [spatial[0], 1], kernel: [kernel[0], 1], cin: cin, cout: cout, groups: groups)
     }
 }

@@ -66,6 +66,15 @@ extension ConvGeometry {
         return (spatial[0] + reach[0], spatial[1] + reach[1])
     }
 
+    /// The transform sizes `Tape.conv` uses: `minimalFFTSizes`, except that a first axis of 64 or more points is
+    /// lengthened (by at most an eighth) to the length whose factored transform costs least (`fastTransformLength`;
+    /// the data transforms along it then run in two stages, `factoredRealForward`). At the U-Nets' sizes (at most
+    /// 36 points per axis) these are the minimal sizes.
+    public var fastFFTSizes: (nh: Int, nw: Int) {
+        let least = minimalFFTSizes
+        return (fastTransformLength(atLeast: least.nh), least.nw)
+    }
+
     func requireFFTSupported(_ sizes: (nh: Int, nw: Int)) {
         require(spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(spatial)")
         require(groups == 1, "the FFT convolution supports groups = 1 only, got groups = \(groups)")
@@ -97,15 +106,24 @@ private struct Twiddles {
 private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: Int, th: Twiddles, tw: Twiddles,
                         offH: Int, offW: Int, sign: Float, into out: UnsafeMutablePointer<Float>) {
     let (nh, nw) = (th.n, tw.n), vh = nh / 2 + 1
-    // Step 1, along h: A[(u, part), j] = cos / sign·sin of 2π·u·(j + offH)/nh.
-    var a = [Float](repeating: 0, count: 2 * vh * rows)
-    for u in 0..<vh { for j in 0..<rows {
-        let k = th.index(u, j + offH)
-        a[(2 * u) * rows + j] = th.cos[k]
-        a[(2 * u + 1) * rows + j] = sign * th.sin[k]
-    } }
     let width = cols * n
     var t1 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
+    // Step 1, along h: A[(u, part), j] = cos / sign·sin of 2π·u·(j + offH)/nh; for long axes the same transform
+    // in two factored stages (`factoredRealForward`).
+    let split = offH == 0 ? factoredSplit(nh) : nil
+    if let split {
+        t1.withUnsafeMutableBufferPointer { pt in
+            factoredRealForward(input, rows: rows, width: width, n: nh, split: split, sign: sign, into: pt.baseAddress!)
+        }
+    }
+    var a = [Float](repeating: 0, count: split == nil ? 2 * vh * rows : 0)
+    if split == nil {
+        for u in 0..<vh { for j in 0..<rows {
+            let k = th.index(u, j + offH)
+            a[(2 * u) * rows + j] = th.cos[k]
+            a[(2 * u + 1) * rows + j] = sign * th.sin[k]
+        } }
+    }
     // Step 2, along w: B[(v, part'), (part, i)] = [[cos, −sign·sin], [sign·sin, cos]] of 2π·v·(i + offW)/nw.
     var b = [Float](repeating: 0, count: 2 * nw * 2 * cols)
     for v in 0..<nw { for i in 0..<cols {
@@ -115,8 +133,10 @@ private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: 
         b[(2 * v + 1) * 2 * cols + i] = sn; b[(2 * v + 1) * 2 * cols + cols + i] = cs
     } }
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t1.withUnsafeMutableBufferPointer { pt in
-        gemm(transA: false, transB: false, m: 2 * vh, n: width, k: rows, a: pa.baseAddress!, lda: rows,
-             b: input, ldb: width, beta: 0, c: pt.baseAddress!, ldc: width)
+        if split == nil {
+            gemm(transA: false, transB: false, m: 2 * vh, n: width, k: rows, a: pa.baseAddress!, lda: rows,
+                 b: input, ldb: width, beta: 0, c: pt.baseAddress!, ldc: width)
+        }
         let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
         parallelFor(vh, work: 2 * vh * 2 * nw * n * 2 * cols) { u in
             gemm(transA: false, transB: false, m: 2 * nw, n: n, k: 2 * cols, a: bb, lda: 2 * cols,
@@ -140,9 +160,11 @@ private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, 
         b[(cols + x) * 2 * nw + 2 * v] = sn; b[(cols + x) * 2 * nw + 2 * v + 1] = cs
     } }
     // Step 2, along h: A[y, (u, part)] = weight(u)/(nh·nw) · (cos, −sign·sin) of 2π·u·(y + offH)/nh, the real part
-    // of the Hermitian sum (weight 1 for u = 0 and the Nyquist bin of an even nh, 2 otherwise).
-    var a = [Float](repeating: 0, count: rows * 2 * vh)
-    for y in 0..<rows { for u in 0..<vh {
+    // of the Hermitian sum (weight 1 for u = 0 and the Nyquist bin of an even nh, 2 otherwise); for long axes the
+    // same in two factored stages (`factoredRealInverse`).
+    let split = offH == 0 ? factoredSplit(nh) : nil
+    var a = [Float](repeating: 0, count: split == nil ? rows * 2 * vh : 0)
+    for y in 0..<(split == nil ? rows : 0) { for u in 0..<vh {
         let k = th.index(u, y + offH)
         let weight: Float = (u == 0 || 2 * u == nh) ? 1 : 2
         let scale = weight / Float(nh * nw)
@@ -157,8 +179,12 @@ private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, 
             gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: bb, lda: 2 * nw,
                  b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: tb + u * 2 * width, ldc: n, parallel: false)
         }
-        gemm(transA: false, transB: false, m: rows, n: width, k: 2 * vh, a: pa.baseAddress!, lda: 2 * vh,
-             b: tb, ldb: width, beta: 0, c: out, ldc: width)
+        if let split {
+            factoredRealInverse(tb, rows: rows, width: width, n: nh, split: split, sign: sign, scale: 1 / Float(nh * nw), into: out)
+        } else {
+            gemm(transA: false, transB: false, m: rows, n: width, k: 2 * vh, a: pa.baseAddress!, lda: 2 * vh,
+                 b: tb, ldb: width, beta: 0, c: out, ldc: width)
+        }
     }}}
 }
 

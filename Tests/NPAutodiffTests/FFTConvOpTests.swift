@@ -11,7 +11,17 @@ import Testing
         #expect(g([32, 32], [5, 5]).prefersFFT(under: .fft) && g([4, 4], [9, 9]).prefersFFT(under: .fft) && g([8, 6], [5, 7]).prefersFFT(under: .fft))
         #expect(!g([32, 32], [5, 5]).prefersFFT(under: .direct), "never under the default")
         #expect(!g([2, 2], [5, 5]).prefersFFT(under: .fft) && !g([32, 32], [3, 3]).prefersFFT(under: .fft))
-        #expect(!g([32, 32], [5, 5], groups: 2).prefersFFT(under: .fft) && !g([64], [21]).prefersFFT(under: .fft))
+        #expect(!g([32, 32], [5, 5], groups: 2).prefersFFT(under: .fft))
+    }
+
+    /// 1-D: kernels of at least 9 on grids of at most k² points (the dense transforms grow with the square of the length).
+    @Test func theRuleTakesLargeKernelsOnShortGridsIn1D() {
+        func g(_ l: Int, _ k: Int, groups: Int = 1) -> ConvGeometry { ConvGeometry(batch: 2, spatial: [l], kernel: [k], cin: 4, cout: 4, groups: groups) }
+        #expect(g(200, 21).prefersFFT(under: .fft) && g(441, 21).prefersFFT(under: .fft) && g(81, 9).prefersFFT(under: .fft) && g(5, 9).prefersFFT(under: .fft))
+        #expect(!g(200, 21).prefersFFT(under: .direct), "never under the default")
+        #expect(!g(442, 21).prefersFFT(under: .fft) && !g(82, 9).prefersFFT(under: .fft) && !g(64, 7).prefersFFT(under: .fft))
+        #expect(!g(64, 21, groups: 2).prefersFFT(under: .fft))
+        #expect(g(64, 21).columnGeometry == ConvGeometry(batch: 2, spatial: [64, 1], kernel: [21, 1], cin: 4, cout: 4))
     }
 
     @Test func settingsParseAndUnknownValuesAreRefusedByName() {
@@ -22,7 +32,7 @@ import Testing
 
     /// Values and both gradients of the FFT path agree with the direct path's to float32 rounding, and the FFT path
     /// is really taken (its result is not bitwise the direct one).
-    @Test(arguments: [([8, 8], [5, 5], 3, 5), ([6, 10], [7, 5], 4, 2), ([16, 16], [9, 9], 2, 3)])
+    @Test(arguments: [([8, 8], [5, 5], 3, 5), ([6, 10], [7, 5], 4, 2), ([16, 16], [9, 9], 2, 3), ([40], [9], 3, 5), ([64], [21], 4, 2), ([12], [11], 2, 3)])
     func agreesWithTheDirectPath(spatial: [Int], kernel: [Int], cin: Int, cout: Int) {
         let x = randomTensor([3] + spatial + [cin], seed: 81), w = randomTensor(kernel + [cin, cout], seed: 82)
         let upstream = randomTensor([3] + spatial + [cout], seed: 83)
@@ -42,6 +52,12 @@ import Testing
 
     @Test func gradientMatchesFiniteDifferences() {
         expectGradientsMatch([randomTensor([2, 6, 5, 3], seed: 84), randomTensor([5, 5, 3, 2], seed: 85)]) { t, v in
+            t.conv(v[0], v[1], algorithms: .fft)
+        }
+    }
+
+    @Test func gradientMatchesFiniteDifferencesIn1D() {
+        expectGradientsMatch([randomTensor([2, 20, 3], seed: 86), randomTensor([9, 3, 2], seed: 87)]) { t, v in
             t.conv(v[0], v[1], algorithms: .fft)
         }
     }

@@ -20,7 +20,23 @@ import Testing
         .init(spatial: [2, 2], kernel: [5, 5], cin: 8, cout: 4, groups: 1, batch: 3),   // kernel wider than the grid
         .init(spatial: [8, 8], kernel: [9, 9], cin: 3, cout: 2, groups: 1, batch: 2),
         .init(spatial: [16, 16], kernel: [5, 5], cin: 16, cout: 8, groups: 1, batch: 3),
+        // First axes of 64 points or more, whose data transforms run in two factored stages (`factoredSplit`):
+        .init(spatial: [200, 1], kernel: [21, 1], cin: 3, cout: 2, groups: 1, batch: 2),   // a 1-D grid as one column: 220 = 11·20, 210 = 14·15
+        .init(spatial: [64, 4], kernel: [3, 3], cin: 2, cout: 3, groups: 1, batch: 2),     // 66 = 6·11, 65 = 5·13
+        .init(spatial: [60, 2], kernel: [5, 1], cin: 2, cout: 2, groups: 1, batch: 1),     // 64 = 8·8 factored, 62 dense
     ]
+
+    /// Which lengths are factored, and into what: both factors at least 4, the pair with the smallest sum; the
+    /// lengths `Tape.conv` uses are at least the minimal ones and at most an eighth longer.
+    @Test func factoredLengthsAndTheirSplits() {
+        #expect(factoredSplit(63) == nil && factoredSplit(74) == nil && factoredSplit(67) == nil, "short, or 2 · 37, or prime")
+        #expect(factoredSplit(64).map { [$0.n1, $0.n2] } == [8, 8] && factoredSplit(210).map { $0.n1 * $0.n2 } == 210)
+        #expect(factoredSplit(210).map { $0.n1 + $0.n2 } == 29, "14 · 15")
+        for least in [10, 36, 63, 64, 74, 101, 210, 460] {
+            let n = fastTransformLength(atLeast: least)
+            #expect(n >= least && n <= least + least / 8 && (least < 64 ? n == least : factoredSplit(n) != nil), "\(least) → \(n)")
+        }
+    }
 
     static func scale(_ a: [Float]) -> Float { a.reduce(0) { max($0, abs($1)) } }
 

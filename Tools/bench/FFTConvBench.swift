@@ -87,4 +87,4 @@ func benchmarkFFTConvolution() {
     print()
 }
 
-private func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) } }
+func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) } }

@@ -31,11 +31,13 @@ extension Tape {
         return convResult(out, x, w, geometry) { dy, gx, gw in convBackwardIm2Col(dy, input: x.value.scalars, w.value.scalars, geometry, dx: gx, dw: gw) }
     }
 
-    /// The same convolution through the frequency domain (2-D, groups = 1; `ConvGeometry.prefersFFT` chooses): the
-    /// transforms of the smallest sizes that do not alias (`minimalFFTSizes`), and the forward pass's input and kernel
-    /// spectra kept for the backward pass.
+    /// The same convolution through the frequency domain (groups = 1; `ConvGeometry.prefersFFT` chooses): transforms
+    /// of the smallest sizes that do not alias, a long first axis lengthened to a size that factors well
+    /// (`fastFFTSizes`), and the forward pass's input and kernel spectra kept for the backward pass.
+    /// A 1-D convolution goes through as the 2-D convolution of one column (`ConvGeometry.columnGeometry`).
     func fftConv(_ x: Variable, _ w: Variable, _ geometry: ConvGeometry) -> Variable {
-        let (out, spectra) = convForwardFFTKeepingSpectra(x.value.scalars, w.value.scalars, geometry, sizes: geometry.minimalFFTSizes)
+        let planar = geometry.spatial.count == 1 ? geometry.columnGeometry : geometry
+        let (out, spectra) = convForwardFFTKeepingSpectra(x.value.scalars, w.value.scalars, planar, sizes: planar.fastFFTSizes)
         return convResult(out, x, w, geometry) { dy, gx, gw in convBackwardFFT(dy, spectra: spectra, dx: gx, dw: gw) }
     }
 

@@ -1,0 +1,56 @@
+import Foundation
+import NPTensor
+
+/// 1-D convolutions through the frequency domain (as the 2-D convolution of one column, `ConvGeometry.columnGeometry`,
+/// at the transform sizes `Tape.conv` uses, `fastFFTSizes`)
+/// against the shifted GEMM, forward and backward (dx + dw; the FFT backward from the spectra its forward pass kept),
+/// over kernel sizes and grid lengths around the 1-D ConvCNPs' (kernel 21; C = 32 at `quick`, 64 at `paper`).
+/// `AENP_THREADS=1 npbench conv1d-fft`. Methods interleaved per round, as `conv2d-fft`; medians over 7 rounds.
+func benchmarkFFTConvolution1D() {
+    print("## 1-D convolution: shifted GEMM vs FFT (DFT-as-GEMM on one column), batch 16, \(workerCount) thread(s)\n")
+    print("Median ms over 7 interleaved rounds. FFT / direct: forward + backward time over the direct method's; error:")
+    print("max |FFT − direct| / max |direct| over output, dx and dw.\n")
+    row(["channels", "kernel", "length", "direct fwd", "direct bwd", "FFT fwd", "FFT bwd", "FFT / direct", "rel. error"])
+    row(Array(repeating: "---", count: 9))
+    for channels in [32, 64] {
+        for kernel in [5, 9, 13, 21] {
+            for length in [32, 64, 128, 256] {
+                let g = ConvGeometry(batch: 16, spatial: [length], kernel: [kernel], cin: channels, cout: channels)
+                let planar = g.columnGeometry, sizes = planar.fastFFTSizes
+                var rng = RandomGenerator(seed: 3)
+                let x = rng.uniformTensor(g.inputShape).scalars, w = rng.uniformTensor(g.weightShape).scalars
+                let d = rng.uniformTensor(g.outputShape).scalars
+                let padded = convForward(x, w, g).paddedInput
+                let spectra = convForwardFFTKeepingSpectra(x, w, planar, sizes: sizes).spectra
+                var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count)
+                func backward(_ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+                    dx.withUnsafeMutableBufferPointer { px in dw.withUnsafeMutableBufferPointer { pw in body(px.baseAddress!, pw.baseAddress!) } }
+                }
+                let methods: [() -> Void] = [
+                    { _ = convForward(x, w, g) },
+                    { backward { convBackward(d, paddedInput: padded, w, g, dx: $0, dw: $1) } },
+                    { _ = convForwardFFTKeepingSpectra(x, w, planar, sizes: sizes) },
+                    { backward { convBackwardFFT(d, spectra: spectra, dx: $0, dw: $1) } },
+                ]
+                var samples = [[Double]](repeating: [], count: methods.count)
+                for round in 0...7 {
+                    for j in 0..<methods.count {
+                        let m = (j + round) % methods.count
+                        let t = time(warmup: 0, runs: 1, methods[m])[0]
+                        if round > 0 { samples[m].append(t) }
+                    }
+                }
+                let ms = samples.map { median($0) * 1e3 }
+                func scale(_ a: [Float]) -> Float { max(a.reduce(0) { max($0, abs($1)) }, .leastNormalMagnitude) }
+                let ref = convForward(x, w, g).out
+                let (sx, sw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackward(d, paddedInput: padded, w, g, dx: $0, dw: $1) }
+                let (fx, fw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackwardFFT(d, spectra: spectra, dx: $0, dw: $1) }
+                let error = max(maxAbsDifference(convForwardFFT(x, w, planar, sizes: sizes), ref) / scale(ref),
+                                maxAbsDifference(fx, sx) / scale(sx), maxAbsDifference(fw, sw) / scale(sw))
+                row(["\(channels)", "\(kernel)", "\(length)", f(ms[0], 2), f(ms[1], 2), f(ms[2], 2), f(ms[3], 2),
+                     f((ms[2] + ms[3]) / (ms[0] + ms[1]), 2), String(format: "%.1e", error)])
+            }
+        }
+    }
+    print("")
+}
