@@ -10,14 +10,17 @@ extension Tape {
                      (r == 2 || a.shape[0] == b.shape[0]), "pairwise distances of \(a.shape) and \(b.shape)")
         let m = r == 3 ? a.shape[0] : 1
         let (n, k, d) = (a.shape[r - 2], b.shape[r - 2], a.shape[r - 1])
-        var out = [Float](repeating: 0, count: m * n * k)
+        var out = [Float](unsafeUninitializedCapacity: m * n * k) { _, c in c = m * n * k }
         a.value.scalars.withUnsafeBufferPointer { pa in b.value.scalars.withUnsafeBufferPointer { pb in
             out.withUnsafeMutableBufferPointer { po in
-                for t in 0..<m { for i in 0..<n { for j in 0..<k {
-                    var s: Float = 0
-                    for c in 0..<d { let diff = pa[(t * n + i) * d + c] - pb[(t * k + j) * d + c]; s += diff * diff }
-                    po[(t * n + i) * k + j] = s
-                } } }
+                guard let A = pa.baseAddress, let B = pb.baseAddress, let O = po.baseAddress else { return }
+                parallelFor(m, work: 3 * m * n * k * d) { t in   // tasks are independent
+                    for i in 0..<n { for j in 0..<k {
+                        var s: Float = 0
+                        for c in 0..<d { let diff = A[(t * n + i) * d + c] - B[(t * k + j) * d + c]; s += diff * diff }
+                        O[(t * n + i) * k + j] = s
+                    } }
+                }
             }
         }}
         let shape = r == 3 ? [m, n, k] : [n, k]

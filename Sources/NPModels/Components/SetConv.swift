@@ -19,12 +19,20 @@ public enum KernelShape: String, Codable, Sendable, Equatable {
 /// product of one-dimensional factors (`Tape.separableRBFWeights`: each factor once per pair of distinct coordinates,
 /// which a grid makes few).
 func gaussianWeights(_ tape: Tape, _ a: Tensor, _ b: Tensor, logLengthscales: Variable) -> Variable {
+    gaussianWeights(tape, a, b, logLengthscales: [logLengthscales])[0]
+}
+
+/// `gaussianWeights` for several kernels between the same points (the decoder's): with one lengthscale per kernel
+/// (1-D inputs or an isotropic kernel) the squared distances are computed once and shared.
+func gaussianWeights(_ tape: Tape, _ a: Tensor, _ b: Tensor, logLengthscales kernels: [Variable]) -> [Variable] {
     let dx = a.shape[2]
-    if dx == 1 || logLengthscales.shape[0] == 1 {
-        return tape.rbfWeights(tape.pairwiseSquaredDistances(tape.constant(a), tape.constant(b)), logLengthscale: logLengthscales)
+    let perDimension = kernels.filter { dx > 1 && $0.shape[0] > 1 }
+    for l in perDimension { require(l.shape[0] == dx, "\(l.shape[0]) lengthscales for \(dx) input dimensions") }
+    let d2 = perDimension.count == kernels.count ? nil : tape.pairwiseSquaredDistances(tape.constant(a), tape.constant(b))
+    return kernels.map { l in
+        if let d2, dx == 1 || l.shape[0] == 1 { return tape.rbfWeights(d2, logLengthscale: l) }
+        return tape.separableRBFWeights(a, b, logLengthscales: l)
     }
-    require(logLengthscales.shape[0] == dx, "\(logLengthscales.shape[0]) lengthscales for \(dx) input dimensions")
-    return tape.separableRBFWeights(a, b, logLengthscales: logLengthscales)
 }
 
 /// SetConv encoder: E(g) = Σᵢ mᵢ [yᵢ, 1] · exp(−|g − xᵢ|² / (2ℓ²)) on the grid (mᵢ = 0 for padded context
@@ -95,13 +103,12 @@ public struct SetConvDecoder {
 
     /// z [m, G, c] on grid points `positions` [m, G, dx] → features at xt [m, nt, k·c].
     public func callAsFunction(_ tape: Tape, _ z: Variable, positions: Tensor, xt: Tensor) -> Variable {
+        let weights = gaussianWeights(tape, xt, positions, logLengthscales: logLengthscales)
         if Set(normalisations).count == 1 {
-            let parts = logLengthscales.map { tape.matmul(gaussianWeights(tape, xt, positions, logLengthscales: $0), z) }
+            let parts = weights.map { tape.matmul($0, z) }
             return tape.affine(tape.concat(parts, axis: -1), scale: normalisations[0])
         }
-        let parts = zip(logLengthscales, normalisations).map { l, c in
-            tape.affine(tape.matmul(gaussianWeights(tape, xt, positions, logLengthscales: l), z), scale: c)
-        }
+        let parts = zip(weights, normalisations).map { w, c in tape.affine(tape.matmul(w, z), scale: c) }
         return tape.concat(parts, axis: -1)
     }
 }
