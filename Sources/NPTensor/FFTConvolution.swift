@@ -138,6 +138,8 @@ private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: 
                  b: input, ldb: width, beta: 0, c: pt.baseAddress!, ldc: width)
         }
         let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
+        // One column (a 1-D convolution, `columnGeometry`): the transform along w has one point and is the identity.
+        if nw == 1 && cols == 1 { out.update(from: tb, count: 2 * vh * width); return }
         parallelFor(vh, work: 2 * vh * 2 * nw * n * 2 * cols) { u in
             gemm(transA: false, transB: false, m: 2 * nw, n: n, k: 2 * cols, a: bb, lda: 2 * cols,
                  b: tb + u * 2 * width, ldb: n, beta: 0, c: out + u * 2 * nw * n, ldc: n, parallel: false)
@@ -175,9 +177,13 @@ private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, 
     var t2 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t2.withUnsafeMutableBufferPointer { pt in
         let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
-        parallelFor(vh, work: 2 * vh * 2 * cols * n * 2 * nw) { u in
-            gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: bb, lda: 2 * nw,
-                 b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: tb + u * 2 * width, ldc: n, parallel: false)
+        if nw == 1 && cols == 1 {   // one column: the identity along w
+            tb.update(from: spectrum, count: 2 * vh * width)
+        } else {
+            parallelFor(vh, work: 2 * vh * 2 * cols * n * 2 * nw) { u in
+                gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: bb, lda: 2 * nw,
+                     b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: tb + u * 2 * width, ldc: n, parallel: false)
+            }
         }
         if let split {
             factoredRealInverse(tb, rows: rows, width: width, n: nh, split: split, sign: sign, scale: 1 / Float(nh * nw), into: out)

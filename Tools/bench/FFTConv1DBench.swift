@@ -10,8 +10,9 @@ func benchmarkFFTConvolution1D() {
     print("## 1-D convolution: shifted GEMM vs FFT (DFT-as-GEMM on one column), batch 16, \(workerCount) thread(s)\n")
     print("Median ms over 7 interleaved rounds. FFT / direct: forward + backward time over the direct method's; error:")
     print("max |FFT − direct| / max |direct| over output, dx and dw.\n")
-    row(["channels", "kernel", "length", "direct fwd", "direct bwd", "FFT fwd", "FFT bwd", "FFT / direct", "rel. error"])
-    row(Array(repeating: "---", count: 9))
+    row(["channels", "kernel", "length", "direct fwd", "direct bwd", "FFT fwd", "FFT bwd", "FFT / direct", "rel. error",
+         "FFT phases ms (transf / kernel / mix / copies)"])
+    row(Array(repeating: "---", count: 10))
     for channels in [32, 64] {
         for kernel in [5, 9, 13, 21] {
             for length in [32, 64, 128, 256] {
@@ -47,8 +48,14 @@ func benchmarkFFTConvolution1D() {
                 let (fx, fw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackwardFFT(d, spectra: spectra, dx: $0, dw: $1) }
                 let error = max(maxAbsDifference(convForwardFFT(x, w, planar, sizes: sizes), ref) / scale(ref),
                                 maxAbsDifference(fx, sx) / scale(sx), maxAbsDifference(fw, sw) / scale(sw))
+                // Where the FFT's time goes: one extra forward + backward with the phase timers on.
+                FFTConvolutionProfile.reset(); FFTConvolutionProfile.enabled = true
+                let spectraAgain = convForwardFFTKeepingSpectra(x, w, planar, sizes: sizes).spectra
+                backward { convBackwardFFT(d, spectra: spectraAgain, dx: $0, dw: $1) }
+                FFTConvolutionProfile.enabled = false
+                let phases = ["transforms", "kernel transforms", "mixing", "copies"].map { f(1e3 * (FFTConvolutionProfile.seconds[$0] ?? 0), 2) }
                 row(["\(channels)", "\(kernel)", "\(length)", f(ms[0], 2), f(ms[1], 2), f(ms[2], 2), f(ms[3], 2),
-                     f((ms[2] + ms[3]) / (ms[0] + ms[1]), 2), String(format: "%.1e", error)])
+                     f((ms[2] + ms[3]) / (ms[0] + ms[1]), 2), String(format: "%.1e", error), phases.joined(separator: " / ")])
             }
         }
     }
