@@ -32,7 +32,7 @@ class ModelSpec:
     tnp: dict
     convcnp: dict
     fixed_input_count: object   # int or None (the kind's default)
-    domain: dict
+    domain: dict | None   # the fixed inputs' open box; None for a model without fixed inputs
     fourier_range: float
     position_scale: float
     dropout: dict
@@ -84,7 +84,7 @@ def model_spec(config):
     if m["kind"] not in KINDS:
         raise ValueError(f"unknown model kind {m['kind']!r}; known: {', '.join(KINDS)}")
     return ModelSpec(kind=m["kind"], tnp=m["preset"]["tnp"], convcnp=m["preset"]["convCNP"],
-                     fixed_input_count=m.get("fixedInputCount"), domain=m["domain"],
+                     fixed_input_count=m.get("fixedInputCount"), domain=m.get("domain"),
                      fourier_range=m["fourierRange"], position_scale=m.get("positionScale", 7.0),
                      dropout={"tnp": m.get("dropoutTNP", 0.5), "convcnp": m.get("dropoutConvCNP", 0.1),
                               "equivcnp": m.get("dropoutEquivCNP", 0.1), "relaxed": m.get("dropoutRelaxed", 0.5)},
