@@ -134,8 +134,8 @@ private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: 
     } }
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t1.withUnsafeMutableBufferPointer { pt in
         if split == nil {
-            gemm(transA: false, transB: false, m: 2 * vh, n: width, k: rows, a: pa.baseAddress!, lda: rows,
-                 b: input, ldb: width, beta: 0, c: pt.baseAddress!, ldc: width)
+            gemmSplittingColumns(m: 2 * vh, n: width, k: rows, a: pa.baseAddress!, lda: rows, b: input, ldb: width,
+                                 c: pt.baseAddress!, ldc: width)
         }
         let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
         // One column (a 1-D convolution, `columnGeometry`): the transform along w has one point and is the identity.
@@ -188,8 +188,7 @@ private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, 
         if let split {
             factoredRealInverse(tb, rows: rows, width: width, n: nh, split: split, sign: sign, scale: 1 / Float(nh * nw), into: out)
         } else {
-            gemm(transA: false, transB: false, m: rows, n: width, k: 2 * vh, a: pa.baseAddress!, lda: 2 * vh,
-                 b: tb, ldb: width, beta: 0, c: out, ldc: width)
+            gemmSplittingColumns(m: rows, n: width, k: 2 * vh, a: pa.baseAddress!, lda: 2 * vh, b: tb, ldb: width, c: out, ldc: width)
         }
     }}}
 }

@@ -61,7 +61,7 @@ func factoredRealForward(_ input: UnsafePointer<Float>, rows: Int, width: Int, n
     let y = UnsafeMutablePointer<Float>.allocate(capacity: 2 * n2 * block)
     defer { y.deallocate() }
     a.withUnsafeBufferPointer { pa in
-        gemmSplittingColumns(m: 2 * n2, n: block, k: n2, a: pa.baseAddress!, b: padded, c: y)
+        gemmSplittingColumns(m: 2 * n2, n: block, k: n2, a: pa.baseAddress!, lda: n2, b: padded, ldb: block, c: y, ldc: block)
     }
     // Twiddles, then stage B per u2: out[u2 + n2·u1] = Σ_{j1} exp(sign·2πi·u1·j1/n1) · Z[u2, j1] for u ≤ n/2.
     parallelFor(n2, work: 2 * n * 2 * n1 * width) { u2 in
@@ -140,17 +140,8 @@ func factoredRealInverse(_ spectrum: UnsafePointer<Float>, rows: Int, width: Int
     let full = UnsafeMutablePointer<Float>.allocate(capacity: n * width)
     defer { full.deallocate() }
     a.withUnsafeBufferPointer { pa in
-        gemmSplittingColumns(m: n2, n: block, k: 2 * n2, a: pa.baseAddress!, b: p, c: full)
+        gemmSplittingColumns(m: n2, n: block, k: 2 * n2, a: pa.baseAddress!, lda: 2 * n2, b: p, ldb: block, c: full, ldc: block)
     }
     out.update(from: full, count: rows * width)
 }
 
-/// C = A · B for contiguous row-major A [m, k], B [k, n], C [m, n], with the columns of B and C split over the
-/// workers: the stage-A products have few rows (2·N2) and many columns, where a split of the rows (what `gemm`
-/// does) leaves each worker packing the whole of B.
-private func gemmSplittingColumns(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
-    parallelChunks(n, work: 2 * m * n * k) { columns in
-        gemm(transA: false, transB: false, m: m, n: columns.count, k: k, a: a, lda: k, b: b + columns.lowerBound, ldb: n,
-             beta: 0, c: c + columns.lowerBound, ldc: n, parallel: false)
-    }
-}

@@ -26,6 +26,18 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Floa
     }
 }
 
+/// C = A · B (no transposes, beta = 0) with the columns of B and C split over the workers. For products with few
+/// rows and many columns (the frequency-domain convolution's transforms: 2·(N/2+1) rows against batch × channels ×
+/// grid columns), where `gemm`'s split of the rows leaves every worker packing the whole of B. Each element is the
+/// same k-term sum either way (the split only decides which worker computes it).
+func gemmSplittingColumns(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                          c: UnsafeMutablePointer<Float>, ldc: Int) {
+    parallelChunks(n, work: 2 * m * n * k) { columns in
+        gemm(transA: false, transB: false, m: m, n: columns.count, k: k, a: a, lda: lda, b: b + columns.lowerBound, ldb: ldb,
+             beta: 0, c: c + columns.lowerBound, ldc: ldc, parallel: false)
+    }
+}
+
 /// Array convenience over `gemm` for contiguous matrices: returns `op(A) · op(B)`.
 public func matmul(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int,
                    transA: Bool = false, transB: Bool = false) -> [Float] {

@@ -5,6 +5,7 @@
 //   swift run -c release npbench gemm conv mlp   # chosen sections
 //   AENP_THREADS=1 swift run -c release npbench conv2d-fft   # opt-in: FFT convolution prototype vs the direct methods
 //   AENP_THREADS=1 swift run -c release npbench conv1d-fft   # opt-in: 1-D FFT convolution vs the shifted GEMM
+//   AENP_THREADS=1 swift run -c release npbench fft-digest   # opt-in: bitwise fingerprint of the FFT convolution
 //   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
 //   swift run -c release npbench profile [smoke-unet smoke-group stations 1d] [steps=N]   # time per op (Profile.swift)
 //
@@ -81,6 +82,7 @@ if wants("conv") {
 if sections.contains("conv2d") { benchmarkConv2DMethods() }   // only when named (slow at paper shapes)
 if sections.contains("conv2d-fft") { benchmarkFFTConvolution() }   // only when named (FFTConvBench.swift)
 if sections.contains("conv1d-fft") { benchmarkFFTConvolution1D() }   // only when named (FFTConv1DBench.swift)
+if sections.contains("fft-digest") { printFFTDigest() }   // only when named (FFTDigest.swift)
 if sections.contains("grid-models") { benchmarkGridModelSteps() }
 if sections.contains("profile") { profileTrainingSteps(Array(sections)); exit(0) }
 
