@@ -43,23 +43,29 @@ public final class AdamW {
         let bc1 = 1 - Float(Foundation.pow(Double(b1), Double(step)))
         let bc2Sqrt = Float((1 - Foundation.pow(Double(b2), Double(step))).squareRoot())
         let stepSize = lr / bc1
-        for (i, p) in store.parameters.enumerated() {
-            let n = p.value.count
-            let grad = p.hasGrad ? p.gradStorage : [Float](repeating: 0, count: n)
-            m[i].withUnsafeMutableBufferPointer { pm in v[i].withUnsafeMutableBufferPointer { pv in
-                grad.withUnsafeBufferPointer { g in
-                    p.withMutableScalars { w in
-                        for j in 0..<n {
-                            w[j] *= 1 - lr * wd
-                            pm[j] = b1 * pm[j] + (1 - b1) * g[j]
-                            pv[j] = b2 * pv[j] + (1 - b2) * g[j] * g[j]
-                            w[j] -= stepSize * pm[j] / (pv[j].squareRoot() / bc2Sqrt + eps)
+        let parameters = store.parameters
+        let total = parameters.reduce(0) { $0 + $1.value.count }
+        // Parameters are independent (each with its own moments): spread over the workers, the same arithmetic.
+        m.withUnsafeMutableBufferPointer { ms in v.withUnsafeMutableBufferPointer { vs in
+            guard let moments1 = ms.baseAddress, let moments2 = vs.baseAddress else { return }
+            parallelFor(parameters.count, work: 10 * total) { i in
+                let p = parameters[i], n = p.value.count
+                let grad = p.hasGrad ? p.gradStorage : [Float](repeating: 0, count: n)
+                moments1[i].withUnsafeMutableBufferPointer { pm in moments2[i].withUnsafeMutableBufferPointer { pv in
+                    grad.withUnsafeBufferPointer { g in
+                        p.withMutableScalars { w in
+                            for j in 0..<n {
+                                w[j] *= 1 - lr * wd
+                                pm[j] = b1 * pm[j] + (1 - b1) * g[j]
+                                pv[j] = b2 * pv[j] + (1 - b2) * g[j] * g[j]
+                                w[j] -= stepSize * pm[j] / (pv[j].squareRoot() / bc2Sqrt + eps)
+                            }
                         }
                     }
-                }
-            }}
-            p.zeroGrad()
-        }
+                }}
+                p.zeroGrad()
+            }
+        }}
     }
 
     /// The optimiser state as named tensors (`adamw.m.<param>`, `adamw.v.<param>`) for checkpoints.
