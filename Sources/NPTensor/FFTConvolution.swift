@@ -88,7 +88,7 @@ private func cosine(_ x: Double) -> Double { cos(x) }
 private func sine(_ x: Double) -> Double { sin(x) }
 
 /// cos and sin of 2π·j/n for j in 0..<n, computed in Double (angles are reduced exactly by integer modulo).
-private struct Twiddles {
+struct Twiddles {
     let n: Int
     let cos: [Float], sin: [Float]
     init(_ n: Int) {
@@ -107,23 +107,28 @@ private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: 
                         offH: Int, offW: Int, sign: Float, into out: UnsafeMutablePointer<Float>) {
     let (nh, nw) = (th.n, tw.n), vh = nh / 2 + 1
     let width = cols * n
-    var t1 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
-    // Step 1, along h: A[(u, part), j] = cos / sign·sin of 2π·u·(j + offH)/nh; for long axes the same transform
-    // in two factored stages (`factoredRealForward`).
-    let split = offH == 0 ? factoredSplit(nh) : nil
-    if let split {
-        t1.withUnsafeMutableBufferPointer { pt in
-            factoredRealForward(input, rows: rows, width: width, n: nh, split: split, sign: sign, into: pt.baseAddress!)
+    // Step 1, along h, into `t` ([(u, part), width]): A[(u, part), j] = cos / sign·sin of 2π·u·(j + offH)/nh; for long
+    // axes the same transform in two factored stages (`factoredRealForward`).
+    func alongH(into t: UnsafeMutablePointer<Float>) {
+        if offH == 0, let split = factoredSplit(nh) {
+            factoredRealForward(input, rows: rows, width: width, twiddles: th, split: split, sign: sign, into: t)
+            return
         }
-    }
-    var a = [Float](repeating: 0, count: split == nil ? 2 * vh * rows : 0)
-    if split == nil {
+        var a = [Float](repeating: 0, count: 2 * vh * rows)
         for u in 0..<vh { for j in 0..<rows {
             let k = th.index(u, j + offH)
             a[(2 * u) * rows + j] = th.cos[k]
             a[(2 * u + 1) * rows + j] = sign * th.sin[k]
         } }
+        a.withUnsafeBufferPointer { pa in
+            gemmSplittingColumns(m: 2 * vh, n: width, k: rows, a: pa.baseAddress!, lda: rows, b: input, ldb: width, c: t, ldc: width)
+        }
     }
+    // One column (a 1-D convolution, `columnGeometry`): the transform along w has one point and is the identity, and
+    // step 1's layout is already the output's.
+    if nw == 1 && cols == 1 { alongH(into: out); return }
+    var t1 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
+    t1.withUnsafeMutableBufferPointer { alongH(into: $0.baseAddress!) }
     // Step 2, along w: B[(v, part'), (part, i)] = [[cos, −sign·sin], [sign·sin, cos]] of 2π·v·(i + offW)/nw.
     var b = [Float](repeating: 0, count: 2 * nw * 2 * cols)
     for v in 0..<nw { for i in 0..<cols {
@@ -132,19 +137,13 @@ private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: 
         b[(2 * v) * 2 * cols + i] = cs; b[(2 * v) * 2 * cols + cols + i] = -sn
         b[(2 * v + 1) * 2 * cols + i] = sn; b[(2 * v + 1) * 2 * cols + cols + i] = cs
     } }
-    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t1.withUnsafeMutableBufferPointer { pt in
-        if split == nil {
-            gemmSplittingColumns(m: 2 * vh, n: width, k: rows, a: pa.baseAddress!, lda: rows, b: input, ldb: width,
-                                 c: pt.baseAddress!, ldc: width)
-        }
+    b.withUnsafeBufferPointer { pb in t1.withUnsafeBufferPointer { pt in
         let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
-        // One column (a 1-D convolution, `columnGeometry`): the transform along w has one point and is the identity.
-        if nw == 1 && cols == 1 { out.update(from: tb, count: 2 * vh * width); return }
         parallelFor(vh, work: 2 * vh * 2 * nw * n * 2 * cols) { u in
             gemm(transA: false, transB: false, m: 2 * nw, n: n, k: 2 * cols, a: bb, lda: 2 * cols,
                  b: tb + u * 2 * width, ldb: n, beta: 0, c: out + u * 2 * nw * n, ldc: n, parallel: false)
         }
-    }}}
+    }}
 }
 
 /// Inverse of `dftForward` restricted to the real part at `rows × cols` positions: for a half spectrum
@@ -153,6 +152,29 @@ private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: 
 private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, n: Int, th: Twiddles, tw: Twiddles,
                         offH: Int, offW: Int, sign: Float, into out: UnsafeMutablePointer<Float>) {
     let (nh, nw) = (th.n, tw.n), vh = nh / 2 + 1
+    let width = cols * n
+    // Step 2, along h, from `t` ([(u, part), width]): A[y, (u, part)] = weight(u)/(nh·nw) · (cos, −sign·sin) of
+    // 2π·u·(y + offH)/nh, the real part of the Hermitian sum (weight 1 for u = 0 and the Nyquist bin of an even nh, 2
+    // otherwise); for long axes the same in two factored stages (`factoredRealInverse`).
+    func alongH(from t: UnsafePointer<Float>) {
+        if offH == 0, let split = factoredSplit(nh) {
+            factoredRealInverse(t, rows: rows, width: width, twiddles: th, split: split, sign: sign, scale: 1 / Float(nh * nw), into: out)
+            return
+        }
+        var a = [Float](repeating: 0, count: rows * 2 * vh)
+        for y in 0..<rows { for u in 0..<vh {
+            let k = th.index(u, y + offH)
+            let weight: Float = (u == 0 || 2 * u == nh) ? 1 : 2
+            let scale = weight / Float(nh * nw)
+            a[y * 2 * vh + 2 * u] = scale * th.cos[k]
+            a[y * 2 * vh + 2 * u + 1] = -scale * sign * th.sin[k]
+        } }
+        a.withUnsafeBufferPointer { pa in
+            gemmSplittingColumns(m: rows, n: width, k: 2 * vh, a: pa.baseAddress!, lda: 2 * vh, b: t, ldb: width, c: out, ldc: width)
+        }
+    }
+    // One column: the identity along w, so step 2 reads the spectrum itself.
+    if nw == 1 && cols == 1 { alongH(from: spectrum); return }
     // Step 1, along w, per u: B[(part, x), (v, part')] = [[cos, −sign·sin], [sign·sin, cos]].
     var b = [Float](repeating: 0, count: 2 * cols * 2 * nw)
     for x in 0..<cols { for v in 0..<nw {
@@ -161,36 +183,15 @@ private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, 
         b[x * 2 * nw + 2 * v] = cs; b[x * 2 * nw + 2 * v + 1] = -sn
         b[(cols + x) * 2 * nw + 2 * v] = sn; b[(cols + x) * 2 * nw + 2 * v + 1] = cs
     } }
-    // Step 2, along h: A[y, (u, part)] = weight(u)/(nh·nw) · (cos, −sign·sin) of 2π·u·(y + offH)/nh, the real part
-    // of the Hermitian sum (weight 1 for u = 0 and the Nyquist bin of an even nh, 2 otherwise); for long axes the
-    // same in two factored stages (`factoredRealInverse`).
-    let split = offH == 0 ? factoredSplit(nh) : nil
-    var a = [Float](repeating: 0, count: split == nil ? rows * 2 * vh : 0)
-    for y in 0..<(split == nil ? rows : 0) { for u in 0..<vh {
-        let k = th.index(u, y + offH)
-        let weight: Float = (u == 0 || 2 * u == nh) ? 1 : 2
-        let scale = weight / Float(nh * nw)
-        a[y * 2 * vh + 2 * u] = scale * th.cos[k]
-        a[y * 2 * vh + 2 * u + 1] = -scale * sign * th.sin[k]
-    } }
-    let width = cols * n
     var t2 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
-    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in t2.withUnsafeMutableBufferPointer { pt in
+    b.withUnsafeBufferPointer { pb in t2.withUnsafeMutableBufferPointer { pt in
         let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
-        if nw == 1 && cols == 1 {   // one column: the identity along w
-            tb.update(from: spectrum, count: 2 * vh * width)
-        } else {
-            parallelFor(vh, work: 2 * vh * 2 * cols * n * 2 * nw) { u in
-                gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: bb, lda: 2 * nw,
-                     b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: tb + u * 2 * width, ldc: n, parallel: false)
-            }
+        parallelFor(vh, work: 2 * vh * 2 * cols * n * 2 * nw) { u in
+            gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: bb, lda: 2 * nw,
+                 b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: tb + u * 2 * width, ldc: n, parallel: false)
         }
-        if let split {
-            factoredRealInverse(tb, rows: rows, width: width, n: nh, split: split, sign: sign, scale: 1 / Float(nh * nw), into: out)
-        } else {
-            gemmSplittingColumns(m: rows, n: width, k: 2 * vh, a: pa.baseAddress!, lda: 2 * vh, b: tb, ldb: width, c: out, ldc: width)
-        }
-    }}}
+    }}
+    t2.withUnsafeBufferPointer { alongH(from: $0.baseAddress!) }
 }
 
 /// `[m, h, w, c]` → `[h, w, m, c]` (the batch moved next to the channels, so that both are GEMM columns).

@@ -34,18 +34,20 @@ public func fastTransformLength(atLeast least: Int) -> Int {
     return (least...(least + least / 8)).min { cost($0) < cost($1) }!
 }
 
-/// cos and sign·sin of 2π·(a·b mod n)/n, computed in Double.
-@inline(__always) private func unitRoot(_ a: Int, _ b: Int, _ n: Int, sign: Float) -> (Float, Float) {
-    let angle = 2 * Double.pi * Double((a * b) % n) / Double(n)
-    return (Float(cos(angle)), sign * Float(sin(angle)))
+extension Twiddles {
+    /// cos and sign·sin of 2π·a·b/m for a divisor m of n (one table of n entries serves every stage of a split of n).
+    @inline(__always) func root(_ a: Int, _ b: Int, of m: Int, sign: Float) -> (Float, Float) {
+        let k = (a * b) % m * (n / m)
+        return (cos[k], sign * sin[k])
+    }
 }
 
 /// Half spectrum `[u < n/2+1, part (re, im), width]` of the real array `[rows, width]` zero-padded to n = n1·n2
-/// rows, with exponent sign `sign`: out[u] = Σ_j x[j] · exp(sign·2πi·u·j/n). Same result as the dense step 1 of
+/// rows (n = `t.n`, the length of the caller's cos/sin table), with exponent sign `sign`: out[u] = Σ_j x[j] · exp(sign·2πi·u·j/n). Same result as the dense step 1 of
 /// `dftForward` (with no offset) up to float32 rounding.
-func factoredRealForward(_ input: UnsafePointer<Float>, rows: Int, width: Int, n: Int, split: (n1: Int, n2: Int),
+func factoredRealForward(_ input: UnsafePointer<Float>, rows: Int, width: Int, twiddles t: Twiddles, split: (n1: Int, n2: Int),
                          sign: Float, into out: UnsafeMutablePointer<Float>) {
-    let (n1, n2) = split
+    let (n, n1, n2) = (t.n, split.n1, split.n2)
     precondition(n1 * n2 == n && rows <= n)
     // Stage A: Y[(u2, part), (j1, col)] = Σ_{j2} [cos | sign·sin](2π·u2·j2/n2) · x[j1 + n1·j2, col].
     let padded = UnsafeMutablePointer<Float>.allocate(capacity: n * width)
@@ -54,7 +56,7 @@ func factoredRealForward(_ input: UnsafePointer<Float>, rows: Int, width: Int, n
     padded.advanced(by: rows * width).initialize(repeating: 0, count: (n - rows) * width)
     var a = [Float](repeating: 0, count: 2 * n2 * n2)
     for u2 in 0..<n2 { for j2 in 0..<n2 {
-        let (c, s) = unitRoot(u2, j2, n2, sign: sign)
+        let (c, s) = t.root(u2, j2, of: n2, sign: sign)
         a[(2 * u2) * n2 + j2] = c; a[(2 * u2 + 1) * n2 + j2] = s
     } }
     let block = n1 * width   // one (u2, part) row of Y
@@ -67,7 +69,7 @@ func factoredRealForward(_ input: UnsafePointer<Float>, rows: Int, width: Int, n
     parallelFor(n2, work: 2 * n * 2 * n1 * width) { u2 in
         let re = y + (2 * u2) * block, im = re + block
         for j1 in 1..<n1 where u2 > 0 {
-            let (c, s) = unitRoot(u2, j1, n, sign: sign)
+            let (c, s) = t.root(u2, j1, of: n, sign: sign)
             let (r, i) = (re + j1 * width, im + j1 * width)
             for col in 0..<width { let (x, z) = (r[col], i[col]); r[col] = x * c - z * s; i[col] = x * s + z * c }
         }
@@ -77,7 +79,7 @@ func factoredRealForward(_ input: UnsafePointer<Float>, rows: Int, width: Int, n
         // [sign·sin | cos]; the output rows of one part are 2·n2 rows apart in `out`.
         var mr = [Float](repeating: 0, count: count * 2 * n1), mi = mr
         for u1 in 0..<count { for j1 in 0..<n1 {
-            let (c, s) = unitRoot(u1, j1, n1, sign: sign)
+            let (c, s) = t.root(u1, j1, of: n1, sign: sign)
             mr[u1 * 2 * n1 + j1] = c; mr[u1 * 2 * n1 + n1 + j1] = -s
             mi[u1 * 2 * n1 + j1] = s; mi[u1 * 2 * n1 + n1 + j1] = c
         } }
@@ -94,9 +96,9 @@ func factoredRealForward(_ input: UnsafePointer<Float>, rows: Int, width: Int, n
 /// n = n1·n2: out[y] = scale · Σ_u weight(u) · Re(Z[u] · exp(sign·2πi·u·y/n)), weight 1 for u = 0 and the Nyquist
 /// bin of an even n, 2 otherwise (the Hermitian sum over the full spectrum). Same result as the dense step 2 of
 /// `dftInverse` (with no offset) up to float32 rounding.
-func factoredRealInverse(_ spectrum: UnsafePointer<Float>, rows: Int, width: Int, n: Int, split: (n1: Int, n2: Int),
+func factoredRealInverse(_ spectrum: UnsafePointer<Float>, rows: Int, width: Int, twiddles t: Twiddles, split: (n1: Int, n2: Int),
                          sign: Float, scale: Float, into out: UnsafeMutablePointer<Float>) {
-    let (n1, n2) = split
+    let (n, n1, n2) = (t.n, split.n1, split.n2)
     precondition(n1 * n2 == n && rows <= n)
     let block = n1 * width
     // Stage B backwards, per u2: P[u2, (part, y1)] = Σ_{u1} c(u) · Z[u2 + n2·u1] · exp(sign·2πi·u1·y1/n1), then the
@@ -115,7 +117,7 @@ func factoredRealInverse(_ spectrum: UnsafePointer<Float>, rows: Int, width: Int
         for y1 in 0..<n1 { for u1 in 0..<count {
             let u = u2 + n2 * u1
             let weight: Float = (u == 0 || 2 * u == n) ? scale : 2 * scale
-            let (c, s) = unitRoot(u1, y1, n1, sign: sign)
+            let (c, s) = t.root(u1, y1, of: n1, sign: sign)
             mr[y1 * count + u1] = weight * c; mi[y1 * count + u1] = -weight * s
             mr[(n1 + y1) * count + u1] = weight * s; mi[(n1 + y1) * count + u1] = weight * c
         } }
@@ -126,7 +128,7 @@ func factoredRealInverse(_ spectrum: UnsafePointer<Float>, rows: Int, width: Int
                  b: spectrum + (2 * u2 + 1) * width, ldb: 2 * n2 * width, beta: 1, c: pr, ldc: width, parallel: false)
         }}
         for y1 in 1..<n1 where u2 > 0 {
-            let (c, s) = unitRoot(u2, y1, n, sign: sign)
+            let (c, s) = t.root(u2, y1, of: n, sign: sign)
             let (r, i) = (pr + y1 * width, pi + y1 * width)
             for col in 0..<width { let (x, z) = (r[col], i[col]); r[col] = x * c - z * s; i[col] = x * s + z * c }
         }
@@ -134,7 +136,7 @@ func factoredRealInverse(_ spectrum: UnsafePointer<Float>, rows: Int, width: Int
     // Stage A backwards, real part only: out[y1 + n1·y2] = Σ_{u2} [cos | −sign·sin](2π·u2·y2/n2) · [Re P; Im P][u2, y1].
     var a = [Float](repeating: 0, count: n2 * 2 * n2)
     for y2 in 0..<n2 { for u2 in 0..<n2 {
-        let (c, s) = unitRoot(u2, y2, n2, sign: sign)
+        let (c, s) = t.root(u2, y2, of: n2, sign: sign)
         a[y2 * 2 * n2 + 2 * u2] = c; a[y2 * 2 * n2 + 2 * u2 + 1] = -s
     } }
     let full = UnsafeMutablePointer<Float>.allocate(capacity: n * width)

@@ -45,13 +45,17 @@ func benchmarkConv2DMethods() {
 
 /// Every convolution of the smoke experiment's quick U-Net (`GridCNNPreset.quickSmoke`) on a batch of 16 patches of
 /// 32 × 32, in the network's order (down blocks, bottleneck, up blocks).
-func quickSmokeUNetLayers() -> [(String, ConvGeometry)] {
-    let unet = GridCNNPreset.quickSmoke.unet
+func quickSmokeUNetLayers() -> [(String, ConvGeometry)] { uNetLayers(.quickSmoke) }
+
+/// Every convolution of a preset's U-Net on a batch of 16 patches of 32 × 32, in the network's order (down blocks,
+/// bottleneck, up blocks), named "<preset> U-Net conv i: …".
+func uNetLayers(_ preset: GridCNNPreset) -> [(String, ConvGeometry)] {
+    let unet = preset.unet
     let levels = unet.levels
     return unet.convolutionChannels.enumerated().map { i, io in
         let level = i <= levels ? i : 2 * levels - i
         let side = 32 >> level
-        let name = "quick-smoke U-Net conv \(i): \(side)×\(side), \(io.inputs)→\(io.outputs), k \(unet.kernel)"
+        let name = "\(preset.name) U-Net conv \(i): \(side)×\(side), \(io.inputs)→\(io.outputs), k \(unet.kernel)"
         return (name, ConvGeometry(batch: 16, spatial: [side, side], kernel: [unet.kernel, unet.kernel], cin: io.inputs, cout: io.outputs))
     }
 }

@@ -33,15 +33,7 @@ func benchmarkFFTConvolution1D() {
                     { _ = convForwardFFTKeepingSpectra(x, w, planar, sizes: sizes) },
                     { backward { convBackwardFFT(d, spectra: spectra, dx: $0, dw: $1) } },
                 ]
-                var samples = [[Double]](repeating: [], count: methods.count)
-                for round in 0...7 {
-                    for j in 0..<methods.count {
-                        let m = (j + round) % methods.count
-                        let t = time(warmup: 0, runs: 1, methods[m])[0]
-                        if round > 0 { samples[m].append(t) }
-                    }
-                }
-                let ms = samples.map { median($0) * 1e3 }
+                let ms = interleavedMedians(methods, rounds: 7).map { $0 * 1e3 }
                 func scale(_ a: [Float]) -> Float { max(a.reduce(0) { max($0, abs($1)) }, .leastNormalMagnitude) }
                 let ref = convForward(x, w, g).out
                 let (sx, sw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackward(d, paddedInput: padded, w, g, dx: $0, dw: $1) }
@@ -49,11 +41,11 @@ func benchmarkFFTConvolution1D() {
                 let error = max(maxAbsDifference(convForwardFFT(x, w, planar, sizes: sizes), ref) / scale(ref),
                                 maxAbsDifference(fx, sx) / scale(sx), maxAbsDifference(fw, sw) / scale(sw))
                 // Where the FFT's time goes: one extra forward + backward with the phase timers on.
-                FFTConvolutionProfile.reset(); FFTConvolutionProfile.enabled = true
-                let spectraAgain = convForwardFFTKeepingSpectra(x, w, planar, sizes: sizes).spectra
-                backward { convBackwardFFT(d, spectra: spectraAgain, dx: $0, dw: $1) }
-                FFTConvolutionProfile.enabled = false
-                let phases = ["transforms", "kernel transforms", "mixing", "copies"].map { f(1e3 * (FFTConvolutionProfile.seconds[$0] ?? 0), 2) }
+                // Where the FFT's time goes: one extra forward + backward with the phase timers on.
+                let phases = fftPhaseSeconds {
+                    let kept = convForwardFFTKeepingSpectra(x, w, planar, sizes: sizes).spectra
+                    backward { convBackwardFFT(d, spectra: kept, dx: $0, dw: $1) }
+                }.phases.map { f(1e3 * $0, 2) }
                 row(["\(channels)", "\(kernel)", "\(length)", f(ms[0], 2), f(ms[1], 2), f(ms[2], 2), f(ms[3], 2),
                      f((ms[2] + ms[3]) / (ms[0] + ms[1]), 2), String(format: "%.1e", error), phases.joined(separator: " / ")])
             }

@@ -48,15 +48,7 @@ func benchmarkFFTConvolution() {
             { backward { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1, sizes: g.minimalFFTSizes) } },
             { backward { convBackwardFFT(d, spectra: spectra, dx: $0, dw: $1) } },
         ]
-        var samples = [[Double]](repeating: [], count: methods.count)
-        for round in 0...rounds {
-            for j in 0..<methods.count {
-                let m = (j + round + index) % methods.count
-                let t = time(warmup: 0, runs: 1, methods[m])[0]
-                if round > 0 { samples[m].append(t) }
-            }
-        }
-        let ms = samples.map { median($0) * 1e3 }
+        let ms = interleavedMedians(methods, rounds: rounds, rotation: index).map { $0 * 1e3 }
         for i in 0..<9 { totals[i] += ms[i] }
         totals[9] += min(ms[0], ms[1]); totals[10] += min(ms[3], ms[4])
         // Accuracy against im2col.
@@ -67,13 +59,11 @@ func benchmarkFFTConvolution() {
         let (sx, sw) = convolutionGradients(inputCount: x.count, weightCount: w.count) { convBackwardIm2Col(d, input: x, w, g, dx: $0, dw: $1) }
         let errX = maxAbsDifference(fx, sx) / scale(sx), errW = maxAbsDifference(fw, sw) / scale(sw)
         // Where the FFT's time goes.
-        FFTConvolutionProfile.reset(); FFTConvolutionProfile.enabled = true
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        _ = convForwardFFT(x, w, g)
-        backward { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1) }
-        let total = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        FFTConvolutionProfile.enabled = false
-        let phases = ["transforms", "kernel transforms", "mixing", "copies"].map { f(100 * (FFTConvolutionProfile.seconds[$0] ?? 0) / total, 0) }
+        let (seconds, total) = fftPhaseSeconds {
+            _ = convForwardFFT(x, w, g)
+            backward { convBackwardFFT(d, input: x, w, g, dx: $0, dw: $1) }
+        }
+        let phases = seconds.map { f(100 * $0 / total, 0) }
         row([name, f(flops / 1e9, 2), f(ms[0], 2), f(ms[1], 2), f(ms[2], 2), f(ms[6], 2), f(ms[2] / min(ms[0], ms[1]), 2),
              f(ms[3], 2), f(ms[4], 2), f(ms[5], 2), f(ms[7], 2), f(ms[8], 2), f(ms[5] / min(ms[3], ms[4]), 2),
              String(format: "%.1e, %.1e, %.1e", errOut, errX, errW), phases.joined(separator: " / ")])

@@ -9,16 +9,8 @@ import NPTensor
 /// `AENP_THREADS=1|2 npbench fft-digest`.
 func printFFTDigest() {
     print("## FFT convolution digest (\(workerCount) thread(s)): FNV-1a of output, dx, dw\n")
-    func layers(_ preset: GridCNNPreset) -> [ConvGeometry] {
-        let unet = preset.unet
-        return unet.convolutionChannels.enumerated().map { i, io in
-            let level = i <= unet.levels ? i : 2 * unet.levels - i
-            let side = 32 >> level
-            return ConvGeometry(batch: 16, spatial: [side, side], kernel: [unet.kernel, unet.kernel], cin: io.inputs, cout: io.outputs)
-        }
-    }
     for (name, preset) in [("quick-smoke", GridCNNPreset.quickSmoke), ("quick", GridCNNPreset.quick)] {
-        for (i, g) in layers(preset).enumerated() where g.prefersFFT(under: .fft) {
+        for (i, (_, g)) in uNetLayers(preset).enumerated() where g.prefersFFT(under: .fft) {
             var rng = RandomGenerator(seed: UInt64(7 + i))
             let x = rng.uniformTensor(g.inputShape, low: -1, high: 1).scalars, w = rng.uniformTensor(g.weightShape, low: -1, high: 1).scalars
             let d = rng.uniformTensor(g.outputShape, low: -1, high: 1).scalars

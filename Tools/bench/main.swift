@@ -30,6 +30,30 @@ func time(warmup: Int, runs: Int, _ body: () -> Void) -> [Double] {
     }
 }
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
+/// Median seconds of each method over `rounds` rounds after one warm-up round, the methods interleaved (every round
+/// times each once, the order rotated by the round and `rotation`), so that a loaded machine affects them alike.
+func interleavedMedians(_ methods: [() -> Void], rounds: Int, rotation: Int = 0) -> [Double] {
+    var samples = [[Double]](repeating: [], count: methods.count)
+    for round in 0...rounds {
+        for j in 0..<methods.count {
+            let m = (j + round + rotation) % methods.count
+            let t = time(warmup: 0, runs: 1, methods[m])[0]
+            if round > 0 { samples[m].append(t) }
+        }
+    }
+    return samples.map(median)
+}
+
+/// Seconds per FFT-convolution phase ("transforms", "kernel transforms", "mixing", "copies", in that order) during
+/// one run of `body`, and the run's total seconds (`FFTConvolutionProfile`, on only for this call).
+func fftPhaseSeconds(_ body: () -> Void) -> (phases: [Double], total: Double) {
+    FFTConvolutionProfile.reset(); FFTConvolutionProfile.enabled = true
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    body()
+    let total = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    FFTConvolutionProfile.enabled = false
+    return (["transforms", "kernel transforms", "mixing", "copies"].map { FFTConvolutionProfile.seconds[$0] ?? 0 }, total)
+}
 func row(_ cells: [String]) { print("| " + cells.joined(separator: " | ") + " |") }
 func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
 

@@ -26,11 +26,11 @@ func gaussianWeights(_ tape: Tape, _ a: Tensor, _ b: Tensor, logLengthscales: Va
 /// (1-D inputs or an isotropic kernel) the squared distances are computed once and shared.
 func gaussianWeights(_ tape: Tape, _ a: Tensor, _ b: Tensor, logLengthscales kernels: [Variable]) -> [Variable] {
     let dx = a.shape[2]
-    let perDimension = kernels.filter { dx > 1 && $0.shape[0] > 1 }
-    for l in perDimension { require(l.shape[0] == dx, "\(l.shape[0]) lengthscales for \(dx) input dimensions") }
-    let d2 = perDimension.count == kernels.count ? nil : tape.pairwiseSquaredDistances(tape.constant(a), tape.constant(b))
+    func oneLengthscale(_ l: Variable) -> Bool { dx == 1 || l.shape[0] == 1 }
+    let d2 = kernels.contains(where: oneLengthscale) ? tape.pairwiseSquaredDistances(tape.constant(a), tape.constant(b)) : nil
     return kernels.map { l in
-        if let d2, dx == 1 || l.shape[0] == 1 { return tape.rbfWeights(d2, logLengthscale: l) }
+        if let d2, oneLengthscale(l) { return tape.rbfWeights(d2, logLengthscale: l) }
+        require(l.shape[0] == dx, "\(l.shape[0]) lengthscales for \(dx) input dimensions")
         return tape.separableRBFWeights(a, b, logLengthscales: l)
     }
 }
