@@ -41,17 +41,20 @@ public enum ConvolutionAlgorithms: String, Sendable, CaseIterable, Codable {
 
 extension ConvGeometry {
     /// Whether the frequency-domain convolution is used under `algorithms`: only with `.fft` and groups = 1; in 2-D
-    /// for kernels of at least 5 on both axes and grids of at least 4 on both axes, in 1-D for kernels k ≥ 9 on grids
-    /// of at most k² points (computed as the 2-D convolution of one column, `columnGeometry`). The rules are the
-    /// measured ones (Docs/fft-convolution.md). 2-D (`npbench conv2d-fft`): 0.5–0.8× the faster direct method's time
-    /// on every such layer of the smoke U-Net and 0.14–0.56× at kernel 9, losing only on the 2 × 2 bottleneck's
-    /// forward pass. 1-D (`npbench conv1d-fft`, forward + backward against the shifted GEMM, 32 and 64 channels):
+    /// for kernels of at least 5 on both axes and grids of at least 4 on both axes, or smaller grids (the U-Nets'
+    /// bottlenecks) with at least 128 · 128 input · output channels; in 1-D for kernels k ≥ 9 on grids of at most k²
+    /// points (computed as the 2-D convolution of one column, `columnGeometry`). The rules are the measured ones
+    /// (Docs/fft-convolution.md). 2-D (`npbench conv2d-fft`): 0.5–0.8× the faster direct method's time on every
+    /// layer of at least 4 × 4 of the smoke U-Net and 0.14–0.56× at kernel 9. Below 4 × 4 (`npbench conv2d-fft
+    /// tiny`, k = 5) forward + backward take 0.3–0.5× im2col's time from 2 × 2, 64 → 64 on, but the forward pass
+    /// alone wins only from 128 → 128 channels (0.5–0.6×), so smaller bottlenecks (the smoke U-Net's 64 → 64, whose
+    /// runs keep their arithmetic) stay direct. 1-D (`npbench conv1d-fft`, forward + backward against the shifted GEMM, 32 and 64 channels):
     /// 0.23–0.68× at k = 21 up to 256 points, 0.52–0.78× at k = 9 up to 64 and k = 13 up to 128; the dense
     /// transforms grow with the square of the length, so longer grids (and k = 5) lose.
     public func prefersFFT(under algorithms: ConvolutionAlgorithms) -> Bool {
         guard algorithms == .fft && groups == 1 else { return false }
         switch spatial.count {
-        case 2: return kernel.allSatisfy { $0 >= 5 } && spatial.allSatisfy { $0 >= 4 }
+        case 2: return kernel.allSatisfy { $0 >= 5 } && (spatial.allSatisfy { $0 >= 4 } || cin * cout >= 128 * 128)
         default: return kernel[0] >= 9 && spatial[0] <= kernel[0] * kernel[0]
         }
     }

@@ -12,6 +12,11 @@ import Testing
         #expect(!g([32, 32], [5, 5]).prefersFFT(under: .direct), "never under the default")
         #expect(!g([2, 2], [5, 5]).prefersFFT(under: .fft) && !g([32, 32], [3, 3]).prefersFFT(under: .fft))
         #expect(!g([32, 32], [5, 5], groups: 2).prefersFFT(under: .fft))
+        // Grids below 4 × 4 (bottlenecks) only with at least 128 · 128 channel pairs: the smoke U-Net's 64 → 64 stays direct.
+        func wide(_ s: [Int], _ cin: Int, _ cout: Int) -> ConvGeometry { ConvGeometry(batch: 2, spatial: s, kernel: [5, 5], cin: cin, cout: cout) }
+        #expect(wide([2, 2], 128, 128).prefersFFT(under: .fft) && wide([3, 2], 256, 256).prefersFFT(under: .fft) && wide([1, 1], 512, 32).prefersFFT(under: .fft))
+        #expect(!wide([2, 2], 64, 64).prefersFFT(under: .fft) && !wide([2, 2], 128, 64).prefersFFT(under: .fft))
+        #expect(!wide([2, 2], 256, 256).prefersFFT(under: .direct))
     }
 
     /// 1-D: kernels of at least 9 on grids of at most k² points (the dense transforms grow with the square of the length).
@@ -32,7 +37,7 @@ import Testing
 
     /// Values and both gradients of the FFT path agree with the direct path's to float32 rounding, and the FFT path
     /// is really taken (its result is not bitwise the direct one).
-    @Test(arguments: [([8, 8], [5, 5], 3, 5), ([6, 10], [7, 5], 4, 2), ([16, 16], [9, 9], 2, 3), ([40], [9], 3, 5), ([64], [21], 4, 2), ([12], [11], 2, 3)])
+    @Test(arguments: [([8, 8], [5, 5], 3, 5), ([2, 2], [5, 5], 128, 128), ([3, 1], [5, 5], 256, 64), ([6, 10], [7, 5], 4, 2), ([16, 16], [9, 9], 2, 3), ([40], [9], 3, 5), ([64], [21], 4, 2), ([12], [11], 2, 3)])
     func agreesWithTheDirectPath(spatial: [Int], kernel: [Int], cin: Int, cout: Int) {
         let x = randomTensor([3] + spatial + [cin], seed: 81), w = randomTensor(kernel + [cin, cout], seed: 82)
         let upstream = randomTensor([3] + spatial + [cout], seed: 83)

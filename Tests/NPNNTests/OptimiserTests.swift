@@ -26,6 +26,41 @@ import Testing
         }
     }
 
+    /// The sixteen-lane update equals the scalar per-element update written out here, to the bit, for lengths with and
+    /// without a tail of fewer than 16 and for a parameter that never received a gradient.
+    @Test(arguments: [1, 15, 16, 17, 100])
+    func adamWLanesEqualTheScalarUpdateBitwise(count: Int) {
+        let store = ParameterStore()
+        var rng = RandomGenerator(seed: UInt64(count))
+        let p = store.make("p", rng.normalTensor([count])), idle = store.make("idle", rng.normalTensor([count]))
+        let hyper = AdamW.Hyperparameters(learningRate: 3e-3, weightDecay: 0.05)
+        let opt = AdamW(store, hyper)
+        var (w, m, v) = (p.scalars, [Float](repeating: 0, count: count), [Float](repeating: 0, count: count))
+        var (wi, mi, vi) = (idle.scalars, m, v)
+        for step in 1...3 {
+            let g = rng.normalTensor([count]).scalars.map { $0 * 10 }
+            p.accumulateGrad(g)
+            opt.update()
+            let bc1 = 1 - Float(pow(Double(hyper.beta1), Double(step)))
+            let bc2Sqrt = Float((1 - pow(Double(hyper.beta2), Double(step))).squareRoot())
+            let stepSize = hyper.learningRate / bc1
+            func scalarUpdate(_ w: inout [Float], _ m: inout [Float], _ v: inout [Float], _ g: [Float]) {
+                for j in 0..<count {
+                    w[j] *= 1 - hyper.learningRate * hyper.weightDecay
+                    m[j] = hyper.beta1 * m[j] + (1 - hyper.beta1) * g[j]
+                    v[j] = hyper.beta2 * v[j] + (1 - hyper.beta2) * g[j] * g[j]
+                    w[j] -= stepSize * m[j] / (v[j].squareRoot() / bc2Sqrt + hyper.eps)
+                }
+            }
+            scalarUpdate(&w, &m, &v, g)
+            scalarUpdate(&wi, &mi, &vi, [Float](repeating: 0, count: count))
+            #expect(p.scalars == w && idle.scalars == wi, "step \(step)")
+            #expect(p.gradStorage == [Float](repeating: 0, count: count) && !idle.hasGrad, "gradients zeroed, none allocated")
+        }
+        let state = opt.stateTensors()
+        #expect(state["adamw.m.p"]?.scalars == m && state["adamw.v.p"]?.scalars == v && state["adamw.v.idle"]?.scalars == vi)
+    }
+
     @Test func valueClippingClampsEachElement() {
         let store = ParameterStore()
         let p = store.make("p", .zeros([3]))

@@ -1,12 +1,19 @@
 import Foundation
 import NPTensor
+import NPModels
 
 /// The frequency-domain prototype (`convForwardFFT` / `convBackwardFFT`) against the shifted GEMM and im2col + GEMM,
 /// layer by layer, at the quick-smoke U-Net's shapes and a few paper-size (k = 9) shapes.
-/// `AENP_THREADS=1 npbench conv2d-fft`. The machine may be loaded, so the methods are interleaved: every round times
+/// `AENP_THREADS=1 npbench conv2d-fft [quick]` (`quick`: the `GridCNNPreset.quick` U-Net's layers, the twin bench's,
+/// instead of the smoke experiment's `quickSmoke`; `tiny`: bottleneck shapes of fewer than 4 × 4 points). The machine may be loaded, so the methods are interleaved: every round times
 /// each method once, in turn (the order rotates between rounds), and the table shows the medians over the rounds.
-func benchmarkFFTConvolution() {
-    let cases: [(String, ConvGeometry)] = quickSmokeUNetLayers() + [
+func benchmarkFFTConvolution(preset: GridCNNPreset = .quickSmoke, tinyGrids: Bool = false) {
+    // `tiny`: the bottleneck shapes below 4 × 4 points that decide `prefersFFT`'s channel threshold instead.
+    let tiny: [(String, ConvGeometry)] = [(2, 2, 64, 64), (2, 2, 128, 64), (2, 2, 128, 128), (2, 2, 256, 128), (2, 2, 256, 256),
+                                          (3, 2, 128, 128), (3, 2, 256, 256), (1, 1, 256, 256)].map { h, w, i, o in
+        ("bottleneck \(h)×\(w), \(i)→\(o), k 5", ConvGeometry(batch: 16, spatial: [h, w], kernel: [5, 5], cin: i, cout: o))
+    }
+    let cases: [(String, ConvGeometry)] = tinyGrids ? tiny : uNetLayers(preset) + [
         ("paper U-Net level 0: 32×32, 16→32, k 9", ConvGeometry(batch: 16, spatial: [32, 32], kernel: [9, 9], cin: 16, cout: 32)),
         ("paper U-Net level 1: 16×16, 32→64, k 9", ConvGeometry(batch: 16, spatial: [16, 16], kernel: [9, 9], cin: 32, cout: 64)),
         ("paper U-Net level 3: 4×4, 128→256, k 9", ConvGeometry(batch: 16, spatial: [4, 4], kernel: [9, 9], cin: 128, cout: 256)),

@@ -6,13 +6,15 @@ import NPNN
 import NPTensor
 
 /// Where a training step's time goes, op by op, for the CNN workloads the experiments train: the smoke U-Net
-/// ConvCNP (T) and D8 group-CNN EquivCNP (E) on 32 × 32 patches (`GridCNNPreset.quickSmoke`), the station SetConv
+/// ConvCNP (T) and D8 group-CNN EquivCNP (E) on 32 × 32 patches (`GridCNNPreset.quickSmoke`; `unet-quick`: the
+/// `GridCNNPreset.quick` U-Net, channels up to 256, that the twin bench's `grid2d` section times), the station SetConv
 /// ConvCNP (T) (the environmental quick grid), and the 1-D ConvCNP (T) (`ModelPreset.quick`). Each: 1 warm-up step,
 /// then `steps` profiled steps (forward, loss, backward, norm clipping, AdamW), each op's forward and backward time
-/// per step and its share of the step; "outside ops" is the step minus every op (clipping, AdamW, the loss's
-/// bookkeeping). An op's forward time includes the non-op work just before it (`TapeProfile`).
+/// per step and its share of the step; outside the ops, the gradient-norm clipping and the AdamW update are timed
+/// apart, and the rest is the loss's bookkeeping. Under `AENP_CONVOLUTION=fft` a last line splits the FFT
+/// convolutions' time into their phases (`FFTConvolutionProfile`). An op's forward time includes the non-op work just before it (`TapeProfile`).
 ///
-///   swift run -c release npbench profile [smoke-unet] [smoke-group] [stations] [1d] [steps=N]
+///   swift run -c release npbench profile [smoke-unet] [unet-quick] [smoke-group] [stations] [1d] [steps=N]
 func profileTrainingSteps(_ args: [String]) {
     let steps = args.compactMap { $0.hasPrefix("steps=") ? Int($0.dropFirst(6)) : nil }.first ?? 5
     let lattice = PixelLattice.standardisedFrame(size: [128, 128])
@@ -21,6 +23,8 @@ func profileTrainingSteps(_ args: [String]) {
     stationSizes.unet = .init(channels: 16, levels: 3, kernel: 5); stationSizes.pointsPerUnit = 4
     let workloads: [(name: String, spec: ModelSpec, batch: (inout RandomGenerator) -> TaskBatch)] = [
         ("smoke-unet", { var s = ModelSpec.grid2D(.convCNPT, sizes: .quickSmoke, lattice: lattice, domain: box2D, standardDeviationHead: true)
+                         s.initialisation = .calibrated; return s }(), { patchBatch(lattice, using: &$0) }),
+        ("unet-quick", { var s = ModelSpec.grid2D(.convCNPT, sizes: .quick, lattice: lattice, domain: box2D, standardDeviationHead: true)
                          s.initialisation = .calibrated; return s }(), { patchBatch(lattice, using: &$0) }),
         ("smoke-group", { var s = ModelSpec.grid2D(.equivCNPE, sizes: .quickSmoke, lattice: lattice, domain: box2D, standardDeviationHead: true)
                           s.initialisation = .calibrated; return s }(), { patchBatch(lattice, using: &$0) }),
@@ -36,18 +40,25 @@ func profileTrainingSteps(_ args: [String]) {
         let opt = AdamW(model.parameters, .init(learningRate: 5e-4))
         let batches = (0...steps).map { _ in w.batch(&rng) }
         let profile = TapeProfile()
-        var stepSeconds = 0.0
+        var stepSeconds = 0.0, clippingSeconds = 0.0, updateSeconds = 0.0
         for (i, batch) in batches.enumerated() {
             let tape = Tape()
             let p = TapeProfile()
             if i > 0 { tape.profile = p }
+            if i == 1 { FFTConvolutionProfile.reset(); FFTConvolutionProfile.enabled = true }
             let t0 = DispatchTime.now().uptimeNanoseconds
             p.mark()
             let loss = model.loss(tape, batch, fixedInputs: model.trainingSwitch(tasks: batch.taskCount, using: &rng))
             tape.backward(from: loss)
+            let t1 = DispatchTime.now().uptimeNanoseconds
             GradientClipping.norm(0.5).apply(to: model.parameters)
+            let t2 = DispatchTime.now().uptimeNanoseconds
             opt.update()
-            if i > 0 { stepSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9; profile.merge(p) }
+            let t3 = DispatchTime.now().uptimeNanoseconds
+            if i > 0 {
+                stepSeconds += Double(t3 - t0) / 1e9; profile.merge(p)
+                clippingSeconds += Double(t2 - t1) / 1e9; updateSeconds += Double(t3 - t2) / 1e9
+            }
         }
         let perStep = stepSeconds / Double(steps)
         print("### \(w.name): \(w.spec.kind.displayName), \(model.parameters.scalarCount) parameters, \(f(perStep * 1e3, 1)) ms per step\n")
@@ -58,7 +69,17 @@ func profileTrainingSteps(_ args: [String]) {
             let n = Double(steps)
             row([op, f(Double(e.calls) / n, 0), f(e.forward / n * 1e3, 2), f(e.backward / n * 1e3, 2), f(100 * e.total / stepSeconds, 1) + " %"])
         }
-        row(["outside ops (clipping, AdamW, loss bookkeeping)", "–", "–", "–", f(100 * max(0, 1 - covered / stepSeconds), 1) + " %"])
+        let n = Double(steps)
+        row(["gradient-norm clipping (outside ops)", "1", "–", f(clippingSeconds / n * 1e3, 2), f(100 * clippingSeconds / stepSeconds, 1) + " %"])
+        row(["AdamW update (outside ops)", "1", "–", f(updateSeconds / n * 1e3, 2), f(100 * updateSeconds / stepSeconds, 1) + " %"])
+        let rest = stepSeconds - covered - clippingSeconds - updateSeconds
+        row(["rest outside ops (loss bookkeeping)", "–", "–", "–", f(100 * max(0, rest / stepSeconds), 1) + " %"])
+        FFTConvolutionProfile.enabled = false
+        let phases = FFTConvolutionProfile.seconds.filter { $0.value > 0 }.sorted { $0.value > $1.value }
+        if !phases.isEmpty {
+            print("\nFFT convolution phases (ms per step, inside the convolution ops above): "
+                  + phases.map { "\($0.key) \(f($0.value / Double(steps) * 1e3, 2))" }.joined(separator: ", "))
+        }
         print()
     }
 }

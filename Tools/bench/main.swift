@@ -7,7 +7,7 @@
 //   AENP_THREADS=1 swift run -c release npbench conv1d-fft   # opt-in: 1-D FFT convolution vs the shifted GEMM
 //   AENP_THREADS=1 swift run -c release npbench fft-digest   # opt-in: bitwise fingerprint of the FFT convolution
 //   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
-//   swift run -c release npbench profile [smoke-unet smoke-group stations 1d] [steps=N]   # time per op (Profile.swift)
+//   swift run -c release npbench profile [smoke-unet unet-quick smoke-group stations 1d] [steps=N]   # time per op (Profile.swift)
 //
 // PyTorch reference figures (the `torch` table below) were measured before this package was written, with the
 // authors' PyTorch models on another CPU (Docs/peer-bench.md); they are printed beside ours, not re-measured here.
@@ -104,7 +104,7 @@ if wants("conv") {
 }
 
 if sections.contains("conv2d") { benchmarkConv2DMethods() }   // only when named (slow at paper shapes)
-if sections.contains("conv2d-fft") { benchmarkFFTConvolution() }   // only when named (FFTConvBench.swift)
+if sections.contains("conv2d-fft") { benchmarkFFTConvolution(preset: sections.contains("quick") ? .quick : .quickSmoke, tinyGrids: sections.contains("tiny")) }   // only when named (FFTConvBench.swift)
 if sections.contains("conv1d-fft") { benchmarkFFTConvolution1D() }   // only when named (FFTConv1DBench.swift)
 if sections.contains("fft-digest") { printFFTDigest() }   // only when named (FFTDigest.swift)
 if sections.contains("grid-models") { benchmarkGridModelSteps() }

@@ -1,6 +1,6 @@
 """Side-by-side training-step times: each PyTorch twin and our `npbench` for the same model, interleaved.
 
-    python Tools/peer/bench.py [--sections 1d mlp grid2d pt-tnp] [--runs-dir results/gibbs1d/quick] [--threads 1 2]
+    python Tools/peer/bench.py [--sections 1d mlp grid2d stations2d pt-tnp] [--runs-dir results/gibbs1d/quick] [--threads 1 2]
                                [--rounds 1] [--models KIND...]
 
 Sections: `1d` (default) the eight 1-D models below; `mlp` npbench's MLP step (3 × Linear 128→128, ReLU, MSE, batch 1024,
@@ -9,7 +9,10 @@ sizes (`GridCNNPreset.quick`: U-Net C 16, 4 poolings, kernel 5; D8 group CNN, C 
 on-grid path, σ = softplus(raw) head, as `npbench grid-models quick gridded KIND`: 16 tasks of 32 × 32 patches of
 the 128 × 128 frame with 10–250 context pixels and the other pixels as targets (padded), median of 3 steps after 1
 warm-up on both sides (the twin draws its own patches of the same distribution; the grid is 32 × 32 for every
-batch, so the convolutions, which dominate, are the same work); `pt-tnp` the three pseudo-token TNPs at the quick
+batch, so the convolutions, which dominate, are the same work); `stations2d` the same models through the 2-D
+SetConv encoder and decoder (no pixel lattice, variance head), as `npbench grid-models quick stations KIND`: 16
+tasks of 100 context and 50 target points uniform on [−2, 2] × [−1.3, 1.3] (each side draws its own; the SetConv
+grid spans the points, 8 per unit, so its size varies a little between draws); `pt-tnp` the three pseudo-token TNPs at the quick
 preset with 2-D inputs, as `npbench pt-tnp-child quick KIND` (16 tasks × 256 context / 256 targets, median of 5
 after 1; `bench_pttnp.py`). The 2-D twins are freshly initialised (`ModelSpec` as npbench builds it); parameter
 counts are checked equal. The CPU columns (2-D sections; process CPU time per step, warm-up included, all threads)
@@ -143,15 +146,17 @@ def training_step_ms(model, loss_fn, warmup, runs):
 GRID_PRESETS = {"quick": 256, "quick-smoke": 64}   # GridCNNPreset name → the U-Net's channel cap
 
 
-def grid2d_spec(kind, preset="quick"):
+def grid2d_spec(kind, preset="quick", stations=False):
     """`ModelSpec.grid2D(kind, sizes: .quick (or .quickSmoke), lattice: .standardisedFrame([128, 128]),
-    domain: (−5, 5)², σ head)` as npbench grid-models builds it (the fields the twin reads)."""
+    domain: (−5, 5)², σ head)` as npbench grid-models builds it (the fields the twin reads); with `stations`, the
+    SetConv path: no lattice and the default variance head (`lattice: nil, standardDeviationHead: false`)."""
     n = 128
     ppu = float(np.float32(np.sqrt((n * n - 1) / 12)))
+    grid = {} if stations else {"scaleParameterisation": "standardDeviationSoftplus",
+                                "pixelLattice": {"pointsPerUnit": [ppu, ppu], "offset": [-(n - 1) / 2, -(n - 1) / 2]}}
     return {"kind": kind, "preset": {"tnp": {}, "convCNP": {"channels": 32}}, "domain": {"lower": [-5, -5], "upper": [5, 5]},
             "fourierRange": 1, "positionScale": 1, "dropoutConvCNP": 0.5, "dropoutEquivCNP": 0.5, "dropoutRelaxed": 0.5,
-            "inputDimension": 2, "scaleParameterisation": "standardDeviationSoftplus",
-            "pixelLattice": {"pointsPerUnit": [ppu, ppu], "offset": [-(n - 1) / 2, -(n - 1) / 2]},
+            "inputDimension": 2, **grid,
             "gridCNN": {"name": preset, "unet": {"channels": 16, "levels": 4, "kernel": 5, "maxChannels": GRID_PRESETS[preset]},
                         "groupCNN": {"channels": 16, "fields": 1, "layers": 5, "kernel": 5, "rotations": 8},
                         "pointsPerUnit": 8, "decoderLengthscales": 5}}
@@ -181,17 +186,30 @@ def patch_batch(lattice, rng, tasks=16):
     return xc, yc, xt, yt, mc, mt
 
 
-def torch_grid2d_step_ms(kind, threads, preset="quick", warmup=1, runs=3, seed=7):
+def station_batch(rng, tasks=16):
+    """npbench's stationBatch: 150 station-like points per task, 100 context and 50 targets, inputs uniform on
+    [−2, 2] × [−1.3, 1.3], outputs N(0, 1); every task the same counts (no padding)."""
+    def points(n):
+        return torch.from_numpy(np.stack([rng.uniform(-2, 2, (tasks, n)), rng.uniform(-1.3, 1.3, (tasks, n))], -1).astype(np.float32))
+    xc, xt = points(100), points(50)
+    yc, yt = (torch.from_numpy(rng.standard_normal((tasks, n, 1)).astype(np.float32)) for n in (100, 50))
+    return xc, yc, xt, yt, torch.ones(tasks, 100), torch.ones(tasks, 50)
+
+
+def torch_grid2d_step_ms(kind, threads, preset="quick", warmup=1, runs=3, seed=7, stations=False):
     torch.set_num_threads(threads)
-    spec = grid2d_spec(kind, preset)
+    spec = grid2d_spec(kind, preset, stations)
     torch.manual_seed(seed)
     model = build_model(spec)
     for p in model.parameters():   # any finite initialisation: timing only
         torch.nn.init.normal_(p, std=0.05)
     model.train()
     rng = np.random.default_rng(seed)
-    lattice = PixelLattice(spec["pixelLattice"]["pointsPerUnit"], spec["pixelLattice"]["offset"])
-    xc, yc, xt, yt, mc, mt = patch_batch(lattice, rng)
+    if stations:
+        xc, yc, xt, yt, mc, mt = station_batch(rng)
+    else:
+        lattice = PixelLattice(spec["pixelLattice"]["pointsPerUnit"], spec["pixelLattice"]["offset"])
+        xc, yc, xt, yt, mc, mt = patch_batch(lattice, rng)
     has_fixed = kind not in ("convcnp-t", "equivcnp-e")
 
     def loss():
@@ -218,9 +236,9 @@ def npbench_row(npbench, arguments, kind, threads, name_column, cpu_column=None,
     raise RuntimeError(f"no '{DISPLAY_NAMES[kind]}' row in `npbench {' '.join(arguments)}` output:\n{out}")
 
 
-def ours_grid2d_step_ms(npbench, kind, threads, preset="quick"):
-    return npbench_row(npbench, ["grid-models", preset, "gridded", kind], kind, threads, name_column=2, cpu_column=5,
-                       preset=preset)
+def ours_grid2d_step_ms(npbench, kind, threads, preset="quick", stations=False):
+    return npbench_row(npbench, ["grid-models", preset, "stations" if stations else "gridded", kind], kind, threads,
+                       name_column=2, cpu_column=5, preset=preset)
 
 
 def ours_step_ms(npbench, kind, threads):
@@ -274,12 +292,13 @@ def main(argv=None):
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--rounds", type=int, default=1, help="repeat the interleaved sweep; the table shows the minimum of the medians")
     p.add_argument("--models", nargs="+", choices=KINDS, help="default: every model of the chosen sections")
-    p.add_argument("--sections", nargs="+", choices=("1d", "mlp", "grid2d", "pt-tnp"), default=["1d"])
+    p.add_argument("--sections", nargs="+", choices=("1d", "mlp", "grid2d", "stations2d", "pt-tnp"), default=["1d"])
     p.add_argument("--grid-preset", choices=list(GRID_PRESETS), default="quick",
                    help="2-D CNN sizes: quick (U-Net channels up to 256) or quick-smoke (up to 64, what the smoke experiment trains)")
     a = p.parse_args(argv)
     one_d = [k for k in KINDS if not k.startswith("pt-tnp")]
-    plan = [(section, kind) for section, kinds in (("1d", one_d), ("grid2d", CNN_KINDS), ("pt-tnp", list(bench_pttnp.KINDS)))
+    plan = [(section, kind) for section, kinds in (("1d", one_d), ("grid2d", CNN_KINDS), ("stations2d", CNN_KINDS),
+                                                  ("pt-tnp", list(bench_pttnp.KINDS)))
             if section in a.sections for kind in kinds if a.models is None or kind in a.models]
     if "mlp" in a.sections:
         plan.append(("mlp", "mlp"))
@@ -307,9 +326,10 @@ def main(argv=None):
                 elif section == "mlp":
                     ours, n_ours, ours_cpu = ours_mlp_step_ms(a.npbench, t)
                     pt, n_pt, pt_cpu = torch_mlp_step_ms(t)
-                elif section == "grid2d":
-                    pt, n_pt, pt_cpu = torch_grid2d_step_ms(kind, t, a.grid_preset)
-                    ours, n_ours, ours_cpu = ours_grid2d_step_ms(a.npbench, kind, t, a.grid_preset)
+                elif section in ("grid2d", "stations2d"):
+                    stations = section == "stations2d"
+                    pt, n_pt, pt_cpu = torch_grid2d_step_ms(kind, t, a.grid_preset, stations=stations)
+                    ours, n_ours, ours_cpu = ours_grid2d_step_ms(a.npbench, kind, t, a.grid_preset, stations=stations)
                 else:
                     pt, n_pt, pt_cpu = bench_pttnp.torch_step("quick", kind, t)
                     ours, n_ours, ours_cpu = bench_pttnp.ours_step("quick", kind, t)
@@ -326,7 +346,8 @@ def main(argv=None):
                 else:
                     loads = (load, load)
                 results[(section, kind, t)] = (pt, ours, n_pt, loads, cpu)
-    workload = {"1d": "1-D Gibbs tasks, 16 × ≤64 / 128", "grid2d": f"2-D on-grid ({a.grid_preset}), 16 × 32² patches", "pt-tnp": "2-D, 16 × 256 / 256",
+    workload = {"1d": "1-D Gibbs tasks, 16 × ≤64 / 128", "grid2d": f"2-D on-grid ({a.grid_preset}), 16 × 32² patches",
+                "stations2d": f"2-D SetConv ({a.grid_preset}), 16 × 100 / 50 stations", "pt-tnp": "2-D, 16 × 256 / 256",
                 "mlp": "3 × Linear 128, batch 1024, Adam"}
     print("| model | workload | parameters | threads | PyTorch ms / step | ours ms / step | ours / PyTorch | "
           "CPU ms / step, PyTorch / ours | CPU ratio | load avg (1 min) |")
