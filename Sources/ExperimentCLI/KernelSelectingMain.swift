@@ -6,7 +6,7 @@ import NPTensor
 extension ParsableCommand {
     /// The `main` of every experiment CLI: re-executes with the OpenBLAS kernel chosen for this CPU when needed
     /// (`BLASKernelSelection`), then parses the arguments and runs the subcommand. A usage error (an unknown
-    /// option, a value out of its range, an `AENP_CONVOLUTION` that is neither `direct` nor `fft`) exits with status 2
+    /// option, a value out of its range, an `AENP_CONVOLUTION` that is not one of its settings) exits with status 2
     /// and the usage text or the reason; any other error with status 1 and its message.
     public static func mainSelectingBLASKernel(_ arguments: [String]? = nil) {
         BLASKernelSelection.reexecIfNeeded()

@@ -13,8 +13,18 @@ public enum ConvolutionAlgorithms: String, Sendable, CaseIterable, Codable {
     /// As `direct`, except the groups = 1 convolutions with large kernels (2-D: at least 5 × 5 on grids of at least
     /// 4 × 4; 1-D: k ≥ 9 on at most k² points), which go through the frequency domain (`ConvGeometry.prefersFFT`).
     case fft
+    /// As `fft` (the same rule for which layers go through the frequency domain), computed with fewer operations and
+    /// rounded differently, a separate setting so that the runs trained under `fft` keep their arithmetic: the D8
+    /// group CNN's last layer, whose output is averaged over the group, convolves with the group-averaged filter
+    /// instead (`GroupConv.groupAveraged`: the same function — convolution and average are both linear — with
+    /// 1/|G| of that layer's output channels); on grids of at most 64 frequency bins the kernel's transforms are one
+    /// product with the 2-D DFT matrix (`KernelTransforms.oneStage`).
+    case fft2
 
-    /// The process's setting: `AENP_CONVOLUTION` (`direct` or `fft`), `direct` when unset. Read once at start-up;
+    /// Whether a group convolution whose output is averaged over the group convolves with the averaged filter.
+    public var averagesGroupFiltersFirst: Bool { self == .fft2 }
+
+    /// The process's setting: `AENP_CONVOLUTION` (`direct`, `fft` or `fft2`), `direct` when unset. Read once at start-up;
     /// any other value stops the process with a message naming the variable and its values.
     public static var process: ConvolutionAlgorithms {
         switch processSetting {
@@ -40,7 +50,8 @@ public enum ConvolutionAlgorithms: String, Sendable, CaseIterable, Codable {
 }
 
 extension ConvGeometry {
-    /// Whether the frequency-domain convolution is used under `algorithms`: only with `.fft` and groups = 1; in 2-D
+    /// Whether the frequency-domain convolution is used under `algorithms`: only with `.fft` or `.fft2` (the same
+    /// rule) and groups = 1; in 2-D
     /// for kernels of at least 5 on both axes and grids of at least 4 on both axes, or smaller grids (the U-Nets'
     /// bottlenecks) with at least 128 · 128 input · output channels; in 1-D for kernels k ≥ 9 on grids of at most k²
     /// points (computed as the 2-D convolution of one column, `columnGeometry`). The rules are the measured ones
@@ -52,7 +63,7 @@ extension ConvGeometry {
     /// 0.23–0.68× at k = 21 up to 256 points, 0.52–0.78× at k = 9 up to 64 and k = 13 up to 128; the dense
     /// transforms grow with the square of the length, so longer grids (and k = 5) lose.
     public func prefersFFT(under algorithms: ConvolutionAlgorithms) -> Bool {
-        guard algorithms == .fft && groups == 1 else { return false }
+        guard algorithms != .direct && groups == 1 else { return false }
         switch spatial.count {
         case 2: return kernel.allSatisfy { $0 >= 5 } && (spatial.allSatisfy { $0 >= 4 } || cin * cout >= 128 * 128)
         default: return kernel[0] >= 9 && spatial[0] <= kernel[0] * kernel[0]

@@ -139,9 +139,9 @@ private func dftForward(_ input: UnsafePointer<Float>, rows: Int, cols: Int, n: 
     } }
     b.withUnsafeBufferPointer { pb in t1.withUnsafeBufferPointer { pt in
         let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
-        parallelFor(vh, work: 2 * vh * 2 * nw * n * 2 * cols) { u in
-            gemm(transA: false, transB: false, m: 2 * nw, n: n, k: 2 * cols, a: bb, lda: 2 * cols,
-                 b: tb + u * 2 * width, ldb: n, beta: 0, c: out + u * 2 * nw * n, ldc: n, parallel: false)
+        parallelForSplittingColumns(vh, columns: n, work: 2 * vh * 2 * nw * n * 2 * cols) { u, range in
+            gemm(transA: false, transB: false, m: 2 * nw, n: range.count, k: 2 * cols, a: bb, lda: 2 * cols,
+                 b: tb + u * 2 * width + range.lowerBound, ldb: n, beta: 0, c: out + u * 2 * nw * n + range.lowerBound, ldc: n, parallel: false)
         }
     }}
 }
@@ -186,9 +186,10 @@ private func dftInverse(_ spectrum: UnsafePointer<Float>, rows: Int, cols: Int, 
     var t2 = [Float](unsafeUninitializedCapacity: 2 * vh * width) { _, c in c = 2 * vh * width }
     b.withUnsafeBufferPointer { pb in t2.withUnsafeMutableBufferPointer { pt in
         let (bb, tb) = (pb.baseAddress!, pt.baseAddress!)
-        parallelFor(vh, work: 2 * vh * 2 * cols * n * 2 * nw) { u in
-            gemm(transA: false, transB: false, m: 2 * cols, n: n, k: 2 * nw, a: bb, lda: 2 * nw,
-                 b: spectrum + u * 2 * nw * n, ldb: n, beta: 0, c: tb + u * 2 * width, ldc: n, parallel: false)
+        parallelForSplittingColumns(vh, columns: n, work: 2 * vh * 2 * cols * n * 2 * nw) { u, range in
+            gemm(transA: false, transB: false, m: 2 * cols, n: range.count, k: 2 * nw, a: bb, lda: 2 * nw,
+                 b: spectrum + u * 2 * nw * n + range.lowerBound, ldb: n, beta: 0, c: tb + u * 2 * width + range.lowerBound, ldc: n,
+                 parallel: false)
         }
     }}
     t2.withUnsafeBufferPointer { alongH(from: $0.baseAddress!) }
@@ -293,30 +294,95 @@ public struct FFTConvSpectra: @unchecked Sendable {
     public let sizes: (nh: Int, nw: Int)
     /// `[u, v, part, m, cin]` and `[u, v, part, cin, cout]`.
     let input: [Float], kernel: [Float]
+    /// How the kernel's transforms were computed, for the weight gradient's inverse (`KernelTransforms`).
+    let kernelTransforms: KernelTransforms
+}
+
+/// How the kernel spectrum and the weight gradient's inverse transform are computed: `separable`, one axis at a time
+/// (`dftForward` / `dftInverse`, the arithmetic of the runs trained under `AENP_CONVOLUTION=fft`), or `oneStage`,
+/// one product with the 2-D DFT matrix between the k·k taps and the (N₁/2+1)·N₂ bins. On the tiny grids of a U-Net's
+/// deepest levels (few bins, up to 65,536 kernel columns) the separable form writes and reads an intermediate as
+/// large as the spectrum, and the transforms are bound by memory traffic, not arithmetic.
+public enum KernelTransforms: Sendable, Equatable {
+    case separable, oneStage
+
+    /// `oneStage` under `fft2` when the spectrum has at most `oneStageBins` bins, `separable` otherwise.
+    public static func chosen(under algorithms: ConvolutionAlgorithms, sizes: (nh: Int, nw: Int)) -> KernelTransforms {
+        algorithms == .fft2 && (sizes.nh / 2 + 1) * sizes.nw <= oneStageBins ? .oneStage : .separable
+    }
+    /// The bin count up to which `fft2` transforms kernels in one stage (a 4 × 4 grid with k = 5 has 4 · 6 = 24 bins, an
+    /// 8 × 8 grid 6 · 10 = 60).
+    public static let oneStageBins = 64
+}
+
+/// The dense 2-D DFT between the k·k taps `(j, i)` at offsets `(offH, offW)` and the half spectrum's bins `(u, v)`:
+/// angle 2π·(u·(j + offH)/nh + v·(i + offW)/nw), from the reduced indices of the twiddle tables, cos and sin in Double.
+private func tapBinAngle(_ th: Twiddles, _ tw: Twiddles, u: Int, v: Int, j: Int, i: Int, offH: Int, offW: Int) -> Double {
+    2 * Double.pi * (Double(th.index(u, j + offH)) / Double(th.n) + Double(tw.index(v, i + offW)) / Double(tw.n))
+}
+
+/// The kernel spectrum `[u, v, part, cin·cout]` (sign +1, taps at −padBefore) as one GEMM: rows (u, v, part) of the
+/// DFT matrix against the weight's `[k·k, cin·cout]`. Same values as `kernelSpectrum` up to float32 rounding.
+private func kernelSpectrumOneStage(_ w: [Float], _ g: ConvGeometry, _ th: Twiddles, _ tw: Twiddles) -> [Float] {
+    let (vh, nw, taps, cc) = (th.n / 2 + 1, tw.n, g.taps, g.cin * g.cout)
+    var d = [Float](repeating: 0, count: 2 * vh * nw * taps)
+    for u in 0..<vh { for v in 0..<nw { for j in 0..<g.kernel[0] { for i in 0..<g.kernel[1] {
+        let angle = tapBinAngle(th, tw, u: u, v: v, j: j, i: i, offH: -g.padBefore[0], offW: -g.padBefore[1])
+        let (row, tap) = (2 * (u * nw + v), j * g.kernel[1] + i)
+        d[row * taps + tap] = Float(cos(angle)); d[(row + 1) * taps + tap] = Float(sin(angle))
+    } } } }
+    var ws = [Float](unsafeUninitializedCapacity: 2 * vh * nw * cc) { _, c in c = 2 * vh * nw * cc }
+    d.withUnsafeBufferPointer { pd in w.withUnsafeBufferPointer { pw in ws.withUnsafeMutableBufferPointer { pws in
+        gemmSplittingColumns(m: 2 * vh * nw, n: cc, k: taps, a: pd.baseAddress!, lda: taps, b: pw.baseAddress!, ldb: cc,
+                             c: pws.baseAddress!, ldc: cc)
+    }}}
+    return ws
+}
+
+/// The weight gradient at the taps from its half spectrum `gs` `[u, v, part, cin·cout]` (the inverse with sign −1
+/// at −padBefore, real part, Hermitian weights as `dftInverse`) as one GEMM of `[k·k, 2·bins]` against `gs`.
+private func weightGradientOneStage(_ gs: UnsafePointer<Float>, _ g: ConvGeometry, _ th: Twiddles, _ tw: Twiddles,
+                                    into out: UnsafeMutablePointer<Float>) {
+    let (nh, vh, nw, taps, cc) = (th.n, th.n / 2 + 1, tw.n, g.taps, g.cin * g.cout)
+    let k = 2 * vh * nw
+    var e = [Float](repeating: 0, count: taps * k)
+    for j in 0..<g.kernel[0] { for i in 0..<g.kernel[1] { for u in 0..<vh { for v in 0..<nw {
+        // Re(Z · exp(−iθ)) = Re Z · cos θ + Im Z · sin θ.
+        let angle = tapBinAngle(th, tw, u: u, v: v, j: j, i: i, offH: -g.padBefore[0], offW: -g.padBefore[1])
+        let weight = ((u == 0 || 2 * u == nh) ? 1.0 : 2.0) / Double(nh * nw)
+        let (tap, column) = (j * g.kernel[1] + i, 2 * (u * nw + v))
+        e[tap * k + column] = Float(weight * cos(angle)); e[tap * k + column + 1] = Float(weight * sin(angle))
+    } } } }
+    e.withUnsafeBufferPointer { pe in
+        gemmSplittingColumns(m: taps, n: cc, k: k, a: pe.baseAddress!, lda: k, b: gs, ldb: cc, c: out, ldc: cc)
+    }
 }
 
 /// Forward convolution through the frequency domain (2-D, groups = 1): the output `[m, h, w, cout]`, equal to
 /// `convForward`'s up to float32 rounding of the transforms.
 /// `sizes`: the transform sizes, `g.fftSizes` (h + kh − 1, w + kw − 1) unless given (at least `g.minimalFFTSizes`).
-public func convForwardFFT(_ x: [Float], _ w: [Float], _ g: ConvGeometry, sizes: (nh: Int, nw: Int)? = nil) -> [Float] {
-    convForwardFFTKeepingSpectra(x, w, g, sizes: sizes).out
+public func convForwardFFT(_ x: [Float], _ w: [Float], _ g: ConvGeometry, sizes: (nh: Int, nw: Int)? = nil,
+                           kernelTransforms: KernelTransforms = .separable) -> [Float] {
+    convForwardFFTKeepingSpectra(x, w, g, sizes: sizes, kernelTransforms: kernelTransforms).out
 }
 
 /// `convForwardFFT` that also returns the input and kernel spectra for `convBackwardFFT(_:spectra:…)`.
-public func convForwardFFTKeepingSpectra(_ x: [Float], _ w: [Float], _ g: ConvGeometry,
-                                         sizes: (nh: Int, nw: Int)? = nil) -> (out: [Float], spectra: FFTConvSpectra) {
+public func convForwardFFTKeepingSpectra(_ x: [Float], _ w: [Float], _ g: ConvGeometry, sizes: (nh: Int, nw: Int)? = nil,
+                                         kernelTransforms: KernelTransforms = .separable) -> (out: [Float], spectra: FFTConvSpectra) {
     require(g.spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(g.spatial)")
     let (nh, nw) = sizes ?? g.fftSizes
     g.requireFFTSupported((nh, nw))
     require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
     require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
     let th = Twiddles(nh), tw = Twiddles(nw), bins = (nh / 2 + 1) * nw
-    let ws = FFTConvolutionProfile.measure("kernel transforms") { kernelSpectrum(w, g, th, tw) }
+    let ws = FFTConvolutionProfile.measure("kernel transforms") {
+        kernelTransforms == .oneStage ? kernelSpectrumOneStage(w, g, th, tw) : kernelSpectrum(w, g, th, tw)
+    }
     let xs = x.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: g.cin, th, tw) }
     let ys = mixBins(xs, ws, bins: bins, m: g.batch, k: g.cin, n: g.cout, adjoint: false)
     var out = [Float](unsafeUninitializedCapacity: g.outputShape.reduce(1, *)) { _, c in c = g.outputShape.reduce(1, *) }
     out.withUnsafeMutableBufferPointer { dataFromSpectrum(ys, g, channels: g.cout, th, tw, adding: false, into: $0.baseAddress!) }
-    return (out, FFTConvSpectra(geometry: g, sizes: (nh, nw), input: xs, kernel: ws))
+    return (out, FFTConvSpectra(geometry: g, sizes: (nh, nw), input: xs, kernel: ws, kernelTransforms: kernelTransforms))
 }
 
 /// Backward convolution through the frequency domain (2-D, groups = 1): adds the input gradient into `dx` (dense
@@ -324,25 +390,27 @@ public func convForwardFFTKeepingSpectra(_ x: [Float], _ w: [Float], _ g: ConvGe
 /// gradient `dOut`; either may be skipped. Same contract as `convBackwardIm2Col`; `sizes` as for `convForwardFFT`.
 /// Recomputes the input and kernel spectra; `convBackwardFFT(_:spectra:…)` reuses the forward pass's.
 public func convBackwardFFT(_ dOut: [Float], input x: [Float], _ w: [Float], _ g: ConvGeometry,
-                            dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, sizes: (nh: Int, nw: Int)? = nil) {
+                            dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, sizes: (nh: Int, nw: Int)? = nil,
+                            kernelTransforms: KernelTransforms = .separable) {
     require(g.spatial.count == 2, "the FFT convolution is 2-D only, got spatial \(g.spatial)")
     let (nh, nw) = sizes ?? g.fftSizes
     g.requireFFTSupported((nh, nw))
     require(x.count == g.inputShape.reduce(1, *), "conv input has \(x.count) values, expected \(g.inputShape)")
     require(w.count == g.weightShape.reduce(1, *), "conv weight has \(w.count) values, expected \(g.weightShape)")
-    fftBackward(dOut, g, (nh, nw), dx: dx, dw: dw,
-                kernel: { kernelSpectrum(w, g, $0, $1) },
+    fftBackward(dOut, g, (nh, nw), dx: dx, dw: dw, kernelTransforms: kernelTransforms,
+                kernel: { kernelTransforms == .oneStage ? kernelSpectrumOneStage(w, g, $0, $1) : kernelSpectrum(w, g, $0, $1) },
                 input: { th, tw in x.withUnsafeBufferPointer { dataSpectrum($0.baseAddress!, g, channels: g.cin, th, tw) } })
 }
 
 /// `convBackwardFFT` with the input and kernel spectra kept by `convForwardFFTKeepingSpectra`.
 public func convBackwardFFT(_ dOut: [Float], spectra: FFTConvSpectra,
                             dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
-    fftBackward(dOut, spectra.geometry, spectra.sizes, dx: dx, dw: dw, kernel: { _, _ in spectra.kernel }, input: { _, _ in spectra.input })
+    fftBackward(dOut, spectra.geometry, spectra.sizes, dx: dx, dw: dw, kernelTransforms: spectra.kernelTransforms,
+                kernel: { _, _ in spectra.kernel }, input: { _, _ in spectra.input })
 }
 
 private func fftBackward(_ dOut: [Float], _ g: ConvGeometry, _ sizes: (nh: Int, nw: Int),
-                         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
+                         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, kernelTransforms: KernelTransforms,
                          kernel: (Twiddles, Twiddles) -> [Float], input: (Twiddles, Twiddles) -> [Float]) {
     require(dOut.count == g.outputShape.reduce(1, *), "conv output gradient has \(dOut.count) values, expected \(g.outputShape)")
     if dx == nil && dw == nil { return }
@@ -380,8 +448,12 @@ private func fftBackward(_ dOut: [Float], _ g: ConvGeometry, _ sizes: (nh: Int, 
         var taps = [Float](unsafeUninitializedCapacity: g.taps * cc) { _, c in c = g.taps * cc }
         FFTConvolutionProfile.measure("kernel transforms") {
             gs.withUnsafeBufferPointer { pg in taps.withUnsafeMutableBufferPointer { pt in
-                dftInverse(pg.baseAddress!, rows: g.kernel[0], cols: g.kernel[1], n: cc, th: th, tw: tw,
-                           offH: -g.padBefore[0], offW: -g.padBefore[1], sign: -1, into: pt.baseAddress!)
+                if kernelTransforms == .oneStage {
+                    weightGradientOneStage(pg.baseAddress!, g, th, tw, into: pt.baseAddress!)
+                } else {
+                    dftInverse(pg.baseAddress!, rows: g.kernel[0], cols: g.kernel[1], n: cc, th: th, tw: tw,
+                               offH: -g.padBefore[0], offW: -g.padBefore[1], sign: -1, into: pt.baseAddress!)
+                }
             }}
         }
         for i in 0..<taps.count { dw[i] += taps[i] }

@@ -38,6 +38,18 @@ func gemmSplittingColumns(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: 
     }
 }
 
+/// Runs `body(i, columns)` for every i < `count` in parallel, each i over all of `0..<columns` when `count` gives
+/// every worker at least two items, else with each i's columns split into one piece per worker (tiny grids have
+/// only 3–4 frequency rows for two workers). For GEMMs that write the columns they are given, with k in one block,
+/// the split does not change any element's arithmetic (`gemmSplittingColumns`).
+func parallelForSplittingColumns(_ count: Int, columns: Int, work: Int, _ body: (Int, Range<Int>) -> Void) {
+    let pieces = count >= 2 * workerCount ? 1 : min(workerCount, max(1, columns / 16))
+    parallelFor(count * pieces, work: work) { i in
+        let (row, piece) = (i / pieces, i % pieces)
+        body(row, columns * piece / pieces ..< columns * (piece + 1) / pieces)
+    }
+}
+
 /// Array convenience over `gemm` for contiguous matrices: returns `op(A) · op(B)`.
 public func matmul(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int,
                    transA: Bool = false, transB: Bool = false) -> [Float] {

@@ -32,7 +32,8 @@ import Testing
     @Test func settingsParseAndUnknownValuesAreRefusedByName() {
         #expect(ConvolutionAlgorithms.parse("fft") == .success(.fft) && ConvolutionAlgorithms.parse("direct") == .success(.direct))
         guard case .failure(let e) = ConvolutionAlgorithms.parse("winograd") else { Issue.record("accepted an unknown setting"); return }
-        #expect(e.message.contains("AENP_CONVOLUTION") && e.message.contains("direct or fft") && e.message.contains("'winograd'"))
+        #expect(ConvolutionAlgorithms.parse("fft2") == .success(.fft2))
+        #expect(e.message.contains("AENP_CONVOLUTION") && e.message.contains("direct or fft or fft2") && e.message.contains("'winograd'"))
     }
 
     /// Values and both gradients of the FFT path agree with the direct path's to float32 rounding, and the FFT path
@@ -48,16 +49,42 @@ import Testing
             t.backward(from: t.sumAll(t.mul(y, t.constant(upstream))))
             return (y.scalars, vx.grad.scalars, vw.grad.scalars)
         }
-        let (f, d) = (run(.fft), run(.direct))
+        let (d, f2) = (run(.direct), run(.fft2))
         func scale(_ v: [Float]) -> Float { v.map(abs).max() ?? 1 }
-        #expect(maxAbsDifference(f.y, d.y) <= 1e-5 * scale(d.y))
-        #expect(maxAbsDifference(f.dx, d.dx) <= 1e-5 * scale(d.dx) && maxAbsDifference(f.dw, d.dw) <= 1e-5 * scale(d.dw))
-        #expect(f.y != d.y, "the FFT path was taken")
+        for f in [run(.fft), f2] {
+            #expect(maxAbsDifference(f.y, d.y) <= 1e-5 * scale(d.y))
+            #expect(maxAbsDifference(f.dx, d.dx) <= 1e-5 * scale(d.dx) && maxAbsDifference(f.dw, d.dw) <= 1e-5 * scale(d.dw))
+            #expect(f.y != d.y, "the FFT path was taken")
+        }
+    }
+
+    /// `fft2` transforms the kernels of grids with few bins in one stage; the weight gradient then differs in rounding
+    /// from `fft`'s separable transforms (the one-stage path was taken) and both agree with the direct path (above).
+    @Test(arguments: [([8, 8], [5, 5], 3, 5), ([2, 2], [5, 5], 128, 128), ([4, 5], [5, 5], 2, 3)])
+    func fft2TransformsSmallGridKernelsInOneStage(spatial: [Int], kernel: [Int], cin: Int, cout: Int) {
+        let g = ConvGeometry(batch: 3, spatial: spatial, kernel: kernel, cin: cin, cout: cout)
+        #expect(KernelTransforms.chosen(under: .fft2, sizes: g.fastFFTSizes) == .oneStage)
+        #expect(KernelTransforms.chosen(under: .fft, sizes: g.fastFFTSizes) == .separable)
+        #expect(KernelTransforms.chosen(under: .fft2, sizes: (34, 34)) == .separable, "a 32 × 32 grid keeps the separable transforms")
+        let x = randomTensor([3] + spatial + [cin], seed: 88), w = randomTensor(kernel + [cin, cout], seed: 89)
+        func dw(_ a: ConvolutionAlgorithms) -> [Float] {
+            let t = Tape()
+            let (vx, vw) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true))
+            t.backward(from: t.sumAll(t.mul(t.conv(vx, vw, algorithms: a), t.conv(vx, vw, algorithms: a))))
+            return vw.grad.scalars
+        }
+        #expect(dw(.fft2) != dw(.fft))
     }
 
     @Test func gradientMatchesFiniteDifferences() {
         expectGradientsMatch([randomTensor([2, 6, 5, 3], seed: 84), randomTensor([5, 5, 3, 2], seed: 85)]) { t, v in
             t.conv(v[0], v[1], algorithms: .fft)
+        }
+    }
+
+    @Test func gradientMatchesFiniteDifferencesWithOneStageKernelTransforms() {
+        expectGradientsMatch([randomTensor([2, 4, 5, 3], seed: 90), randomTensor([5, 5, 3, 2], seed: 91)]) { t, v in
+            t.conv(v[0], v[1], algorithms: .fft2)
         }
     }
 

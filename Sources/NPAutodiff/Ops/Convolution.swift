@@ -18,7 +18,7 @@ extension Tape {
                                     cout: w.shape.last!, groups: groups)
         require(w.shape[spatialRank] == geometry.cinPerGroup,
                      "conv weight \(w.shape) expects \(w.shape[spatialRank]) input channels per group, input has \(geometry.cinPerGroup)")
-        if geometry.prefersFFT(under: algorithms) { return fftConv(x, w, geometry) }
+        if geometry.prefersFFT(under: algorithms) { return fftConv(x, w, geometry, algorithms) }
         if geometry.prefersIm2Col { return im2colConv(x, w, geometry) }
         let (out, padded) = convForward(x.value.scalars, w.value.scalars, geometry)
         // convBackward adds into the gradient buffers directly (no temporaries, no second pass).
@@ -33,11 +33,14 @@ extension Tape {
 
     /// The same convolution through the frequency domain (groups = 1; `ConvGeometry.prefersFFT` chooses): transforms
     /// of the smallest sizes that do not alias, a long first axis lengthened to a size that factors well
-    /// (`fastFFTSizes`), and the forward pass's input and kernel spectra kept for the backward pass.
+    /// (`fastFFTSizes`), the kernel's transforms as `KernelTransforms.chosen` says for `algorithms`, and the forward
+    /// pass's input and kernel spectra kept for the backward pass.
     /// A 1-D convolution goes through as the 2-D convolution of one column (`ConvGeometry.columnGeometry`).
-    func fftConv(_ x: Variable, _ w: Variable, _ geometry: ConvGeometry) -> Variable {
+    func fftConv(_ x: Variable, _ w: Variable, _ geometry: ConvGeometry, _ algorithms: ConvolutionAlgorithms) -> Variable {
         let planar = geometry.spatial.count == 1 ? geometry.columnGeometry : geometry
-        let (out, spectra) = convForwardFFTKeepingSpectra(x.value.scalars, w.value.scalars, planar, sizes: planar.fastFFTSizes)
+        let sizes = planar.fastFFTSizes
+        let (out, spectra) = convForwardFFTKeepingSpectra(x.value.scalars, w.value.scalars, planar, sizes: sizes,
+                                                          kernelTransforms: .chosen(under: algorithms, sizes: sizes))
         return convResult(out, x, w, geometry) { dy, gx, gw in convBackwardFFT(dy, spectra: spectra, dx: gx, dw: gw) }
     }
 

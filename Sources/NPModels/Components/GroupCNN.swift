@@ -82,6 +82,18 @@ public struct GroupConv {
         let b = tape.concat([Variable](repeating: bias, count: group.order), axis: 0)
         return tape.add(tape.conv(x, expandedWeight(tape)), b)
     }
+
+    /// The layer's output averaged over the group, x [m, s₁, s₂, inputChannels] → [m, s₁, s₂, outputs]: the mean over
+    /// g of out(x, g), computed as one convolution with the mean of the |G| transformed filters (both maps are
+    /// linear, so this is the same function with |G| times fewer output channels; the bias, shared by a field's
+    /// channels, is its own mean).
+    public func groupAveraged(_ tape: Tape, _ x: Variable) -> Variable {
+        require(x.shape.count == 4 && x.shape[3] == inputChannels, "group convolution expects [m, s₁, s₂, \(inputChannels)], got \(x.shape)")
+        let taps = kernel * kernel * inputChannels
+        let blocks = tape.reshape(expandedWeight(tape), [taps, group.order, outputs])   // output block g: the filter transformed by g
+        let averaged = tape.reshape(tape.mean(blocks, axis: 1), [kernel, kernel, inputChannels, outputs])
+        return tape.add(tape.conv(x, averaged), bias)
+    }
 }
 
 /// The backbone of the 2-D EquivCNP (E)/(Ẽ) (Docs/paper-spec.md §5.8, §13.2): a lifting layer (C scalar channels → F regular
@@ -128,12 +140,16 @@ public struct GroupCNN: GridBackbone {
         require(grid.pointsPerUnit[0] == grid.pointsPerUnit[1] && grid.step[0] == grid.step[1],
                      "rotating kernels on the grid needs equal spacing on both axes, got \(grid.pointsPerUnit)")
         var h = grid.spatial(tape, z)
+        let (m, c) = (z.shape[0], channels)
         for (i, conv) in convs.enumerated() {
             if i > 0 { h = tape.relu(h) }
+            // Under `fft2` the last layer and the pooling below are one convolution with the group-averaged filter.
+            if i == convs.count - 1 && tape.convolutions.averagesGroupFiltersFirst {
+                return tape.reshape(conv.groupAveraged(tape, h), [m, grid.count, c])
+            }
             h = conv(tape, h)
         }
         // [m, s₁, s₂, |G| · C] → mean over the group axis → [m, G, C].
-        let (m, c) = (z.shape[0], channels)
         let grouped = tape.reshape(h, [m, grid.count, convs[0].group.order, c])
         return tape.mean(grouped, axis: 2)
     }
