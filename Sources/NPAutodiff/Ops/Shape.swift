@@ -49,12 +49,15 @@ extension Tape {
         let (outer, _, inner) = splitAroundAxis(xs[0].shape, ax)
         let sizes = xs.map { $0.shape[ax] }
         let total = sizes.reduce(0, +)
-        var out = [Float](repeating: 0, count: outer * total * inner)
+        let count = outer * total * inner
+        var out = [Float](unsafeUninitializedCapacity: count) { _, c in c = count }   // every element is written below
         var offset = 0
+        // Copies (and gradient sums) of disjoint blocks: the outer index split over the workers.
         for (v, n) in zip(xs, sizes) {
             v.value.scalars.withUnsafeBufferPointer { pv in out.withUnsafeMutableBufferPointer { po in
-                for o in 0..<outer {
-                    (po.baseAddress! + (o * total + offset) * inner).update(from: pv.baseAddress! + o * n * inner, count: n * inner)
+                let (src, dst) = (pv.baseAddress!, po.baseAddress!)
+                parallelChunks(outer, work: 4 * outer * n * inner) { range in
+                    for o in range { (dst + (o * total + offset) * inner).update(from: src + o * n * inner, count: n * inner) }
                 }
             }}
             offset += n
@@ -65,8 +68,11 @@ extension Tape {
             res.gradStorage.withUnsafeBufferPointer { g in
                 for (v, n) in zip(xs, sizes) {
                     if v.requiresGrad {
+                        let start = off
                         v.withGrad { gv in
-                            for o in 0..<outer { for i in 0..<(n * inner) { gv[o * n * inner + i] += g[(o * total + off) * inner + i] } }
+                            parallelChunks(outer, work: 4 * outer * n * inner) { range in
+                                for o in range { for i in 0..<(n * inner) { gv[o * n * inner + i] += g[(o * total + start) * inner + i] } }
+                            }
                         }
                     }
                     off += n
