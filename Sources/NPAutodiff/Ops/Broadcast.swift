@@ -24,17 +24,26 @@ func broadcastStrides(_ shape: [Int], to outShape: [Int]) -> [Int] {
 
 /// Walks a broadcast result one innermost row at a time, passing the starting offsets of the output and
 /// of both operands and the operands' innermost strides (0 or 1).
+/// `rows`: only these rows (all by default), so that disjoint row ranges can run on different workers.
 @inline(__always)
-func forEachBroadcastRow(_ outShape: [Int], _ sa: [Int], _ sb: [Int],
+func forEachBroadcastRow(_ outShape: [Int], _ sa: [Int], _ sb: [Int], rows selected: Range<Int>? = nil,
                          _ body: (_ o: Int, _ a: Int, _ b: Int, _ n: Int, _ ia: Int, _ ib: Int) -> Void) {
     let r = outShape.count
     if r == 0 { body(0, 0, 0, 1, 0, 0); return }
     let n = outShape[r - 1]
     let rows = outShape.dropLast().reduce(1, *)
     if rows == 0 || n == 0 { return }
+    let range = selected ?? 0..<rows
+    if range.isEmpty { return }
+    // The odometer at the range's first row.
     var idx = [Int](repeating: 0, count: r - 1)
     var (oa, ob) = (0, 0)
-    for row in 0..<rows {
+    var rest = range.lowerBound
+    for d in stride(from: r - 2, through: 0, by: -1) {
+        idx[d] = rest % outShape[d]; rest /= outShape[d]
+        oa += idx[d] * sa[d]; ob += idx[d] * sb[d]
+    }
+    for row in range {
         body(row * n, oa, ob, n, sa[r - 1], sb[r - 1])
         // odometer increment over the leading dims
         var d = r - 2
@@ -53,46 +62,61 @@ extension Tape {
     func binary(_ a: Variable, _ b: Variable, _ kind: BinaryKind) -> Variable {
         let outShape = broadcastShape(a.shape, b.shape)
         let sa = broadcastStrides(a.shape, to: outShape), sb = broadcastStrides(b.shape, to: outShape)
-        var out = [Float](repeating: 0, count: outShape.reduce(1, *))
+        let count = outShape.reduce(1, *)
+        let rows = outShape.isEmpty ? 1 : count / max(outShape.last!, 1)
+        // Rows of the output are independent: split over the workers. In the backward pass an operand's gradient rows
+        // are split only when it is not broadcast (each of its elements then receives exactly one term); a broadcast
+        // operand's sums keep their order on one worker.
+        func splitRows(_ split: Bool, _ body: (Range<Int>) -> Void) {
+            if split { parallelChunks(rows, work: 4 * count, body) } else { body(0..<rows) }
+        }
+        var out = [Float](unsafeUninitializedCapacity: count) { _, c in c = count }   // every element is written below
         a.value.scalars.withUnsafeBufferPointer { pa in b.value.scalars.withUnsafeBufferPointer { pb in
             out.withUnsafeMutableBufferPointer { po in
                 let (A, B, O) = (pa.baseAddress!, pb.baseAddress!, po.baseAddress!)
-                forEachBroadcastRow(outShape, sa, sb) { o, ia, ib, n, da, db in
-                    switch kind {
-                    case .add: for j in 0..<n { O[o + j] = A[ia + j * da] + B[ib + j * db] }
-                    case .sub: for j in 0..<n { O[o + j] = A[ia + j * da] - B[ib + j * db] }
-                    case .mul: for j in 0..<n { O[o + j] = A[ia + j * da] * B[ib + j * db] }
-                    case .div: for j in 0..<n { O[o + j] = A[ia + j * da] / B[ib + j * db] }
+                splitRows(true) { range in
+                    forEachBroadcastRow(outShape, sa, sb, rows: range) { o, ia, ib, n, da, db in
+                        switch kind {
+                        case .add: for j in 0..<n { O[o + j] = A[ia + j * da] + B[ib + j * db] }
+                        case .sub: for j in 0..<n { O[o + j] = A[ia + j * da] - B[ib + j * db] }
+                        case .mul: for j in 0..<n { O[o + j] = A[ia + j * da] * B[ib + j * db] }
+                        case .div: for j in 0..<n { O[o + j] = A[ia + j * da] / B[ib + j * db] }
+                        }
                     }
                 }
             }
         }}
+        let (aWhole, bWhole) = (a.shape == outShape, b.shape == outShape)
         return result(Tensor(shape: outShape, scalars: out), inputs: [a, b]) { res in
             res.gradStorage.withUnsafeBufferPointer { pg in a.value.scalars.withUnsafeBufferPointer { pa in
                 b.value.scalars.withUnsafeBufferPointer { pb in
                     let (G, A, B) = (pg.baseAddress!, pa.baseAddress!, pb.baseAddress!)
                     if a.requiresGrad {
                         a.withGrad { GA in
-                            forEachBroadcastRow(outShape, sa, sb) { o, ia, ib, n, da, db in
-                                switch kind {
-                                case .add, .sub: for j in 0..<n { GA[ia + j * da] += G[o + j] }
-                                case .mul: for j in 0..<n { GA[ia + j * da] += G[o + j] * B[ib + j * db] }
-                                case .div: for j in 0..<n { GA[ia + j * da] += G[o + j] / B[ib + j * db] }
+                            splitRows(aWhole) { range in
+                                forEachBroadcastRow(outShape, sa, sb, rows: range) { o, ia, ib, n, da, db in
+                                    switch kind {
+                                    case .add, .sub: for j in 0..<n { GA[ia + j * da] += G[o + j] }
+                                    case .mul: for j in 0..<n { GA[ia + j * da] += G[o + j] * B[ib + j * db] }
+                                    case .div: for j in 0..<n { GA[ia + j * da] += G[o + j] / B[ib + j * db] }
+                                    }
                                 }
                             }
                         }
                     }
                     if b.requiresGrad {
                         b.withGrad { GB in
-                            forEachBroadcastRow(outShape, sa, sb) { o, ia, ib, n, da, db in
-                                switch kind {
-                                case .add: for j in 0..<n { GB[ib + j * db] += G[o + j] }
-                                case .sub: for j in 0..<n { GB[ib + j * db] -= G[o + j] }
-                                case .mul: for j in 0..<n { GB[ib + j * db] += G[o + j] * A[ia + j * da] }
-                                case .div:
-                                    for j in 0..<n {
-                                        let bv = B[ib + j * db]
-                                        GB[ib + j * db] -= G[o + j] * A[ia + j * da] / (bv * bv)
+                            splitRows(bWhole) { range in
+                                forEachBroadcastRow(outShape, sa, sb, rows: range) { o, ia, ib, n, da, db in
+                                    switch kind {
+                                    case .add: for j in 0..<n { GB[ib + j * db] += G[o + j] }
+                                    case .sub: for j in 0..<n { GB[ib + j * db] -= G[o + j] }
+                                    case .mul: for j in 0..<n { GB[ib + j * db] += G[o + j] * A[ia + j * da] }
+                                    case .div:
+                                        for j in 0..<n {
+                                            let bv = B[ib + j * db]
+                                            GB[ib + j * db] -= G[o + j] * A[ia + j * da] / (bv * bv)
+                                        }
                                     }
                                 }
                             }
