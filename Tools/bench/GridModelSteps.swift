@@ -86,9 +86,10 @@ func peakResidentMB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
-/// 16 patches of 32 × 32 pixels at random places of the frame; 10–250 context pixels, the other pixels targets.
-func patchBatch(_ lattice: PixelLattice, using rng: inout RandomGenerator) -> TaskBatch {
-    let tasks = (0..<16).map { _ -> SingleTask in
+/// `count` (16) patches of 32 × 32 pixels at random places of the frame; 10–250 context pixels, the other pixels targets.
+/// `targets`: only that many of the non-context pixels as targets (a training subset), all by default.
+func patchBatch(_ lattice: PixelLattice, tasks count: Int = 16, targets: Int? = nil, using rng: inout RandomGenerator) -> TaskBatch {
+    let tasks = (0..<count).map { _ -> SingleTask in
         let (o0, o1) = (rng.integer(in: 0...96), rng.integer(in: 0...96))
         var pixels = (0..<1024).map { [o0 + $0 / 32, o1 + $0 % 32] }
         for i in stride(from: 1023, to: 0, by: -1) { pixels.swapAt(i, rng.integer(in: 0...i)) }
@@ -96,7 +97,7 @@ func patchBatch(_ lattice: PixelLattice, using rng: inout RandomGenerator) -> Ta
         func part(_ p: ArraySlice<[Int]>) -> (Tensor, Tensor) {
             (Tensor(shape: [p.count, 2], scalars: p.flatMap { lattice.position($0) }), Tensor(shape: [p.count, 1], scalars: p.map { _ in Float(rng.uniform()) }))
         }
-        let (xc, yc) = part(pixels[0..<nc]), (xt, yt) = part(pixels[nc...])
+        let (xc, yc) = part(pixels[0..<nc]), (xt, yt) = part(pixels[nc..<(targets.map { min(1024, nc + $0) } ?? 1024)])
         return SingleTask(xc: xc, yc: yc, xt: xt, yt: yt)
     }
     return TaskBatch(padding: tasks)

@@ -34,6 +34,11 @@ func profileTrainingSteps(_ args: [String]) {
         ("stations", { var s = ModelSpec.grid2D(.convCNPT, sizes: stationSizes, lattice: nil, domain: box2D); s.initialisation = .calibrated; return s }(),
          { stationBatch(using: &$0) }),
         ("1d", .gibbs1D(.convCNPT, preset: .quick), { GibbsBenchTasks.batch(using: &$0) }),
+        // The smoke experiment's PT-TNP (T) (quick transformer, 64 pseudo-tokens) on 8 padded 32 × 32 patches, 256
+        // training targets each, as its standard runs train.
+        ("smoke-pt-tnp-t", .attention(.ptTNPT, sizes: ModelPreset.quick.tnp, inputDimension: 2, domain: box2D, pseudoTokens: 64,
+                                      head: HeadSpec(parameterisation: .standardDeviationSoftplus, floor: 0.01), initialisation: .calibrated),
+         { patchBatch(lattice, tasks: 8, targets: 256, using: &$0) }),
     ]
     let chosen = workloads.filter { args.contains($0.name) }
     print("## Training-step profile by op (\(steps) steps after 1 warm-up; \(workerCount) thread(s))\n")
