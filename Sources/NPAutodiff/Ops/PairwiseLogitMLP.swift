@@ -18,32 +18,37 @@ extension Tape {
     /// with ρ the MLP `layers` (ReLU between layers, none after the last). Inputs: `q [m, H, nq, dh]`,
     /// `k [m, H, nk, dh]`, `xq [m, nq, dx]`, `xk [m, nk, dx]`; output `[m, H, nq, nk]`.
     ///
-    /// Fused: the pairs are processed in blocks of about `pairsPerBlock` (one task, a few queries, every key),
-    /// and neither the dot products, the pair inputs nor the MLP's hidden activations are kept — the backward
-    /// pass recomputes them block by block. Memory is O(output) instead of O(pairs × hidden width), which is
-    /// what lets the pseudo-token TE-TNPs run at paper size. Blocks are spread over the workers, each with
+    /// Fused: the pairs are processed in blocks of about `pairsPerBlock` (one task, a few queries, every key).
+    /// The blocks' pair inputs and hidden activations are kept for the backward pass only when they fit in
+    /// `PairwiseActivations.budget`; otherwise the backward pass recomputes them block by block, so that memory is
+    /// O(output) instead of O(pairs × hidden width), which is what lets the pseudo-token TE-TNPs run at paper size. Blocks are spread over the workers, each with
     /// private accumulators for the shared gradients (weights, keys, key positions).
     /// `pairwiseLogitMLPReference` is the same function composed of ordinary ops, the oracle of the tests.
     public func pairwiseLogitMLP(queries q: Variable, keys k: Variable, dotScale: Float, queryPositions xq: Variable,
                                  keyPositions xk: Variable, layers: [PairwiseMLPLayer], keyMask: Tensor? = nil,
-                                 pairsPerBlock: Int = 4096) -> Variable {
+                                 pairsPerBlock: Int = 4096, activationBudget: Int = PairwiseActivations.budget) -> Variable {
         let plan = PairwiseLogitPlan(q: q, k: k, xq: xq, xk: xk, layers: layers, keyMask: keyMask, dotScale: dotScale,
                                      pairsPerBlock: pairsPerBlock)
+        var inputs = [q, k, xq, xk]
+        for l in layers { inputs.append(l.weight); if let bias = l.bias { inputs.append(bias) } }
+        // A call whose activations fit in `PairwiseActivations.budget` keeps them for its backward pass instead of
+        // recomputing them there (the same values: the recomputation runs the same code on the same inputs).
+        let kept = recording && inputs.contains { $0.requiresGrad } ? PairwiseActivations(plan, budget: activationBudget) : nil
         var out = uninitializedFloats(plan.m * plan.heads * plan.nq * plan.nk)
         out.withUnsafeMutableBufferPointer { po in
             let O = po.baseAddress!
             plan.forEachChunk { units, scratch in
                 for unit in units {
                     let (b, i0, r) = plan.block(unit)
-                    plan.forward(b, i0, r, scratch)
-                    plan.scatterLogits(b, i0, r, from: scratch.activations[plan.layerCount], into: O)
+                    // Kept: the block's activations are computed in place in the store (no copy).
+                    let activations = kept.map { k in plan.widths.indices.map { k.layer($0, unit: unit) } } ?? scratch.activations
+                    plan.forward(b, i0, r, scratch, into: activations)
+                    plan.scatterLogits(b, i0, r, from: activations[plan.layerCount], into: O)
                 }
             }
         }
-        var inputs = [q, k, xq, xk]
-        for l in layers { inputs.append(l.weight); if let bias = l.bias { inputs.append(bias) } }
         return result(Tensor(shape: [plan.m, plan.heads, plan.nq, plan.nk], scalars: out), inputs: inputs) { res in
-            plan.backward(res.gradStorage)
+            plan.backward(res.gradStorage, kept: kept)
         }
     }
 
@@ -65,7 +70,7 @@ extension Tape {
 }
 
 /// Sizes, blocking and the per-block kernels of one `pairwiseLogitMLP` call.
-private struct PairwiseLogitPlan: @unchecked Sendable {
+struct PairwiseLogitPlan: @unchecked Sendable {
     let q, k, xq, xk: Variable
     let layers: [PairwiseMLPLayer]
     let m, heads, nq, nk, dh, dx: Int
@@ -139,10 +144,12 @@ private struct PairwiseLogitPlan: @unchecked Sendable {
     /// Workers the blocks are split over: all of them once the call has a few MFLOP of work.
     var chunkCount: Int { m * nq * nk * flopsPerPair >= 2_000_000 ? max(1, min(workerCount, units)) : 1 }
 
-    /// Fills the block's pair inputs and runs the MLP, keeping every layer's output in `s.activations`.
-    func forward(_ b: Int, _ i0: Int, _ r: Int, _ s: Scratch) {
+    /// Fills the block's pair inputs and runs the MLP, keeping every layer's output in `activations` (by default the
+    /// scratch's; `[0]`: the pair inputs, `[l]`: layer l's output).
+    func forward(_ b: Int, _ i0: Int, _ r: Int, _ s: Scratch, into activations: [UnsafeMutablePointer<Float>]? = nil) {
         let pairs = r * nk, w0 = inputWidth
-        let input = s.activations[0]
+        let activations = activations ?? s.activations
+        let input = activations[0]
         xq.value.scalars.withUnsafeBufferPointer { pxq in xk.value.scalars.withUnsafeBufferPointer { pxk in
             let (XQ, XK) = (pxq.baseAddress!, pxk.baseAddress!)
             for rr in 0..<r {
@@ -162,7 +169,7 @@ private struct PairwiseLogitPlan: @unchecked Sendable {
         }}
         for (l, layer) in layers.enumerated() {
             let (win, wout) = (widths[l], widths[l + 1])
-            let x = s.activations[l], y = s.activations[l + 1]
+            let x = activations[l], y = activations[l + 1]
             layer.weight.value.scalars.withUnsafeBufferPointer { pw in
                 gemm(transA: false, transB: true, m: pairs, n: wout, k: win, a: x, lda: win, b: pw.baseAddress!, ldb: win,
                      beta: 0, c: y, ldc: wout, parallel: false)
@@ -195,9 +202,41 @@ private struct PairwiseLogitPlan: @unchecked Sendable {
     }
 }
 
+/// Every block's pair inputs and hidden activations of one `pairwiseLogitMLP` call, kept from the forward pass for the
+/// backward pass when they take at most `budget` bytes (the pseudo-token TE-TNPs at the `quick` sizes: tens of MB
+/// per call; at paper size they do not fit and the backward pass recomputes them block by block). Keeping them
+/// took the smoke PT-TNP (T)'s training step from 855 to 764 ms at one thread (`npbench profile smoke-pt-tnp-t`).
+public final class PairwiseActivations: @unchecked Sendable {
+    /// Bytes one call may keep by default.
+    public static let budget = 256 << 20
+    private let storage: UnsafeMutablePointer<Float>
+    private let widths: [Int]         // the plan's: input, then every layer's output
+    private let layerOffsets: [Int]   // start of layer l's [all units' pair rows, widths[l]] region
+    private let rowsPerUnit: Int      // pair rows reserved per unit (rowsPerBlock · nk)
+
+    /// nil when the call's activations exceed `budget` bytes.
+    init?(_ plan: PairwiseLogitPlan, budget: Int) {
+        rowsPerUnit = plan.rowsPerBlock * plan.nk
+        let rows = plan.units * rowsPerUnit
+        var offsets: [Int] = [], total = 0
+        for w in plan.widths { offsets.append(total); total += rows * w }
+        guard total > 0, total * MemoryLayout<Float>.stride <= budget else { return nil }
+        widths = plan.widths; layerOffsets = offsets
+        storage = .allocate(capacity: total)
+    }
+    deinit { storage.deallocate() }
+
+    /// Layer l's activations of block `unit` ([pairs, widths[l]]; l = 0: the pair inputs).
+    func layer(_ l: Int, unit: Int) -> UnsafeMutablePointer<Float> {
+        storage + layerOffsets[l] + unit * rowsPerUnit * widths[l]
+    }
+
+}
+
 extension PairwiseLogitPlan {
-    /// Accumulates the gradients of every input that needs one, from the logits' gradient `G` [m, H, nq, nk].
-    func backward(_ G: [Float]) {
+    /// Accumulates the gradients of every input that needs one, from the logits' gradient `G` [m, H, nq, nk]; the
+    /// blocks' activations from `kept` when the forward pass kept them, else recomputed.
+    func backward(_ G: [Float], kept: PairwiseActivations? = nil) {
         let weightSizes = layers.map { $0.weight.value.count }, biasSizes = widths.dropFirst().map { $0 }
         // Private accumulators per chunk: weights, biases, keys, key positions. Query-side gradients are owned by
         // the block (a block is one task's queries i0..<i0+r), so they go straight into shared buffers.
@@ -223,7 +262,13 @@ extension PairwiseLogitPlan {
                 for unit in units {
                     let (b, i0, r) = block(unit)
                     let pairs = r * nk
-                    forward(b, i0, r, s)
+                    let activations: [UnsafeMutablePointer<Float>]
+                    if let kept {
+                        activations = widths.indices.map { kept.layer($0, unit: unit) }
+                    } else {
+                        forward(b, i0, r, s)
+                        activations = s.activations
+                    }
                     // Gradient of the MLP's output [P, H], gathered from the logits' layout.
                     var g = s.gradA, other = s.gradB
                     for h in 0..<heads { for rr in 0..<r {
@@ -232,7 +277,7 @@ extension PairwiseLogitPlan {
                     } }
                     for l in stride(from: layers.count - 1, through: 0, by: -1) {
                         let (win, wout) = (widths[l], widths[l + 1])
-                        let x = s.activations[l]
+                        let x = activations[l]
                         if layers[l].weight.requiresGrad {
                             gemm(transA: true, transB: false, m: wout, n: win, k: pairs, a: g, lda: wout, b: x, ldb: win,
                                  beta: 1, c: dW[l], ldc: win, parallel: false)
