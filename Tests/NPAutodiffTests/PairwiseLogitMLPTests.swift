@@ -89,8 +89,9 @@ import Testing
     }
 
     /// Activations kept from the forward pass (within the budget) and recomputed in the backward pass (budget 0)
-    /// give the same values and gradients to the bit, on one worker and split over the workers.
-    @Test(arguments: [(2, 3, 7, 5, 6, 3), (3, 4, 24, 33, 32, 100)])
+    /// give the same values and gradients to the bit, on one worker and split over the workers, with a partial last
+    /// block (25 queries in blocks of 3) and at the pseudo-token models' sizes (64 pseudo-tokens, 61 padded keys).
+    @Test(arguments: [(2, 3, 7, 5, 6, 3), (3, 4, 24, 33, 32, 100), (3, 4, 25, 33, 32, 100), (8, 4, 64, 61, 32, 4096)])
     func keptActivationsGiveTheRecomputedGradientsBitwise(_ m: Int, _ heads: Int, _ nq: Int, _ nk: Int, _ hidden: Int, _ pairsPerBlock: Int) {
         let inst = Instance(tasks: m, heads: heads, queries: nq, keys: nk, headWidth: 4, dx: 2, hidden: hidden, masked: true, seed: 21)
         func run(budget: Int) -> (out: [Float], grads: [[Float]]) {
