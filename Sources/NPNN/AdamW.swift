@@ -45,6 +45,7 @@ public final class AdamW {
         let stepSize = lr / bc1
         let parameters = store.parameters
         let total = parameters.reduce(0) { $0 + $1.value.count }
+        let constants = AdamWElementConstants(decay: 1 - lr * wd, beta1: b1, beta2: b2, stepSize: stepSize, bias2Sqrt: bc2Sqrt, eps: eps)
         // Parameters are independent (each with its own moments): spread over the workers, the same arithmetic.
         m.withUnsafeMutableBufferPointer { ms in v.withUnsafeMutableBufferPointer { vs in
             guard let moments1 = ms.baseAddress, let moments2 = vs.baseAddress else { return }
@@ -52,8 +53,6 @@ public final class AdamW {
                 let p = parameters[i], n = p.value.count
                 moments1[i].withUnsafeMutableBufferPointer { pm in moments2[i].withUnsafeMutableBufferPointer { pv in
                     p.withMutableScalars { w in
-                        let constants = AdamWElementConstants(decay: 1 - lr * wd, beta1: b1, beta2: b2, stepSize: stepSize,
-                                                              bias2Sqrt: bc2Sqrt, eps: eps)
                         // The gradient is read and zeroed in the same pass (one sweep over it, not two).
                         if p.hasGrad {
                             p.withGrad { g in adamWUpdate(w.baseAddress!, pm.baseAddress!, pv.baseAddress!, gradient: g, count: n, constants) }
@@ -120,7 +119,8 @@ func adamWUpdate(_ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Flo
     let rest = n - whole
     guard rest > 0 else { return }
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Lanes.scalarCount) { t in
-        let (tw, tm, tv, tg) = (t.baseAddress!, t.baseAddress! + 16, t.baseAddress! + 32, t.baseAddress! + 48)
+        let lanes = Lanes.scalarCount
+        let (tw, tm, tv, tg) = (t.baseAddress!, t.baseAddress! + lanes, t.baseAddress! + 2 * lanes, t.baseAddress! + 3 * lanes)
         t.initialize(repeating: 0)
         tw.update(from: w + whole, count: rest); tm.update(from: m + whole, count: rest); tv.update(from: v + whole, count: rest)
         if let g = gradient { tg.update(from: g + whole, count: rest) }

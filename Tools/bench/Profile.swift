@@ -8,29 +8,33 @@ import NPTensor
 /// Where a training step's time goes, op by op, for the CNN workloads the experiments train: the smoke U-Net
 /// ConvCNP (T) and D8 group-CNN EquivCNP (E) on 32 × 32 patches (`GridCNNPreset.quickSmoke`; `unet-quick`: the
 /// `GridCNNPreset.quick` U-Net, channels up to 256, that the twin bench's `grid2d` section times; `relaxed-quick`: its
-/// RelaxedConvCNP (T̃)), the station SetConv
-/// ConvCNP (T) (the environmental quick grid), and the 1-D ConvCNP (T) (`ModelPreset.quick`). Each: 1 warm-up step,
+/// RelaxedConvCNP (T̃)), the station SetConv ConvCNP (T) (the environmental quick grid), the 1-D ConvCNP (T)
+/// (`ModelPreset.quick`) and the smoke PT-TNP (T) (`smoke-pt-tnp-t`). Each: 1 warm-up step,
 /// then `steps` profiled steps (forward, loss, backward, norm clipping, AdamW), each op's forward and backward time
 /// per step and its share of the step; outside the ops, the gradient-norm clipping and the AdamW update are timed
 /// apart, and the rest is the loss's bookkeeping. Under `AENP_CONVOLUTION=fft` a last line splits the FFT
-/// convolutions' time into their phases (`FFTConvolutionProfile`). An op's forward time includes the non-op work just before it (`TapeProfile`).
+/// convolutions' time into their phases (`FFTConvolutionProfile`). An op's forward time includes the non-op work just
+/// before it (`TapeProfile`).
 ///
-///   swift run -c release npbench profile [smoke-unet] [unet-quick] [relaxed-quick] [smoke-group] [stations] [1d] [steps=N]
+///   swift run -c release npbench profile [smoke-unet] [unet-quick] [relaxed-quick] [smoke-group] [stations] [1d]
+///                                        [smoke-pt-tnp-t] [steps=N]
 func profileTrainingSteps(_ args: [String]) {
     let steps = args.compactMap { $0.hasPrefix("steps=") ? Int($0.dropFirst(6)) : nil }.first ?? 5
     let lattice = PixelLattice.standardisedFrame(size: [128, 128])
     let box2D = DomainBox(lower: [-5, -5], upper: [5, 5])
     var stationSizes = GridCNNPreset.quick
     stationSizes.unet = .init(channels: 16, levels: 3, kernel: 5); stationSizes.pointsPerUnit = 4
+    /// A 2-D CNN on the smoke frame's pixel lattice, as the smoke experiment builds it (σ head, calibrated start).
+    func onGrid(_ kind: ModelKind, _ sizes: GridCNNPreset) -> ModelSpec {
+        var s = ModelSpec.grid2D(kind, sizes: sizes, lattice: lattice, domain: box2D, standardDeviationHead: true)
+        s.initialisation = .calibrated
+        return s
+    }
     let workloads: [(name: String, spec: ModelSpec, batch: (inout RandomGenerator) -> TaskBatch)] = [
-        ("smoke-unet", { var s = ModelSpec.grid2D(.convCNPT, sizes: .quickSmoke, lattice: lattice, domain: box2D, standardDeviationHead: true)
-                         s.initialisation = .calibrated; return s }(), { patchBatch(lattice, using: &$0) }),
-        ("unet-quick", { var s = ModelSpec.grid2D(.convCNPT, sizes: .quick, lattice: lattice, domain: box2D, standardDeviationHead: true)
-                         s.initialisation = .calibrated; return s }(), { patchBatch(lattice, using: &$0) }),
-        ("relaxed-quick", { var s = ModelSpec.grid2D(.relaxedConvCNP, sizes: .quick, lattice: lattice, domain: box2D, standardDeviationHead: true)
-                            s.initialisation = .calibrated; return s }(), { patchBatch(lattice, using: &$0) }),
-        ("smoke-group", { var s = ModelSpec.grid2D(.equivCNPE, sizes: .quickSmoke, lattice: lattice, domain: box2D, standardDeviationHead: true)
-                          s.initialisation = .calibrated; return s }(), { patchBatch(lattice, using: &$0) }),
+        ("smoke-unet", onGrid(.convCNPT, .quickSmoke), { patchBatch(lattice, using: &$0) }),
+        ("unet-quick", onGrid(.convCNPT, .quick), { patchBatch(lattice, using: &$0) }),
+        ("relaxed-quick", onGrid(.relaxedConvCNP, .quick), { patchBatch(lattice, using: &$0) }),
+        ("smoke-group", onGrid(.equivCNPE, .quickSmoke), { patchBatch(lattice, using: &$0) }),
         ("stations", { var s = ModelSpec.grid2D(.convCNPT, sizes: stationSizes, lattice: nil, domain: box2D); s.initialisation = .calibrated; return s }(),
          { stationBatch(using: &$0) }),
         ("1d", .gibbs1D(.convCNPT, preset: .quick), { GibbsBenchTasks.batch(using: &$0) }),

@@ -7,7 +7,7 @@
 //   AENP_THREADS=1 swift run -c release npbench conv1d-fft   # opt-in: 1-D FFT convolution vs the shifted GEMM
 //   AENP_THREADS=1 swift run -c release npbench fft-digest   # opt-in: bitwise fingerprint of the FFT convolution
 //   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
-//   swift run -c release npbench profile [smoke-unet unet-quick relaxed-quick smoke-group stations 1d] [steps=N]   # time per op (Profile.swift)
+//   swift run -c release npbench profile [smoke-unet unet-quick relaxed-quick smoke-group stations 1d smoke-pt-tnp-t] [steps=N]   # time per op (Profile.swift)
 //
 // PyTorch reference figures (the `torch` table below) were measured before this package was written, with the
 // authors' PyTorch models on another CPU (Docs/peer-bench.md); they are printed beside ours, not re-measured here.

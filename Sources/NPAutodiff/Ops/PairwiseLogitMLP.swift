@@ -21,8 +21,8 @@ extension Tape {
     /// Fused: the pairs are processed in blocks of about `pairsPerBlock` (one task, a few queries, every key).
     /// The blocks' pair inputs and hidden activations are kept for the backward pass only when they fit in
     /// `PairwiseActivations.budget`; otherwise the backward pass recomputes them block by block, so that memory is
-    /// O(output) instead of O(pairs × hidden width), which is what lets the pseudo-token TE-TNPs run at paper size. Blocks are spread over the workers, each with
-    /// private accumulators for the shared gradients (weights, keys, key positions).
+    /// O(output) instead of O(pairs × hidden width), which is what lets the pseudo-token TE-TNPs run at paper size.
+    /// Blocks are spread over the workers, each with private accumulators for the shared gradients (weights, keys, key positions).
     /// `pairwiseLogitMLPReference` is the same function composed of ordinary ops, the oracle of the tests.
     public func pairwiseLogitMLP(queries q: Variable, keys k: Variable, dotScale: Float, queryPositions xq: Variable,
                                  keyPositions xk: Variable, layers: [PairwiseMLPLayer], keyMask: Tensor? = nil,
@@ -31,7 +31,7 @@ extension Tape {
                                      pairsPerBlock: pairsPerBlock)
         var inputs = [q, k, xq, xk]
         for l in layers { inputs.append(l.weight); if let bias = l.bias { inputs.append(bias) } }
-        // A call whose activations fit in `PairwiseActivations.budget` keeps them for its backward pass instead of
+        // A call whose activations fit in `activationBudget` bytes keeps them for its backward pass instead of
         // recomputing them there (the same values: the recomputation runs the same code on the same inputs).
         let kept = recording && inputs.contains { $0.requiresGrad } ? PairwiseActivations(plan, budget: activationBudget) : nil
         var out = uninitializedFloats(plan.m * plan.heads * plan.nq * plan.nk)
@@ -41,7 +41,7 @@ extension Tape {
                 for unit in units {
                     let (b, i0, r) = plan.block(unit)
                     // Kept: the block's activations are computed in place in the store (no copy).
-                    let activations = kept.map { k in plan.widths.indices.map { k.layer($0, unit: unit) } } ?? scratch.activations
+                    let activations = kept?.layers(unit: unit) ?? scratch.activations
                     plan.forward(b, i0, r, scratch, into: activations)
                     plan.scatterLogits(b, i0, r, from: activations[plan.layerCount], into: O)
                 }
@@ -226,11 +226,10 @@ public final class PairwiseActivations: @unchecked Sendable {
     }
     deinit { storage.deallocate() }
 
-    /// Layer l's activations of block `unit` ([pairs, widths[l]]; l = 0: the pair inputs).
-    func layer(_ l: Int, unit: Int) -> UnsafeMutablePointer<Float> {
-        storage + layerOffsets[l] + unit * rowsPerUnit * widths[l]
+    /// Block `unit`'s activations, layer by layer (`[l]`: [pairs, widths[l]]; `[0]`: the pair inputs).
+    func layers(unit: Int) -> [UnsafeMutablePointer<Float>] {
+        widths.indices.map { storage + layerOffsets[$0] + unit * rowsPerUnit * widths[$0] }
     }
-
 }
 
 extension PairwiseLogitPlan {
@@ -264,7 +263,7 @@ extension PairwiseLogitPlan {
                     let pairs = r * nk
                     let activations: [UnsafeMutablePointer<Float>]
                     if let kept {
-                        activations = widths.indices.map { kept.layer($0, unit: unit) }
+                        activations = kept.layers(unit: unit)
                     } else {
                         forward(b, i0, r, s)
                         activations = s.activations
