@@ -129,33 +129,3 @@ func adamWUpdate(_ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Flo
         if let g = gradient { (g + whole).update(repeating: 0, count: rest) }
     }
 }
-
-/// Gradient clipping, applied to the accumulated gradients before an optimiser step.
-public enum GradientClipping: Codable, Sendable, Equatable {
-    case none
-    /// Clip each gradient element to [−c, c] (the paper: "gradient value magnitudes are clipped at 0.5").
-    case value(Float)
-    /// Rescale all gradients so their global L2 norm is at most c, as `torch.nn.utils.clip_grad_norm_`.
-    case norm(Float)
-
-    /// Clips in place and returns the global gradient norm before clipping.
-    @discardableResult
-    public func apply(to store: ParameterStore) -> Float {
-        var total = 0.0
-        for p in store.parameters where p.hasGrad { for g in p.gradStorage { total += Double(g) * Double(g) } }
-        let norm = Float(total.squareRoot())
-        switch self {
-        case .none: break
-        case .value(let c):
-            for p in store.parameters where p.hasGrad {
-                p.withGrad { g in for j in 0..<p.value.count { g[j] = min(max(g[j], -c), c) } }
-            }
-        case .norm(let c):
-            let coef = c / (norm + 1e-6)
-            if coef < 1 {
-                for p in store.parameters where p.hasGrad { p.withGrad { g in for j in 0..<p.value.count { g[j] *= coef } } }
-            }
-        }
-        return norm
-    }
-}

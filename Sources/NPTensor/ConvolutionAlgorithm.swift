@@ -18,11 +18,17 @@ public enum ConvolutionAlgorithms: String, Sendable, CaseIterable, Codable {
     /// group CNN's last layer, whose output is averaged over the group, convolves with the group-averaged filter
     /// instead (`GroupConv.groupAveraged`: the same function — convolution and average are both linear — with
     /// 1/|G| of that layer's output channels); on grids of at most 64 frequency bins the kernel's transforms are one
-    /// product with the 2-D DFT matrix (`KernelTransforms.oneStage`).
+    /// product with the 2-D DFT matrix (`KernelTransforms.oneStage`); a 2-D kernel wider than its grid on every axis
+    /// (the U-Nets' 2 × 2 bottlenecks under 5 × 5 kernels) keeps only the taps that can reach the grid
+    /// (`ConvGeometry.tapsReachingTheGrid`: 3 × 3 of 5 × 5 on 2 × 2), and the smaller convolution goes the direct way.
     case fft2
 
     /// Whether a group convolution whose output is averaged over the group convolves with the averaged filter.
     public var averagesGroupFiltersFirst: Bool { self == .fft2 }
+
+    /// Whether a 2-D kernel larger than its grid on every axis is cut to the taps that can reach the grid
+    /// (`ConvGeometry.tapsReachingTheGrid`) before the convolution is dispatched.
+    public var cropsKernelsToTheGrid: Bool { self == .fft2 }
 
     /// The process's setting: `AENP_CONVOLUTION` (`direct`, `fft` or `fft2`), `direct` when unset. Read once at start-up;
     /// any other value stops the process with a message naming the variable and its values.
@@ -68,6 +74,20 @@ extension ConvGeometry {
         case 2: return kernel.allSatisfy { $0 >= 5 } && (spatial.allSatisfy { $0 >= 4 } || cin * cout >= 128 * 128)
         default: return kernel[0] >= 9 && spatial[0] <= kernel[0] * kernel[0]
         }
+    }
+
+    /// The central taps of a 2-D kernel that can reach a grid point from another (or the same) one, when that is
+    /// fewer than the kernel's on every axis: with "same" padding an output point at i sees input i + d for tap
+    /// offsets |d| ≤ (k − 1)/2, and inputs exist only for |d| ≤ s − 1, so a kernel k > 2s − 1 (odd k) has
+    /// k − (2s − 1) taps on that axis that only ever meet the zero padding. The convolution with the central 2s − 1
+    /// taps and its own "same" padding is the same function, with fewer operations (and rounded differently, as
+    /// its sums have fewer terms). Nil for 1-D, even kernels, or when some axis would keep all its taps (the
+    /// bottlenecks of the station grids, 3 × 2 under 5 × 5, keep the frequency-domain path).
+    public var tapsReachingTheGrid: [Range<Int>]? {
+        guard spatial.count == 2, kernel.allSatisfy({ $0 % 2 == 1 }) else { return nil }
+        let reach = zip(spatial, kernel).map { s, k in min(k, 2 * s - 1) }
+        guard zip(reach, kernel).allSatisfy({ $0 < $1 }) else { return nil }
+        return zip(reach, kernel).map { r, k in ((k - r) / 2)..<((k + r) / 2) }
     }
 
     /// A 1-D convolution as the 2-D one it equals: the grid `[l]` as `[l, 1]` and the kernel `[k]` as `[k, 1]`.

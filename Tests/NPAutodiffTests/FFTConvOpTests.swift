@@ -51,16 +51,66 @@ import Testing
         }
         let (d, f2) = (run(.direct), run(.fft2))
         func scale(_ v: [Float]) -> Float { v.map(abs).max() ?? 1 }
-        for f in [run(.fft), f2] {
-            #expect(maxAbsDifference(f.y, d.y) <= 1e-5 * scale(d.y))
-            #expect(maxAbsDifference(f.dx, d.dx) <= 1e-5 * scale(d.dx) && maxAbsDifference(f.dw, d.dw) <= 1e-5 * scale(d.dw))
-            #expect(f.y != d.y, "the FFT path was taken")
+        let f = run(.fft)
+        for r in [f, f2] {
+            #expect(maxAbsDifference(r.y, d.y) <= 1e-5 * scale(d.y))
+            #expect(maxAbsDifference(r.dx, d.dx) <= 1e-5 * scale(d.dx) && maxAbsDifference(r.dw, d.dw) <= 1e-5 * scale(d.dw))
+        }
+        #expect(f.y != d.y, "the FFT path was taken")
+    }
+
+    /// Which taps reach the grid: 3 × 3 of a 5 × 5 kernel on 2 × 2, the centre alone on 1 × 1; nothing to cut when
+    /// some axis needs all its taps, for even kernels, or in 1-D.
+    @Test func tapsReachingTheGridAreTheCentralOnes() {
+        func g(_ s: [Int], _ k: [Int]) -> ConvGeometry { ConvGeometry(batch: 2, spatial: s, kernel: k, cin: 4, cout: 4) }
+        #expect(g([2, 2], [5, 5]).tapsReachingTheGrid == [1..<4, 1..<4])
+        #expect(g([1, 1], [5, 5]).tapsReachingTheGrid == [2..<3, 2..<3])
+        #expect(g([4, 4], [9, 9]).tapsReachingTheGrid == [1..<8, 1..<8])
+        #expect(g([2, 1], [5, 3]).tapsReachingTheGrid == [1..<4, 1..<2])
+        #expect(g([3, 2], [5, 5]).tapsReachingTheGrid == nil && g([2, 2], [3, 3]).tapsReachingTheGrid == nil)
+        #expect(g([2, 2], [4, 4]).tapsReachingTheGrid == nil && g([3], [9]).tapsReachingTheGrid == nil)
+        #expect(ConvolutionAlgorithms.fft2.cropsKernelsToTheGrid && !ConvolutionAlgorithms.fft.cropsKernelsToTheGrid)
+    }
+
+    /// Under `fft2` a kernel wider than its grid is cut to the taps that reach it: the same values and input gradient
+    /// as the full kernel's direct convolution to float32 rounding, a weight gradient of exactly zero on the taps
+    /// that only meet the padding, and rounded otherwise than the FFT path `fft` takes on the same shape.
+    @Test(arguments: [([2, 2], [5, 5], 128, 128), ([2, 2], [5, 5], 8, 4), ([1, 1], [5, 5], 16, 8), ([2, 1], [5, 3], 6, 5)])
+    func kernelsWiderThanTheGridAreCut(spatial: [Int], kernel: [Int], cin: Int, cout: Int) {
+        let x = randomTensor([3] + spatial + [cin], seed: 92), w = randomTensor(kernel + [cin, cout], seed: 93)
+        let upstream = randomTensor([3] + spatial + [cout], seed: 94)
+        func run(_ a: ConvolutionAlgorithms) -> (y: [Float], dx: [Float], dw: [Float]) {
+            let t = Tape()
+            let (vx, vw) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true))
+            let y = t.conv(vx, vw, algorithms: a)
+            t.backward(from: t.sumAll(t.mul(y, t.constant(upstream))))
+            return (y.scalars, vx.grad.scalars, vw.grad.scalars)
+        }
+        let (d, cut) = (run(.direct), run(.fft2))
+        func scale(_ v: [Float]) -> Float { v.map(abs).max() ?? 1 }
+        #expect(maxAbsDifference(cut.y, d.y) <= 1e-5 * scale(d.y))
+        #expect(maxAbsDifference(cut.dx, d.dx) <= 1e-5 * scale(d.dx) && maxAbsDifference(cut.dw, d.dw) <= 1e-5 * scale(d.dw))
+        let taps = ConvGeometry(batch: 3, spatial: spatial, kernel: kernel, cin: cin, cout: cout).tapsReachingTheGrid!
+        for i in 0..<kernel[0] { for j in 0..<kernel[1] where !(taps[0].contains(i) && taps[1].contains(j)) {
+            let at = (i * kernel[1] + j) * cin * cout
+            #expect(cut.dw[at..<(at + cin * cout)].allSatisfy { $0 == 0 }, "tap (\(i), \(j)) only meets the padding")
+        }}
+        // The cut path is taken: bit for bit the direct convolution with the central taps.
+        let t = Tape()
+        let central = t.slice(t.slice(t.constant(w), axis: 0, taps[0]), axis: 1, taps[1])
+        #expect(t.conv(t.constant(x), central, algorithms: .direct).scalars == cut.y)
+        if cin * cout >= 128 * 128 { #expect(cut.y != run(.fft).y, "fft takes the frequency domain here, fft2 the cut kernel") }
+    }
+
+    @Test func gradientMatchesFiniteDifferencesWithACutKernel() {
+        expectGradientsMatch([randomTensor([2, 2, 2, 3], seed: 95), randomTensor([5, 5, 3, 2], seed: 96)]) { t, v in
+            t.conv(v[0], v[1], algorithms: .fft2)
         }
     }
 
     /// `fft2` transforms the kernels of grids with few bins in one stage; the weight gradient then differs in rounding
     /// from `fft`'s separable transforms (the one-stage path was taken) and both agree with the direct path (above).
-    @Test(arguments: [([8, 8], [5, 5], 3, 5), ([2, 2], [5, 5], 128, 128), ([4, 5], [5, 5], 2, 3)])
+    @Test(arguments: [([8, 8], [5, 5], 3, 5), ([2, 3], [5, 5], 128, 128), ([4, 5], [5, 5], 2, 3)])
     func fft2TransformsSmallGridKernelsInOneStage(spatial: [Int], kernel: [Int], cin: Int, cout: Int) {
         let g = ConvGeometry(batch: 3, spatial: spatial, kernel: kernel, cin: cin, cout: cout)
         #expect(KernelTransforms.chosen(under: .fft2, sizes: g.fastFFTSizes) == .oneStage)

@@ -43,6 +43,22 @@ import Testing
         expectGradientsMatch([r([3, 5], 15)]) { t, v in t.affine(v[0], scale: -2, shift: 3) }
     }
 
+    /// The written-out affine map computes the same floats as multiplying by a constant and adding one, values and
+    /// gradient, on a tensor large enough for its backward pass to split over the workers.
+    @Test func affineIsBitwiseTheMultiplyAndAdd() {
+        let x = r([4, 300_001], 18, -3, 3), upstream = r([4, 300_001], 19)
+        func run(_ f: (Tape, Variable) -> Variable) -> (y: [Float], dx: [Float]) {
+            let t = Tape(), v = Variable(x, requiresGrad: true)
+            let y = f(t, v)
+            t.backward(from: t.sumAll(t.mul(y, t.constant(upstream))))
+            return (y.scalars, v.grad.scalars)
+        }
+        let (a, b): (Float, Float) = (1.0 / 3.0, -0.7)
+        let written = run { t, v in t.affine(v, scale: a, shift: b) }
+        let composed = run { t, v in t.add(t.mul(v, t.constant(Tensor(repeating: a, shape: x.shape))), t.constant(Tensor(repeating: b, shape: x.shape))) }
+        #expect(written.y == composed.y && written.dx == composed.dx)
+    }
+
     @Test func reductions() {
         for axis in 0..<3 {
             expectGradientsMatch([r([2, 3, 4], 16)]) { t, v in t.sum(v[0], axis: axis) }

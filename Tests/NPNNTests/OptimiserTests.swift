@@ -1,6 +1,6 @@
 import Foundation
 import NPAutodiff
-import NPNN
+@testable import NPNN
 import NPTensor
 import Testing
 
@@ -81,6 +81,25 @@ import Testing
         b.zeroGrad()
         GradientClipping.norm(1).apply(to: store)   // norm 0.5 < 1: unchanged
         #expect(a.gradStorage == [0.3, 0.4])
+    }
+
+    /// The blocked, lane-split Double sum of squares against the in-order one, on gradients that span several
+    /// blocks, end in a partial lane group, and include a parameter without gradient; and the same floats whatever
+    /// the order the blocks are summed in (they are summed into fixed slots).
+    @Test func sumOfSquaresMatchesTheInOrderSum() {
+        var rng = RandomGenerator(seed: 11)
+        let store = ParameterStore()
+        let sizes = [3 * GradientClipping.sumBlock + 5, 7, 1, GradientClipping.sumBlock]
+        let params = sizes.enumerated().map { store.make("p\($0.offset)", .zeros([$0.element])) }
+        for p in params.dropLast() { p.accumulateGrad(rng.uniformTensor([p.value.count], low: -3, high: 3).scalars) }
+        let withGradients = store.parameters.filter(\.hasGrad)
+        #expect(withGradients.count == 3)
+        var inOrder = 0.0
+        for p in withGradients { for g in p.gradStorage { inOrder += Double(g) * Double(g) } }
+        let blocked = GradientClipping.sumOfSquares(withGradients)
+        #expect(abs(blocked - inOrder) <= 1e-12 * inOrder, "\(blocked) vs \(inOrder)")
+        #expect(Float(blocked.squareRoot()) == Float(inOrder.squareRoot()))
+        #expect(GradientClipping.sumOfSquares(withGradients) == blocked)
     }
 }
 

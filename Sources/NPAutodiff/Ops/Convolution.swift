@@ -7,7 +7,8 @@ extension Tape {
     /// `ConvGeometry.prefersIm2Col` says it is faster (2-D shapes), im2col + GEMM (`convForwardIm2Col` / …).
     ///
     /// `algorithms` (by default the tape's `convolutions`) may also allow the frequency-domain convolution where
-    /// `ConvGeometry.prefersFFT` says it is faster (`fftConv`).
+    /// `ConvGeometry.prefersFFT` says it is faster (`fftConv`), and may cut a kernel wider than its grid to the taps
+    /// that reach it (`ConvGeometry.tapsReachingTheGrid`).
     public func conv(_ x: Variable, _ w: Variable, groups: Int = 1, algorithms: ConvolutionAlgorithms? = nil) -> Variable {
         let algorithms = algorithms ?? convolutions
         let spatialRank = x.shape.count - 2
@@ -18,6 +19,9 @@ extension Tape {
                                     cout: w.shape.last!, groups: groups)
         require(w.shape[spatialRank] == geometry.cinPerGroup,
                      "conv weight \(w.shape) expects \(w.shape[spatialRank]) input channels per group, input has \(geometry.cinPerGroup)")
+        if algorithms.cropsKernelsToTheGrid, let taps = geometry.tapsReachingTheGrid {
+            return conv(x, slice(slice(w, axis: 0, taps[0]), axis: 1, taps[1]), groups: groups, algorithms: algorithms)
+        }
         if geometry.prefersFFT(under: algorithms) { return fftConv(x, w, geometry, algorithms) }
         if geometry.prefersIm2Col { return im2colConv(x, w, geometry) }
         let (out, padded) = convForward(x.value.scalars, w.value.scalars, geometry)

@@ -34,10 +34,12 @@ extension Tape {
         }
         var out = [Float](repeating: 0, count: m * n * k)
         out.withUnsafeMutableBufferPointer { po in
-            for t in 0..<m {
-                let f = factors[t]
-                for i in 0..<n {
-                    let row = po.baseAddress! + (t * n + i) * k
+            guard let base = po.baseAddress else { return }
+            // Rows are independent (each its own products, in the same order): spread over the workers.
+            parallelChunks(m * n, work: m * n * k * dx) { rows in
+                for r in rows {
+                    let (f, i) = (factors[r / n], r % n)
+                    let row = base + r * k
                     f[0].withRow(ofA: i) { first, index in for j in 0..<k { row[j] = first[Int(index[j])] } }
                     for d in 1..<dx {
                         f[d].withRow(ofA: i) { factor, index in for j in 0..<k { row[j] = row[j] * factor[Int(index[j])] } }
