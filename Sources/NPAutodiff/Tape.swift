@@ -13,6 +13,10 @@ public final class Tape {
     /// When set, every op's forward and backward time is recorded in it (`TapeProfile`).
     public var profile: TapeProfile?
 
+    /// When set, every `pairwiseLogitMLP` call records which hidden units of its MLP are active for every pair
+    /// (`PairwiseReLUPatterns`; the PyTorch twin's check evaluates its float64 gradient at this pattern).
+    public var pairwiseReLUPatterns: PairwiseReLUPatterns?
+
     /// The convolution algorithms `conv` may use (`ConvolutionAlgorithms`): by default the process's setting; a
     /// training run passes its own, so that it resumes and retrains with the arithmetic it started with.
     public let convolutions: ConvolutionAlgorithms

@@ -88,6 +88,33 @@ import Testing
         #expect(value < 1e-5 && gradient < 1e-5, "value \(value), gradient \(gradient)")
     }
 
+    /// The recorded ReLU pattern is, per pair and hidden unit, whether the unfused composition's pre-activation is
+    /// positive (up to float32 rounding: disagreements only where it is within 10⁻⁴ of zero), for blocks split over
+    /// the workers with a partial last block; calls are recorded in order, each with its own shape.
+    @Test func reluPatternsAreTheHiddenUnitsThatPass() {
+        let first = Instance(tasks: 3, heads: 4, queries: 25, keys: 33, headWidth: 8, dx: 2, hidden: 32, masked: true, seed: 13)
+        let second = Instance(tasks: 2, heads: 4, queries: 5, keys: 7, headWidth: 8, dx: 2, hidden: 32, masked: false, seed: 14)
+        let tape = Tape()
+        tape.pairwiseReLUPatterns = PairwiseReLUPatterns()
+        for inst in [first, second] { _ = inst.fused(tape, inst.inputs.map { Variable($0, requiresGrad: true) }, pairsPerBlock: 100) }
+        let patterns = tape.pairwiseReLUPatterns!.tensors
+        #expect(patterns.count == 2 && patterns.allSatisfy { $0.count == 2 })
+        #expect(patterns[1][0].shape == [2, 5, 7, 32])
+        // Pre-activations of both hidden layers by ordinary ops, [m, nq, nk, hidden].
+        let t = Tape(recording: false), v = first.inputs.map { t.constant($0) }
+        let (m, nq, nk) = (3, 25, 33)
+        let dots = t.permute(t.affine(t.matmul(v[0], v[1], transposeB: true), scale: first.dotScale), [0, 2, 3, 1])
+        let diff = t.sub(t.reshape(v[2], [m, nq, 1, 2]), t.reshape(v[3], [m, 1, nk, 2]))
+        let z1 = t.dense(t.concat([diff, dots], axis: -1), weight: v[4], bias: v[5], relu: false)
+        let z2 = t.dense(t.relu(z1), weight: v[6], bias: v[7], relu: false)
+        for (pattern, z) in zip(patterns[0], [z1, z2]) {
+            #expect(pattern.shape == z.shape)
+            let disagreements = zip(pattern.scalars, z.scalars).filter { ($0 == 1) != ($1 > 0) }
+            #expect(disagreements.allSatisfy { abs($0.1) < 1e-4 }, "\(disagreements.prefix(3))")
+            #expect(pattern.scalars.contains(0) && pattern.scalars.contains(1))
+        }
+    }
+
     /// Activations kept from the forward pass (within the budget) and recomputed in the backward pass (budget 0)
     /// give the same values and gradients to the bit, on one worker and split over the workers, with a partial last
     /// block (25 queries in blocks of 3) and at the pseudo-token models' sizes (64 pseudo-tokens, 61 padded keys).

@@ -206,7 +206,7 @@ enum SyntheticBatches {
 /// The fixed batch and our predictions that `Tools/peer/check.py` compares the PyTorch twin against.
 /// Tensor names and shapes are documented in Docs/peer-files.md.
 enum PeerBatch {
-    static let formatVersion = "3"
+    static let formatVersion = "4"
 
     /// The batches: in distribution and out of it. 1-D runs: the run's own data generator, and contexts centred
     /// in [13, 27], where every fixed input is zeroed by the domain box. Other models: `SyntheticBatches`.
@@ -241,7 +241,15 @@ enum PeerBatch {
             for (label, sw) in [("on", FixedInputSwitch.on), ("off", .off)] {
                 let tape = Tape()
                 let p = run.model.predict(tape, batch, fixedInputs: sw)
+                // The gradient's forward pass records the TE logit MLPs' ReLU patterns, at which the twin evaluates
+                // its float64 gradient as well (`id.relu_pattern_on.<call>.<layer>`, call order; TE models only).
+                let patterns = split == "id" && sw == .on ? PairwiseReLUPatterns() : nil
+                tape.pairwiseReLUPatterns = patterns
                 let loss = run.model.loss(tape, batch, fixedInputs: sw)
+                tape.pairwiseReLUPatterns = nil
+                for (c, call) in (patterns?.tensors ?? []).enumerated() {
+                    for (l, pattern) in call.enumerated() { out["id.relu_pattern_on.\(c).\(l)"] = pattern }
+                }
                 out["\(split).mean_\(label)"] = p.mean.value
                 out["\(split).std_\(label)"] = Tensor(shape: p.mean.shape, scalars: p.standardDeviation)
                 out["\(split).loss_\(label)"] = Tensor(shape: [1], scalars: [loss.value.scalars[0]])

@@ -15,7 +15,10 @@ mean or std difference exceeds --tolerance (1e-4), or the loss gradient of any p
 autograd's in float64 (in distribution, fixed inputs on) by more than --gradient-tolerance (1e-3): the float64 twin
 is the exact reference, so the gate measures our error alone; beside it is printed our distance to the float32 twin,
 and the float32 twin's own distance to float64 (two float32 sums in different orders can be further apart than
-either is from the exact one). Also printed, not gated: the loss's relative difference, the
+either is from the exact one). For models with TE attention the gated float64 gradient is evaluated at the ReLU
+pattern of our forward pass (which hidden units of each query–key pair's logit MLP are active; peer-export records
+it): a pair whose pre-activation float32 rounding puts on the other side of zero than float64 does changes the
+gradient by a whole pair's contribution, which is not an error of ours (Docs/peer-check.md). Also printed, not gated: the loss's relative difference, the
 worst single point (|ours − twin| / max(|ours|, 1e-3 · max|ours|)) of means and of stds, and how far our own
 in-distribution means with fixed inputs on and off are apart (nonzero: the off switch really changes something),
 and our means and stds against the twin run in float64 (how much of the difference is float32 rounding).
@@ -34,6 +37,7 @@ from peer_files import SPLITS, expected_parameters, run_dirs  # noqa: E402
 from twin import load_run  # noqa: E402
 from twin.models import DISPLAY_NAMES  # noqa: E402
 from twin.layers import gaussian_nll  # noqa: E402
+from twin.tnp import ReluPatterns  # noqa: E402
 
 
 def relative_difference(ours, twin):
@@ -95,6 +99,19 @@ def our_gradients(model, batch):
     return ours
 
 
+def relu_patterns(batch):
+    """The TE logit MLPs' ReLU patterns of our gradient's forward pass (`id.relu_pattern_on.<call>.<layer>`), as a
+    list per call of float64 tensors per hidden layer; None when the batch has none (not a TE model, or written by
+    an older peer-export)."""
+    keys = [k.split(".")[2:] for k in batch if k.startswith("id.relu_pattern_on.")]
+    if not keys:
+        return None
+    calls = {}
+    for c, l in keys:
+        calls.setdefault(int(c), {})[int(l)] = torch.from_numpy(batch[f"id.relu_pattern_on.{c}.{l}"]).double()
+    return [[calls[c][l] for l in sorted(calls[c])] for c in sorted(calls)]
+
+
 def check_run(run_dir, batch_path):
     spec, model = load_run(run_dir)
     model64 = load_run(run_dir)[1].double()
@@ -130,6 +147,15 @@ def check_run(run_dir, batch_path):
     # The same distance for PyTorch's own float32 gradient: when both float32 gradients are about as far from the
     # float64 one, the difference is float32 rounding (or a ReLU kink or max-pool tie that rounding decides).
     row["twin gradient vs float64"] = gradient_difference({k: v.astype(np.float32) for k, v in twin32.items()}, twin64)[0]
+    # TE models: the float64 gradient once more, with every TE logit MLP in the activation region of OUR forward pass
+    # (the ReLU patterns peer-export recorded). Gated instead of the plain float64 distance when present.
+    patterns = relu_patterns(batch)
+    if patterns is not None:
+        with ReluPatterns(patterns) as pinned:
+            twin64_pinned = parameter_gradients(model64, batch)
+        if pinned.used != len(patterns):
+            raise ValueError(f"{run_dir}: the twin made {pinned.used} TE logit MLP calls, peer-export recorded {len(patterns)}")
+        row["gradient vs float64 at our pattern"] = gradient_difference(ours, twin64_pinned)[0]
     row["worst point mean"], row["worst point std"] = worst_point["mean"], worst_point["std"]
     # How much the switch changes OUR in-distribution prediction: shows that "off" is really tested.
     row["ours on vs off"] = relative_difference(batch["id.mean_on"], batch["id.mean_off"])
@@ -165,10 +191,12 @@ def main(argv=None):
         worst = max(row[c] for c in COLUMNS)
         if worst > a.tolerance:
             failures.append(f"{run.name}: max relative difference {worst:.2e} > {a.tolerance:.0e}")
-        if row["gradient vs float64"] > a.gradient_tolerance:
-            failures.append(f"{run.name}: gradient difference from the float64 twin {row['gradient vs float64']:.2e} "
+        gated = row.get("gradient vs float64 at our pattern", row["gradient vs float64"])
+        if gated > a.gradient_tolerance:
+            failures.append(f"{run.name}: gradient difference from the float64 twin {gated:.2e} "
                             f"> {a.gradient_tolerance:.0e} (from the float32 twin {row['gradient']:.2e}, {row['gradient worst']})")
-    header = ["run", "model", "B"] + COLUMNS + ["loss", "gradient: ours vs float32 twin (worst parameter)", "gradient: ours vs float64 twin (gated)",
+    header = ["run", "model", "B"] + COLUMNS + ["loss", "gradient: ours vs float32 twin (worst parameter)", "gradient: ours vs float64 twin",
+                                           "gradient: ours vs float64 twin at our TE ReLU pattern", "gated",
                                            "gradient: float32 twin vs float64 twin", "worst point mean", "worst point std",
                                            "ours vs float64 twin", "ours: id mean on vs off"]
     print("| " + " | ".join(header) + " |")
@@ -177,6 +205,8 @@ def main(argv=None):
         loss = max(r[f"{s} loss {w}"] for s in SPLITS for w in ("on", "off"))
         cells = [r["run"], r["model"], str(r["B"])] + [f"{r[c]:.1e}" for c in COLUMNS] + [f"{loss:.1e}", f"{r['gradient']:.1e} ({r['gradient worst']})",
                                                                       f"{r['gradient vs float64']:.1e}",
+                                                                      f"{r['gradient vs float64 at our pattern']:.1e}" if "gradient vs float64 at our pattern" in r else "–",
+                                                                      "at our pattern" if "gradient vs float64 at our pattern" in r else "plain",
                                                                       f"{r['twin gradient vs float64']:.1e}",
                                                                       f"{r['worst point mean']:.1e}",
                                                                       f"{r['worst point std']:.1e}", f"{r['vs float64']:.1e}",

@@ -9,7 +9,7 @@ BATCH_INPUTS = ("xc", "yc", "xt", "yt")
 PREDICTIONS = ("mean_on", "std_on", "mean_off", "std_off")
 LOSSES = ("loss_on", "loss_off")
 MASKS = ("context_mask", "target_mask")   # padded batches only: [m, nc], [m, nt], 1 real, 0 padding
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 OPTIMISER_PREFIX = "adamw."   # AdamW moments stored beside the parameters in a checkpoint
 
 
@@ -80,6 +80,34 @@ def read_header(path):
 
 
 GRADIENT_PREFIX = "id.grad_on."   # + parameter name: gradient of id.loss_on
+PATTERN_PREFIX = "id.relu_pattern_on."   # + "<call>.<layer>": our TE logit MLPs' ReLU patterns (TE models only)
+
+
+def is_translation_equivariant_attention(model):
+    """Whether the model's attention is TE (its logits an MLP of every query–key pair)."""
+    return model["kind"] in ("tnp-t", "tnp-t-approx", "pt-tnp-t", "pt-tnp-t-approx")
+
+
+def pattern_shapes(header, config):
+    """{name: shape} of the ReLU patterns: for TE models every `PATTERN_PREFIX<call>.<layer>` the file holds, which
+    must be calls 0…C−1 (C ≥ 1) with hidden layers 0 and 1 each, [m, nq, nk, width] with m the batch's task count
+    and width the model's; for other models none. (How many calls a forward pass makes, the twin's check counts.)"""
+    model = model_object(config)
+    names = [k for k in header if k.startswith(PATTERN_PREFIX)]
+    if not is_translation_equivariant_attention(model):
+        return {}
+    indices = sorted(tuple(int(i) for i in k[len(PATTERN_PREFIX):].split(".")) for k in names)
+    calls = len({c for c, _ in indices})
+    expected = [(c, l) for c in range(max(calls, 1)) for l in range(2)]
+    if indices != expected:
+        return {f"{PATTERN_PREFIX}{c}.{l}": None for c, l in expected}   # reported as missing or unexpected names
+    m, width = header["id.xc"]["shape"][0], model["preset"]["tnp"]["width"]
+    shapes = {}
+    for c, l in indices:
+        shape = header[f"{PATTERN_PREFIX}{c}.{l}"]["shape"]
+        ok = len(shape) == 4 and shape[0] == m and shape[3] == width
+        shapes[f"{PATTERN_PREFIX}{c}.{l}"] = shape if ok else [m, "nq", "nk", width]
+    return shapes
 
 
 def batch_shapes(header, config):
@@ -97,6 +125,7 @@ def batch_shapes(header, config):
         if f"{s}.target_mask" in header:
             shapes[f"{s}.target_mask"] = [m, nt]
     shapes.update({GRADIENT_PREFIX + name: shape for name, shape in expected_parameters(config).items()})
+    shapes.update(pattern_shapes(header, config))
     return shapes
 
 

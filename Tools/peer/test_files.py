@@ -28,7 +28,7 @@ import numpy as np
 from safetensors.numpy import load_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peer_files import (BATCH_INPUTS, FORMAT_VERSION, GRADIENT_PREFIX, LOSSES, OPTIMISER_PREFIX,  # noqa: E402
+from peer_files import (BATCH_INPUTS, FORMAT_VERSION, GRADIENT_PREFIX, LOSSES, OPTIMISER_PREFIX, PATTERN_PREFIX,  # noqa: E402
                         PREDICTIONS, SPLITS, batch_shapes,
                         expected_parameters, model_object, read_header, resolved_fixed_input_count, run_dirs)
 
@@ -102,6 +102,15 @@ def check_batch_names(batch_path, header, config):
     check_layout(batch_path, header)
 
 
+def check_relu_patterns(batch_path, b):
+    """The TE models' ReLU patterns hold 0 and 1 only, and some of each (a unit that never or always passes would
+    make the pinned gradient check vacuous for it)."""
+    for name, pattern in b.items():
+        if name.startswith(PATTERN_PREFIX):
+            values = set(np.unique(pattern).tolist())
+            assert values == {0.0, 1.0}, f"{batch_path}: {name} holds {sorted(values)[:5]}, not both 0 and 1"
+
+
 def gaussian_nll(mean, std, y, b=None, split=None):
     var = std.astype(np.float64) ** 2
     nll = 0.5 * np.log(2 * np.pi) + 0.5 * np.log(var) + (y - mean) ** 2 / (2 * var)
@@ -139,6 +148,7 @@ def test_batch(run, batch_path):
     assert md.get("splits") == ",".join(SPLITS), f"{batch_path}: splits {md.get('splits')}"
     check_batch_names(batch_path, header, config)
     b = load_file(str(batch_path))
+    check_relu_patterns(batch_path, b)
     data = config["data"]
     approximate = resolved_fixed_input_count(config["model"]) > 0
     for s in SPLITS:
@@ -202,6 +212,7 @@ def test_fresh_batch(run, batch_path):
         ("peer-batch", FORMAT_VERSION, run.name, model["kind"], data, scale), f"{batch_path}: metadata {md}"
     check_batch_names(batch_path, header, config)
     b = load_file(str(batch_path))
+    check_relu_patterns(batch_path, b)
     dx = model.get("inputDimension", 1)
     assert b["id.xc"].shape[2] == dx and int(md["tasks"]) == b["id.xc"].shape[0], f"{batch_path}: dx or task count"
     for s in SPLITS:

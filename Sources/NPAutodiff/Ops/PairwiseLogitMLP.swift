@@ -35,6 +35,7 @@ extension Tape {
         // recomputing them there (the same values: the recomputation runs the same code on the same inputs).
         let kept = recording && inputs.contains { $0.requiresGrad } ? PairwiseActivations(plan, budget: activationBudget) : nil
         var out = uninitializedFloats(plan.m * plan.heads * plan.nq * plan.nk)
+        let patterns = pairwiseReLUPatterns?.newCall(plan)
         out.withUnsafeMutableBufferPointer { po in
             let O = po.baseAddress!
             plan.forEachChunk { units, scratch in
@@ -44,6 +45,7 @@ extension Tape {
                     let activations = kept?.layers(unit: unit) ?? scratch.activations
                     plan.forward(b, i0, r, scratch, into: activations)
                     plan.scatterLogits(b, i0, r, from: activations[plan.layerCount], into: O)
+                    patterns?.record(plan, b, i0, r, activations)
                 }
             }
         }
@@ -197,6 +199,47 @@ struct PairwiseLogitPlan: @unchecked Sendable {
                 } else {
                     for j in 0..<nk { dst[j] = src[j * heads] }
                 }
+            }
+        }
+    }
+}
+
+/// The ReLU pattern of every `pairwiseLogitMLP` call on a tape (`Tape.pairwiseReLUPatterns`), in call order: per
+/// call and hidden layer, [m, nq, nk, width] with 1 where the unit's output is positive (its ReLU passes the
+/// gradient) and 0 elsewhere. A diagnostic: the PyTorch twin's check evaluates its float64 gradient with these
+/// patterns in place of its own ReLUs, which separates our arithmetic from which side of a ReLU kink a float32
+/// forward pass lands on (Docs/peer-check.md).
+public final class PairwiseReLUPatterns: @unchecked Sendable {
+    private var buffers: [[UnsafeMutablePointer<Float>]] = []
+    private var shapes: [[[Int]]] = []
+
+    public init() {}
+    deinit { buffers.joined().forEach { $0.deallocate() } }
+
+    /// The patterns recorded so far, as tensors (call order, then layer order).
+    public var tensors: [[Tensor]] {
+        zip(buffers, shapes).map { call, shapes in
+            zip(call, shapes).map { Tensor(shape: $1, scalars: Array(UnsafeBufferPointer(start: $0, count: $1.reduce(1, *)))) }
+        }
+    }
+
+    /// Buffers for a new call's hidden layers; blocks then write their pairs' rows (disjoint) from any worker.
+    func newCall(_ plan: PairwiseLogitPlan) -> Call {
+        let hidden = plan.widths.dropFirst().dropLast()
+        let layerShapes = hidden.map { [plan.m, plan.nq, plan.nk, $0] }
+        let layerBuffers = layerShapes.map { UnsafeMutablePointer<Float>.allocate(capacity: $0.reduce(1, *)) }
+        buffers.append(layerBuffers); shapes.append(layerShapes)
+        return Call(buffers: layerBuffers)
+    }
+
+    struct Call: @unchecked Sendable {
+        let buffers: [UnsafeMutablePointer<Float>]
+        /// Block (b, i0, r)'s hidden outputs (`activations[1...]`, rows rr · nk + j) as 0/1 at pair (b, i0 + rr, j).
+        func record(_ plan: PairwiseLogitPlan, _ b: Int, _ i0: Int, _ r: Int, _ activations: [UnsafeMutablePointer<Float>]) {
+            for (l, buffer) in buffers.enumerated() {
+                let width = plan.widths[l + 1], y = activations[l + 1]
+                let start = buffer + (b * plan.nq + i0) * plan.nk * width
+                for e in 0..<(r * plan.nk * width) { start[e] = y[e] > 0 ? 1 : 0 }
             }
         }
     }

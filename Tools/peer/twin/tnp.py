@@ -16,6 +16,42 @@ from .fixed_inputs import FixedInputs, keep_mask
 from .layers import MLP, GaussianHead
 
 
+class ReluPatterns:
+    """While active (`with ReluPatterns(calls):`), every TE logit MLP takes its ReLU pattern from `calls` (one entry
+    per call, in call order: a list of 0/1 tensors [m, nq, nk, width], one per hidden layer) instead of the sign of
+    its own pre-activations: the MLP is then the linear map of that activation region, evaluated in whatever
+    precision the model runs in. The check evaluates the float64 twin at the pattern of our float32 forward pass,
+    which takes out of the gradient comparison the side of a ReLU kink each float32 pass happened to land on."""
+
+    active = None
+
+    def __init__(self, calls):
+        self.calls = list(calls)
+        self.used = 0
+
+    def __enter__(self):
+        ReluPatterns.active = self
+        return self
+
+    def __exit__(self, *exc):
+        ReluPatterns.active = None
+
+    def mlp(self, mlp, x):
+        if self.used >= len(self.calls):
+            raise ValueError(f"more TE logit MLP calls than the {len(self.calls)} recorded ReLU patterns")
+        pattern = self.calls[self.used]
+        self.used += 1
+        if len(pattern) != len(mlp) - 1:
+            raise ValueError(f"a recorded pattern has {len(pattern)} hidden layers, the MLP {len(mlp) - 1}")
+        for i, layer in enumerate(mlp):
+            x = layer(x)
+            if i < len(mlp) - 1:
+                if pattern[i].shape != x.shape:
+                    raise ValueError(f"recorded pattern {tuple(pattern[i].shape)} for activations {tuple(x.shape)}")
+                x = x * pattern[i].to(x.dtype)
+        return x
+
+
 class MultiHeadAttention(nn.Module):
     def __init__(self, width, heads, head_width, translation_equivariant, dx, te_hidden):
         super().__init__()
@@ -39,7 +75,9 @@ class MultiHeadAttention(nn.Module):
         if self.logits is not None:
             diff = xq[:, :, None, :] - xk[:, None, :, :]                # [m, nq, nk, dx]
             pair = torch.cat([diff, dots.permute(0, 2, 3, 1)], dim=-1)  # [m, nq, nk, dx + H]
-            dots = self.logits(pair).permute(0, 3, 1, 2)                # [m, H, nq, nk]
+            patterns = ReluPatterns.active
+            logits = patterns.mlp(self.logits, pair) if patterns is not None else self.logits(pair)
+            dots = logits.permute(0, 3, 1, 2)                           # [m, H, nq, nk]
         if key_mask is not None:
             dots = dots + torch.where(key_mask == 0, -1e30, 0.0).to(dots.dtype)[:, None, None, :]
         attn = torch.softmax(dots, dim=-1)
