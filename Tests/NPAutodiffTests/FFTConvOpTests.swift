@@ -6,6 +6,18 @@ import Testing
 /// `Tape.conv` under `ConvolutionAlgorithms.fft`: which shapes take the frequency-domain path, its values and
 /// gradients against the direct path, and its gradient against finite differences.
 @Suite struct FFTConvOpTests {
+    typealias ConvResult = (y: [Float], dx: [Float], dw: [Float])
+
+    /// The convolution's output and the gradients of Σ upstream ⊙ output with respect to input and kernel.
+    func convolve(_ x: Tensor, _ w: Tensor, upstream: Tensor, algorithms: ConvolutionAlgorithms) -> ConvResult {
+        let t = Tape()
+        let (vx, vw) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true))
+        let y = t.conv(vx, vw, algorithms: algorithms)
+        t.backward(from: t.sumAll(t.mul(y, t.constant(upstream))))
+        return (y.scalars, vx.grad.scalars, vw.grad.scalars)
+    }
+
+    func largest(_ v: [Float]) -> Float { v.map(abs).max() ?? 1 }
     @Test func theRuleTakesLargeKernelsOnGridsOfFourOrMore() {
         func g(_ s: [Int], _ k: [Int], groups: Int = 1) -> ConvGeometry { ConvGeometry(batch: 2, spatial: s, kernel: k, cin: 4, cout: 4, groups: groups) }
         #expect(g([32, 32], [5, 5]).prefersFFT(under: .fft) && g([4, 4], [9, 9]).prefersFFT(under: .fft) && g([8, 6], [5, 7]).prefersFFT(under: .fft))
@@ -42,19 +54,12 @@ import Testing
     func agreesWithTheDirectPath(spatial: [Int], kernel: [Int], cin: Int, cout: Int) {
         let x = randomTensor([3] + spatial + [cin], seed: 81), w = randomTensor(kernel + [cin, cout], seed: 82)
         let upstream = randomTensor([3] + spatial + [cout], seed: 83)
-        func run(_ a: ConvolutionAlgorithms) -> (y: [Float], dx: [Float], dw: [Float]) {
-            let t = Tape()
-            let (vx, vw) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true))
-            let y = t.conv(vx, vw, algorithms: a)
-            t.backward(from: t.sumAll(t.mul(y, t.constant(upstream))))
-            return (y.scalars, vx.grad.scalars, vw.grad.scalars)
-        }
+        func run(_ a: ConvolutionAlgorithms) -> ConvResult { convolve(x, w, upstream: upstream, algorithms: a) }
         let (d, f2) = (run(.direct), run(.fft2))
-        func scale(_ v: [Float]) -> Float { v.map(abs).max() ?? 1 }
         let f = run(.fft)
         for r in [f, f2] {
-            #expect(maxAbsDifference(r.y, d.y) <= 1e-5 * scale(d.y))
-            #expect(maxAbsDifference(r.dx, d.dx) <= 1e-5 * scale(d.dx) && maxAbsDifference(r.dw, d.dw) <= 1e-5 * scale(d.dw))
+            #expect(maxAbsDifference(r.y, d.y) <= 1e-5 * largest(d.y))
+            #expect(maxAbsDifference(r.dx, d.dx) <= 1e-5 * largest(d.dx) && maxAbsDifference(r.dw, d.dw) <= 1e-5 * largest(d.dw))
         }
         #expect(f.y != d.y, "the FFT path was taken")
     }
@@ -79,17 +84,10 @@ import Testing
     func kernelsWiderThanTheGridAreCut(spatial: [Int], kernel: [Int], cin: Int, cout: Int) {
         let x = randomTensor([3] + spatial + [cin], seed: 92), w = randomTensor(kernel + [cin, cout], seed: 93)
         let upstream = randomTensor([3] + spatial + [cout], seed: 94)
-        func run(_ a: ConvolutionAlgorithms) -> (y: [Float], dx: [Float], dw: [Float]) {
-            let t = Tape()
-            let (vx, vw) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true))
-            let y = t.conv(vx, vw, algorithms: a)
-            t.backward(from: t.sumAll(t.mul(y, t.constant(upstream))))
-            return (y.scalars, vx.grad.scalars, vw.grad.scalars)
-        }
+        func run(_ a: ConvolutionAlgorithms) -> ConvResult { convolve(x, w, upstream: upstream, algorithms: a) }
         let (d, cut) = (run(.direct), run(.fft2))
-        func scale(_ v: [Float]) -> Float { v.map(abs).max() ?? 1 }
-        #expect(maxAbsDifference(cut.y, d.y) <= 1e-5 * scale(d.y))
-        #expect(maxAbsDifference(cut.dx, d.dx) <= 1e-5 * scale(d.dx) && maxAbsDifference(cut.dw, d.dw) <= 1e-5 * scale(d.dw))
+        #expect(maxAbsDifference(cut.y, d.y) <= 1e-5 * largest(d.y))
+        #expect(maxAbsDifference(cut.dx, d.dx) <= 1e-5 * largest(d.dx) && maxAbsDifference(cut.dw, d.dw) <= 1e-5 * largest(d.dw))
         let taps = ConvGeometry(batch: 3, spatial: spatial, kernel: kernel, cin: cin, cout: cout).tapsReachingTheGrid!
         for i in 0..<kernel[0] { for j in 0..<kernel[1] where !(taps[0].contains(i) && taps[1].contains(j)) {
             let at = (i * kernel[1] + j) * cin * cout

@@ -210,26 +210,25 @@ struct PairwiseLogitPlan: @unchecked Sendable {
 /// patterns in place of its own ReLUs, which separates our arithmetic from which side of a ReLU kink a float32
 /// forward pass lands on (Docs/peer-check.md).
 public final class PairwiseReLUPatterns: @unchecked Sendable {
-    private var buffers: [[UnsafeMutablePointer<Float>]] = []
-    private var shapes: [[[Int]]] = []
+    /// Per call, per hidden layer: the pattern's buffer and shape.
+    private var calls: [[(buffer: UnsafeMutablePointer<Float>, shape: [Int])]] = []
 
     public init() {}
-    deinit { buffers.joined().forEach { $0.deallocate() } }
+    deinit { calls.joined().forEach { $0.buffer.deallocate() } }
 
     /// The patterns recorded so far, as tensors (call order, then layer order).
     public var tensors: [[Tensor]] {
-        zip(buffers, shapes).map { call, shapes in
-            zip(call, shapes).map { Tensor(shape: $1, scalars: Array(UnsafeBufferPointer(start: $0, count: $1.reduce(1, *)))) }
-        }
+        calls.map { $0.map { Tensor(shape: $0.shape, scalars: Array(UnsafeBufferPointer(start: $0.buffer, count: $0.shape.reduce(1, *)))) } }
     }
 
     /// Buffers for a new call's hidden layers; blocks then write their pairs' rows (disjoint) from any worker.
     func newCall(_ plan: PairwiseLogitPlan) -> Call {
-        let hidden = plan.widths.dropFirst().dropLast()
-        let layerShapes = hidden.map { [plan.m, plan.nq, plan.nk, $0] }
-        let layerBuffers = layerShapes.map { UnsafeMutablePointer<Float>.allocate(capacity: $0.reduce(1, *)) }
-        buffers.append(layerBuffers); shapes.append(layerShapes)
-        return Call(buffers: layerBuffers)
+        let layers = plan.widths.dropFirst().dropLast().map { width -> (buffer: UnsafeMutablePointer<Float>, shape: [Int]) in
+            let shape = [plan.m, plan.nq, plan.nk, width]
+            return (UnsafeMutablePointer<Float>.allocate(capacity: shape.reduce(1, *)), shape)
+        }
+        calls.append(layers)
+        return Call(buffers: layers.map(\.buffer))
     }
 
     struct Call: @unchecked Sendable {

@@ -18,11 +18,20 @@ class MLP(nn.ModuleList):
     def __init__(self, widths):
         super().__init__([nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:])])
 
-    def forward(self, x):
+    def forward(self, x, relu_pattern=None):
+        """`relu_pattern`: one 0/1 tensor per hidden layer, shaped as its output, used in place of the ReLUs (the
+        linear map of that activation region; `twin.tnp.ReluPatterns`)."""
+        if relu_pattern is not None and len(relu_pattern) != len(self) - 1:
+            raise ValueError(f"a ReLU pattern of {len(relu_pattern)} hidden layers for an MLP with {len(self) - 1}")
         for i, layer in enumerate(self):
             x = layer(x)
             if i < len(self) - 1:
-                x = F.relu(x)
+                if relu_pattern is None:
+                    x = F.relu(x)
+                elif relu_pattern[i].shape != x.shape:
+                    raise ValueError(f"recorded pattern {tuple(relu_pattern[i].shape)} for activations {tuple(x.shape)}")
+                else:
+                    x = x * relu_pattern[i].to(x.dtype)
         return x
 
 

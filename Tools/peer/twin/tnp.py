@@ -36,20 +36,12 @@ class ReluPatterns:
     def __exit__(self, *exc):
         ReluPatterns.active = None
 
-    def mlp(self, mlp, x):
+    def next(self):
+        """The next call's pattern."""
         if self.used >= len(self.calls):
             raise ValueError(f"more TE logit MLP calls than the {len(self.calls)} recorded ReLU patterns")
-        pattern = self.calls[self.used]
         self.used += 1
-        if len(pattern) != len(mlp) - 1:
-            raise ValueError(f"a recorded pattern has {len(pattern)} hidden layers, the MLP {len(mlp) - 1}")
-        for i, layer in enumerate(mlp):
-            x = layer(x)
-            if i < len(mlp) - 1:
-                if pattern[i].shape != x.shape:
-                    raise ValueError(f"recorded pattern {tuple(pattern[i].shape)} for activations {tuple(x.shape)}")
-                x = x * pattern[i].to(x.dtype)
-        return x
+        return self.calls[self.used - 1]
 
 
 class MultiHeadAttention(nn.Module):
@@ -75,9 +67,8 @@ class MultiHeadAttention(nn.Module):
         if self.logits is not None:
             diff = xq[:, :, None, :] - xk[:, None, :, :]                # [m, nq, nk, dx]
             pair = torch.cat([diff, dots.permute(0, 2, 3, 1)], dim=-1)  # [m, nq, nk, dx + H]
-            patterns = ReluPatterns.active
-            logits = patterns.mlp(self.logits, pair) if patterns is not None else self.logits(pair)
-            dots = logits.permute(0, 3, 1, 2)                           # [m, H, nq, nk]
+            pattern = ReluPatterns.active.next() if ReluPatterns.active is not None else None
+            dots = self.logits(pair, relu_pattern=pattern).permute(0, 3, 1, 2)   # [m, H, nq, nk]
         if key_mask is not None:
             dots = dots + torch.where(key_mask == 0, -1e30, 0.0).to(dots.dtype)[:, None, None, :]
         attn = torch.softmax(dots, dim=-1)
