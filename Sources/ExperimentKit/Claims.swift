@@ -143,3 +143,20 @@ public struct EvaluatedClaim: Codable, Sendable {
         criticalValue = needed
     }
 }
+
+extension EvaluatedClaim {
+    /// The estimate the verdict was read from: the across-seed difference with at least `Verdict.minimumSeeds`
+    /// seeds, else the (paired) difference of one seed; nil where nothing was measured.
+    public var decidingEstimate: Estimate? {
+        if let s = acrossSeeds, s.count >= Verdict.minimumSeeds { return s }
+        return difference
+    }
+
+    /// The smallest distance from the claim's boundary (zero; −`Verdict.margin` for "not worse"; the edge of the
+    /// ±margin band for "no difference") that this run could have resolved: the critical value times the deciding
+    /// standard error. An effect smaller than this is one the run cannot decide either way.
+    public var resolvableFrom: Double? {
+        guard let e = decidingEstimate, let needed = criticalValue else { return nil }
+        return needed * e.standardError
+    }
+}

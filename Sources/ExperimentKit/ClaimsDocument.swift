@@ -1,5 +1,6 @@
 import Foundation
 import NPReport
+import NPTraining
 
 /// The claim verdicts as the README (a scoreboard), the results pages of `Docs/` (every claim) and the report show them, generated from `EvaluatedClaim`s so that the prose
 /// can never drift from the numbers.
@@ -53,8 +54,15 @@ public enum ClaimsDocument {
         /// The training budget of that scale (`PaperExperiment.budgetSummary`).
         public var budget: String
 
-        public init(title: String, scale: String, page: String, claims: [EvaluatedClaim], budget: String) {
+        /// The experiment's name (`PaperExperiment.experimentName`), which the central claims are keyed by.
+        public var experiment: String
+        /// A few words for the experiment in tables with many rows per experiment ("1-D GP", "smoke", …).
+        public var shortTitle: String
+
+        public init(title: String, scale: String, page: String, claims: [EvaluatedClaim], budget: String,
+                    experiment: String = "", shortTitle: String = "") {
             self.title = title; self.scale = scale; self.page = page; self.claims = claims; self.budget = budget
+            self.experiment = experiment; self.shortTitle = shortTitle.isEmpty ? title : shortTitle
         }
 
         /// How many of the claims have this verdict.
@@ -78,6 +86,33 @@ public enum ClaimsDocument {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// The README's table of central claims: per experiment (at the scale of its scoreboard row), each claim of
+    /// `ids` with its difference on one seed, its difference across seeds, the verdict, and the smallest effect the
+    /// deciding estimate could have resolved (`EvaluatedClaim.resolvableFrom`).
+    public static func central(_ rows: [ScoreboardRow], ids: [String: [String]]) -> String {
+        let cell = ResultsTable.markdownCell
+        func estimate(_ e: Estimate?) -> String {
+            e.map { String(format: "%+.3f ± %.3f", $0.mean, $0.standardError).replacingOccurrences(of: "-", with: "−") } ?? "–"
+        }
+        var lines = ["| experiment (scale) | claim | difference, seed 0 | across seeds | verdict | resolvable from |",
+                     "|---|---|---|---|---|---:|"]
+        for r in rows {
+            let wanted = ids[r.experiment] ?? []
+            for c in r.claims where wanted.contains(c.claim.id) {
+                let seeds = c.acrossSeeds.map { "\(estimate($0)) (\($0.count))" } ?? "–"
+                let verdict = c.verdict == .supported ? "**supported**" : c.verdict.display
+                let resolvable = c.resolvableFrom.map { String(format: "%.3f", $0) } ?? "–"
+                lines.append("| [\(cell(r.shortTitle))](\(r.page)) (`\(r.scale)`) | \(cell(c.claim.statement)) | \(estimate(c.difference)) | \(seeds) | \(verdict) | \(resolvable) |")
+            }
+        }
+        lines.append("")
+        lines.append("Differences are in nats per target (log-likelihood of the first model minus the second), ± their standard error (paired over the same test tasks; on the stations clustered by test month); \"across seeds\" is the mean ± standard error of the per-seed differences (number of seeds in brackets), and decides the verdict when there are \(Verdict.minimumSeeds) or more. \"Resolvable from\" is the smallest distance from zero (from −\(Verdict.margin) for a \"not worse\" claim, inside ±\(Verdict.margin) for a \"no difference\" claim) that the deciding estimate could have resolved: its standard error times the critical value (\(Int(Verdict.threshold)), or the Student-t value for few seeds or clusters, \(String(format: "%.1f", Verdict.criticalValue(degreesOfFreedom: 2))) for three seeds).")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The name of the central claims' block in the README.
+    public static let centralBlock = "central"
 
     /// The name of the scoreboard's block (its markers are `startMarker(scoreboardBlock)`, `endMarker(…)`).
     public static let scoreboardBlock = "scoreboard"

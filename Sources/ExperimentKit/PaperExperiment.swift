@@ -49,11 +49,17 @@ public protocol PaperExperiment: AnyObject {
     func runStatus() throws -> [(key: String, done: Bool, command: String)]
     /// The report's section title for this experiment.
     var reportTitle: String { get }
+    /// The experiment in a word or two ("1-D GP"), for tables with a row per claim.
+    var shortTitle: String { get }
     /// The report's prose for this experiment: what was run, the budget, the known deviations.
     var reportNotes: [String] { get }
     /// The training budget its verdicts rest on, in a few words with the share of the paper's steps and the seeds
     /// ("CNNs 2,000 steps (0.4 % of the paper's) …"), for the scoreboard and the claims tables.
     var budgetSummary: String { get }
+    /// The ids of the claims the paper's argument rests on (each approximately equivariant model against its
+    /// equivariant counterpart, out-of-distribution behaviour, the first fixed input), which the README lists one by
+    /// one with the smallest effect its run could resolve; the other claims are counted in the scoreboard only.
+    var centralClaims: [String] { get }
 }
 
 /// "2,000 steps (0.4 %)": a step count with its share of the paper's 500,000.

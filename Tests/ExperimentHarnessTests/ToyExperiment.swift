@@ -64,7 +64,9 @@ final class ToyExperiment: CommandLineExperiment {
     var setting: Setting { Setting(steps: 3) }
     var dataSources: [Provenance.DataSource] { [] }
     var reportTitle: String { "Toy" }
+    var shortTitle: String { "toy" }
     var reportNotes: [String] { [] }
+    var centralClaims: [String] { [] }
     var budgetSummary: String { "3 steps" }
 
     var outputDefinitions: [ExperimentOutput<ToyExperiment>] {

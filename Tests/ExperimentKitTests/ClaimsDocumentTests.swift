@@ -54,6 +54,32 @@ struct ClaimsDocumentTests {
         #expect(throws: (any Error).self) { try ClaimsDocument.splice("no markers", experiment: block, content: "x") }
     }
 
+    /// The smallest effect a claim's run could resolve is the critical value times the deciding standard error:
+    /// the paired one for one seed, the across-seed one from three seeds on (19.2 × for three).
+    @Test func theResolvableEffectIsTheCriticalValueTimesTheDecidingStandardError() {
+        let oneSeed = EvaluatedClaim(claim("a"), scale: "standard", difference: estimate(0.05, 0.002), detail: "d")
+        #expect(abs(oneSeed.resolvableFrom! - 3 * 0.002) < 1e-12)
+        var seeds = Estimate([0.01, 0.03, 0.02])
+        let threeSeeds = EvaluatedClaim(claim("b"), scale: "standard", difference: estimate(0.05, 0.002), acrossSeeds: seeds, detail: "d")
+        #expect(threeSeeds.decidingEstimate?.count == 3)
+        #expect(abs(threeSeeds.resolvableFrom! - Verdict.criticalValue(degreesOfFreedom: 2) * seeds.standardError) < 1e-12)
+        #expect(threeSeeds.verdict == .notResolved && threeSeeds.resolvableFrom! > 0.02, "0.02 ± 0.006 over three seeds is below what they resolve")
+        seeds = Estimate([0.01, 0.03])   // two seeds do not decide: the paired difference does
+        let twoSeeds = EvaluatedClaim(claim("c"), scale: "standard", difference: estimate(0.05, 0.002), acrossSeeds: seeds, detail: "d")
+        #expect(twoSeeds.decidingEstimate?.count == 100 && twoSeeds.verdict == .supported)
+        #expect(EvaluatedClaim(claim("d"), scale: "standard", difference: nil, detail: "none").resolvableFrom == nil)
+    }
+
+    /// The README's central claims: only the listed ids of each experiment, one row each, with the resolvable effect.
+    @Test func theCentralClaimsTableListsTheChosenClaimsOfEachExperiment() {
+        let row = ClaimsDocument.ScoreboardRow(title: "Toy experiment", scale: "standard", page: "Docs/results-toy.md", claims: toyClaims,
+                                               budget: "3 steps", experiment: "toy", shortTitle: "toy")
+        let lines = ClaimsDocument.central([row], ids: ["toy": ["a", "d"], "other": ["b"]]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[2] == "| [toy](Docs/results-toy.md) (`standard`) | A beats B (a) | +0.050 ± 0.001 | – | **supported** | 0.003 |")
+        #expect(lines[3] == "| [toy](Docs/results-toy.md) (`standard`) | A beats B (d) | +0.010 ± 0.010 | – | not resolved | 0.030 |")
+        #expect(lines.count == 6 && lines[4].isEmpty && lines[5].hasPrefix("Differences are in nats per target"))
+    }
+
     @Test func resultsPages() {
         #expect(ClaimsDocument.resultsPage("gibbs1d") == "results-gibbs1d.md")
         #expect(ClaimsDocument.resultsPage("smoke2d") == "results-smoke.md")

@@ -80,9 +80,12 @@ struct Readme: ParsableCommand {
     func run() throws {
         // Every scale's verdicts that exist, largest scale first; ci is a smoke test of the pipeline, never shown.
         var byExperiment: [(name: String, title: String, budget: String, scales: [(scale: String, claims: [EvaluatedClaim])])] = []
+        var central: [String: [String]] = [:], shortTitles: [String: String] = [:]
         for scale in [ScaleName.paper, .standard, .quick] {
             for e in try experiments(scale: scale, results: results) {
                 guard let v = verdicts(e) else { continue }
+                central[e.experimentName] = e.centralClaims
+                shortTitles[e.experimentName] = e.shortTitle
                 if let i = byExperiment.firstIndex(where: { $0.name == e.experimentName }) {
                     byExperiment[i].scales.append((scale.rawValue, v))
                 } else {
@@ -107,10 +110,14 @@ struct Readme: ParsableCommand {
         let pagePrefix = relativePath(from: readmeURL.deletingLastPathComponent(), to: docsURL)
         let rows = byExperiment.map { e in
             ClaimsDocument.ScoreboardRow(title: e.title, scale: e.scales[0].scale,
-                                         page: pagePrefix + ClaimsDocument.resultsPage(e.name), claims: e.scales[0].claims, budget: e.budget)
+                                         page: pagePrefix + ClaimsDocument.resultsPage(e.name), claims: e.scales[0].claims, budget: e.budget,
+                                         experiment: e.name, shortTitle: shortTitles[e.name] ?? e.title)
         }
         let text = try String(contentsOf: readmeURL, encoding: .utf8)
-        let updated = try ClaimsDocument.splice(text, experiment: ClaimsDocument.scoreboardBlock, content: ClaimsDocument.scoreboard(rows))
+        var updated = try ClaimsDocument.splice(text, experiment: ClaimsDocument.scoreboardBlock, content: ClaimsDocument.scoreboard(rows))
+        if updated.contains(ClaimsDocument.startMarker(ClaimsDocument.centralBlock)) {
+            updated = try ClaimsDocument.splice(updated, experiment: ClaimsDocument.centralBlock, content: ClaimsDocument.central(rows, ids: central))
+        }
         try writeAtomically(Data(updated.utf8), to: readmeURL)
         print("np-report: \(readme): scoreboard updated (\(rows.map { "\($0.title.prefix(24))… at \($0.scale)" }.joined(separator: "; ")))")
     }

@@ -5,6 +5,12 @@ import NPReport
 import NPTraining
 
 extension EnvironmentExperiment {
+    /// Each approximately equivariant 2-D model against its equivariant counterpart in and out of distribution, and
+    /// the first fixed input's share of the gain.
+    public var centralClaims: [String] {
+        ["t2-id-pt", "t2-id-conv", "t2-id-relaxed", "t2-id-equiv", "t2-ood-pt", "t2-ood-conv", "t2-ood-relaxed", "t2-ood-equiv", "t9-first"]
+    }
+
     /// The paper's claims about the environmental experiment (Docs/paper-spec.md §7.3 "Claims"), each with the comparison that
     /// tests it: `comparison` names an `EnvironmentComparison` (paired over the same test tasks, month-clustered
     /// standard error), or one of the special tests `deviation-range` (Table 8) and `map-elevation` (Figure 2).

@@ -42,6 +42,7 @@ extension EnvironmentExperiment {
     }
 
     public var reportTitle: String { "Environmental regression on Colorado station temperatures (paper Sec. 5.3, ERA5 replaced)" }
+    public var shortTitle: String { "stations" }
 
     public var reportNotes: [String] {
         [

@@ -94,6 +94,7 @@ import Testing
         let targets = e.outputs.map(\.target)
         #expect(Set(targets).count == targets.count)
         #expect(Set(["table2", "table6", "table7", "table8", "table9", "figure2", "claims"]).isSubset(of: Set(targets)))
+        #expect(!e.centralClaims.isEmpty && Set(e.centralClaims).isSubset(of: Set(EnvironmentExperiment.claims.map(\.claim.id))), "the README's central claims are claims")
         #expect(throws: ExperimentError.self) { try e.build("table1") }
     }
 

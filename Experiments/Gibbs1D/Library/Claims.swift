@@ -6,6 +6,12 @@ import NPReport
 import NPTraining
 
 extension Gibbs1DExperiment {
+    /// Each approximately equivariant model against its equivariant counterpart in and out of distribution, and the
+    /// first fixed input's share of the gain.
+    public var centralClaims: [String] {
+        ["t1-convcnp", "t1-relaxed", "t1-equivcnp", "t1-tnp", "t1-ood-convcnp", "t1-ood-tnp", "t5-first-convcnp", "t5-first-tnp"]
+    }
+
     /// The paper's claims about the 1-D experiment (Docs/paper-spec.md §7.1 "Claims", Tables 1, 3, 4, 5), each with the comparison
     /// that tests it. Model comparisons are paired differences on the same test tasks.
     public static let claims: [Claim] = [

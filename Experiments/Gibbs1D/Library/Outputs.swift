@@ -36,6 +36,7 @@ extension Gibbs1DExperiment {
     }
 
     public var reportTitle: String { "Synthetic 1-D regression with a lengthscale change point (paper Sec. 5.1)" }
+    public var shortTitle: String { "1-D GP" }
 
     public var budgetSummary: String {
         "CNNs and TNP \(stepsWithShare(scale.steps)), TE-TNPs \(groupedThousands(scale.teSteps)); \(scale.seedReplicates) seeds of the CNN pairs, one of the others"

@@ -96,6 +96,7 @@ import Testing
         let (e, _) = PipelineTests.experiment()
         #expect(e.evaluateClaims().count == Gibbs1DExperiment.claims.count)
         #expect(Set(Gibbs1DExperiment.claims.map(\.id)).count == Gibbs1DExperiment.claims.count)
+        #expect(!e.centralClaims.isEmpty && Set(e.centralClaims).isSubset(of: Set(Gibbs1DExperiment.claims.map(\.id))), "the README's central claims are claims")
     }
 }
 

@@ -5,6 +5,9 @@ import NPReport
 import NPTraining
 
 extension SmokeExperiment {
+    /// Each approximately equivariant model against its equivariant counterpart (Table 1's smoke column).
+    public var centralClaims: [String] { ["t1-pttnp", "t1-convcnp", "t1-relaxed", "t1-equivcnp-same"] }
+
     /// The paper's claims about the smoke experiment (Docs/paper-spec.md §7.2 "Claims": Table 1's smoke column and the text on
     /// Figure 6), each with the paired comparison on the same test tasks that tests it.
     public static let claims: [Claim] = [
@@ -53,6 +56,8 @@ extension SmokeExperiment {
         }
         let acrossSeeds: [String: Estimate?] = [
             "t1-convcnp": seeded(.convCNPTApprox, .convCNPT) { ($0.test, $1.test) },
+            "t1-relaxed": seeded(.relaxedConvCNP, .convCNPT) { ($0.test, $1.test) },
+            "t1-pttnp-plain": seeded(.ptTNPTApprox, .ptTNP) { ($0.test, $1.test) },
             "t1-equivcnp-same": seeded(.equivCNPEApprox, .equivCNPE) { ($0.test, $1.test) },
             "fi-convcnp": seeded(.convCNPTApprox, .convCNPTApprox) { p, _ in p.equivariantComponent.map { (p.test, $0) } },
             "f6-obstacle-convcnp": seeded(.convCNPTApprox, .convCNPT, only: .obstacle) { ($0.test, $1.test) },

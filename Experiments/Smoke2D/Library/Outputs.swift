@@ -29,9 +29,10 @@ extension SmokeExperiment {
     }
 
     public var reportTitle: String { "Smoke plumes (paper Sec. 5.2)" }
+    public var shortTitle: String { "smoke" }
 
     public var budgetSummary: String {
-        "CNNs \(stepsWithShare(scale.cnnSteps)), PT-TNPs \(groupedThousands(scale.pseudoTokenSteps)); \(scale.seedReplicates) seeds of \(scale.replicatedKinds == SmokeScale.allPairs ? "every compared pair" : "the CNN pairs"), one of the others"
+        "CNNs \(stepsWithShare(scale.cnnSteps)), PT-TNPs \(groupedThousands(scale.pseudoTokenSteps)); \(scale.seedReplicates) seeds of \(scale.replicatedKinds == SmokeScale.allPairs ? "every model" : "the CNN pairs, one of the others")"
     }
 
     public var reportNotes: [String] {

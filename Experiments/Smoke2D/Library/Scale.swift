@@ -44,11 +44,12 @@ public struct SmokeScale: Codable, Sendable, Equatable {
     /// models are judged against seed-to-seed variation too.
     public var seedReplicates: Int = 1
     /// The kinds trained `seedReplicates` times: the ConvCNP (T)/(T̃) and EquivCNP (E)/(Ẽ) pairs at every scale
-    /// (`cnnPairs`), and from `standard` on the PT-TNP (T)/(T̃) pair too (`allPairs`; at `quick` its runs cost as
-    /// much as the CNN pairs' six together, so it is trained once).
+    /// (`cnnPairs`), and from `standard` on every model that a claim compares (`allPairs`: the RelaxedConvCNP (T̃)
+    /// and the three PT-TNPs too; at `quick` the PT-TNP (T)/(T̃) runs cost as much as the CNN pairs' six together,
+    /// so those four are trained once).
     public var replicatedKinds: [ModelKind] = SmokeScale.cnnPairs
     public static let cnnPairs: [ModelKind] = [.convCNPT, .convCNPTApprox, .equivCNPE, .equivCNPEApprox]
-    public static let allPairs: [ModelKind] = cnnPairs + [.ptTNPT, .ptTNPTApprox]
+    public static let allPairs: [ModelKind] = cnnPairs + [.ptTNPT, .ptTNPTApprox, .relaxedConvCNP, .ptTNP]
     public var optimisation: OptimisationProtocol = .reduced
 
     public static let ci = SmokeScale(name: "ci", data: .ci, transformer: .ci, pseudoTokens: 8, cnn: .ci,

@@ -75,6 +75,7 @@ struct SmokeRegistryTests {
         let targets = e.outputs.map(\.target)
         #expect(Set(targets).count == targets.count)
         #expect(Set(["table1", "figure5", "figure6", "claims"]).isSubset(of: Set(targets)))
+        #expect(!e.centralClaims.isEmpty && Set(e.centralClaims).isSubset(of: Set(SmokeExperiment.claims.map(\.id))), "the README's central claims are claims")
         #expect(e.modelRuns().map(\.model.kind) == SmokeExperiment.models)
         let extra = SmokeScale.ci.replicatedKinds.count * (SmokeScale.ci.seedReplicates - 1)
         #expect(e.allRuns().count == 8 + extra)
