@@ -107,6 +107,9 @@ extension EnvironmentExperiment {
             try scatter.scatter(x: keep.map { elevation[$0] / 1000 }, y: keep.map { m.map[$0] / scaleBy }, color: Style.cycle[i % Style.cycle.count].withAlpha(0.5),
                                 size: 1.0, label: m.model.displayName)
         }
+        // Headroom above the points for the legend (four entries, almost half of the panel's height).
+        let highest = maps.compactMap { m in m.map.indices.filter { elevation[$0].isFinite }.map { m.map[$0] / max(m.meanAbsoluteDeviation, 1e-12) }.max() }.max() ?? 1
+        scatter.yLimits = 0...(highest * 2)
         let name = "deviation-map-environment"
         try fig.write(to: figuresDirectory, name: name)
         try writeJSON(maps, to: deviationMapJSON)
