@@ -47,3 +47,15 @@ public func parallelChunks(_ count: Int, work: Int = .max, _ body: (Range<Int>) 
         if lo < hi { run(lo..<hi) }
     }
 }
+
+/// Σ of `blockSum` over the blocks of `0..<count` of `block` elements each, the blocks in parallel and their sums
+/// added in block order: the split is fixed, so the result does not depend on the number of workers.
+public func sumOverFixedBlocks(_ count: Int, block: Int = 1 << 16, work: Int, _ blockSum: (Range<Int>) -> Double) -> Double {
+    let blocks = (count + block - 1) / block
+    var partial = [Double](repeating: 0, count: blocks)
+    partial.withUnsafeMutableBufferPointer { out in
+        let sums = out.baseAddress!
+        parallelFor(blocks, work: work) { b in sums[b] = blockSum((b * block)..<min((b + 1) * block, count)) }
+    }
+    return partial.reduce(0, +)
+}

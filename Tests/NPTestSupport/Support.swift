@@ -26,17 +26,18 @@ public struct GradientCheckReport: CustomStringConvertible {
 /// Inputs in `skip` are not differentiated (for integer-like data such as indices).
 public func checkGradient(_ inputs: [Tensor], skip: Set<Int> = [], eps: Float = 1e-2, rtol: Double = 1e-2,
                           atol: Double = 1e-3, seed: UInt64 = 7, maxElements: Int = 400,
+                          convolutions: ConvolutionAlgorithms = .process,
                           _ build: (Tape, [Variable]) -> Variable) -> GradientCheckReport {
     var rng = RandomGenerator(seed: seed)
     // Analytic.
-    let tape = Tape()
+    let tape = Tape(convolutions: convolutions)
     let vars = inputs.enumerated().map { Variable($0.element, requiresGrad: !skip.contains($0.offset)) }
     let out = build(tape, vars)
     let w = rng.uniformTensor(out.shape, low: -1, high: 1)
     let loss = tape.sumAll(tape.mul(out, tape.constant(w)))
     tape.backward(from: loss)
     func objective(_ xs: [Tensor]) -> Double {
-        let t = Tape(recording: false)
+        let t = Tape(recording: false, convolutions: convolutions)
         let o = build(t, xs.map { Variable($0) })
         var s = 0.0
         for (a, b) in zip(o.value.scalars, w.scalars) { s += Double(a) * Double(b) }
@@ -68,9 +69,10 @@ public func checkGradient(_ inputs: [Tensor], skip: Set<Int> = [], eps: Float = 
 
 /// Expects the gradient check to pass (scaled error ≤ 1), reporting the worst element otherwise.
 public func expectGradientsMatch(_ inputs: [Tensor], skip: Set<Int> = [], eps: Float = 1e-2,
+                                 convolutions: ConvolutionAlgorithms = .process,
                                  sourceLocation: SourceLocation = #_sourceLocation,
                                  _ build: (Tape, [Variable]) -> Variable) {
-    let report = checkGradient(inputs, skip: skip, eps: eps, build)
+    let report = checkGradient(inputs, skip: skip, eps: eps, convolutions: convolutions, build)
     #expect(report.worst <= 1, "\(report)", sourceLocation: sourceLocation)
     #expect(report.checked > 0, "no elements were checked", sourceLocation: sourceLocation)
 }

@@ -6,6 +6,7 @@
 //   AENP_THREADS=1 swift run -c release npbench conv2d-fft   # opt-in: FFT convolution prototype vs the direct methods
 //   AENP_THREADS=1 swift run -c release npbench conv1d-fft   # opt-in: 1-D FFT convolution vs the shifted GEMM
 //   AENP_THREADS=1 swift run -c release npbench fft-digest   # opt-in: bitwise fingerprint of the FFT convolution
+//   swift run -c release npbench gaussian-exp   # opt-in: the SetConv's exponentials, Foundation.exp vs GaussianExp (fft2)
 //   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
 //   swift run -c release npbench profile [smoke-unet unet-quick relaxed-quick smoke-group stations 1d smoke-pt-tnp-t] [steps=N]   # time per op (Profile.swift)
 //
@@ -107,6 +108,7 @@ if sections.contains("conv2d") { benchmarkConv2DMethods() }   // only when named
 if sections.contains("conv2d-fft") { benchmarkFFTConvolution(preset: sections.contains("quick") ? .quick : .quickSmoke, tinyGrids: sections.contains("tiny")) }   // only when named (FFTConvBench.swift)
 if sections.contains("conv1d-fft") { benchmarkFFTConvolution1D() }   // only when named (FFTConv1DBench.swift)
 if sections.contains("fft-digest") { printFFTDigest() }   // only when named (FFTDigest.swift)
+if sections.contains("gaussian-exp") { benchmarkGaussianExp() }   // only when named (GaussianExpBench.swift)
 if sections.contains("grid-models") { benchmarkGridModelSteps() }
 if sections.contains("profile") { profileTrainingSteps(Array(sections)); exit(0) }
 
