@@ -21,8 +21,8 @@ public enum ConvolutionAlgorithms: String, Sendable, CaseIterable, Codable {
     /// product with the 2-D DFT matrix (`KernelTransforms.oneStage`); a 2-D kernel wider than its grid on every axis
     /// (the U-Nets' 2 × 2 bottlenecks under 5 × 5 kernels) keeps only the taps that can reach the grid
     /// (`ConvGeometry.tapsReachingTheGrid`: 3 × 3 of 5 × 5 on 2 × 2), and the smaller convolution goes the direct way.
-    /// The isotropic SetConvs' Gaussian weights (`Tape.rbfWeights`) take their exponentials sixteen lanes at a time
-    /// (`GaussianExp`, within 2 units in the last place), and the SetConvs' lengthscale gradients are summed in
+    /// The isotropic SetConvs' Gaussian weights (`Tape.rbfWeights`) take their exponentials vectorised
+    /// (`FastExp.gaussianWeights`, within 2 units in the last place), and the SetConvs' lengthscale gradients are summed in
     /// parallel parts added in a fixed order (fixed blocks; the separable weights' tasks): within ~10⁻¹⁶ of the
     /// in-order Double sum, and the same at every worker count.
     case fft2

@@ -6,7 +6,7 @@
 //   AENP_THREADS=1 swift run -c release npbench conv2d-fft   # opt-in: FFT convolution prototype vs the direct methods
 //   AENP_THREADS=1 swift run -c release npbench conv1d-fft   # opt-in: 1-D FFT convolution vs the shifted GEMM
 //   AENP_THREADS=1 swift run -c release npbench fft-digest   # opt-in: bitwise fingerprint of the FFT convolution
-//   swift run -c release npbench gaussian-exp   # opt-in: the SetConv's exponentials, Foundation.exp vs GaussianExp (fft2)
+//   swift run -c release npbench gaussian-exp   # opt-in: the SetConv's exponentials, Foundation.exp vs FastExp.gaussianWeights (fft2)
 //   swift run -c release npbench pair-mlp pt-tnp # opt-in: the pseudo-token TNPs (PseudoTokenBench.swift)
 //   swift run -c release npbench profile [smoke-unet unet-quick relaxed-quick smoke-group stations 1d smoke-pt-tnp-t] [steps=N]   # time per op (Profile.swift)
 //

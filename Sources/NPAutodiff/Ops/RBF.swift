@@ -19,7 +19,7 @@ extension Tape {
             guard let D = pd.baseAddress, let W = pw.baseAddress else { return }
             parallelChunks(pd.count, work: 20 * pd.count) { range in   // elementwise: the same values however split
                 if vectorised {
-                    GaussianExp.weights(squaredDistances: D + range.lowerBound, scale: c, into: W + range.lowerBound, count: range.count)
+                    FastExp.gaussianWeights(squaredDistances: D + range.lowerBound, scale: c, into: W + range.lowerBound, count: range.count)
                 } else {
                     for i in range { let e = c * D[i]; W[i] = e < -80 ? 0 : Foundation.exp(e) }
                 }
