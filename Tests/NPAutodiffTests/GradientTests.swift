@@ -186,3 +186,33 @@ import Testing
         expectGradientsMatch([randomTensor([2, 3, 5], seed: 81, low: -2, high: 2)]) { t, v in t.softmax(v[0], axis: 1, scale: 3) }
     }
 }
+
+/// `scaledByOnePlus(h, t)` is `add(h, mul(h, t))` written out: bit for bit the same values and gradients (with
+/// gradients already accumulated in h and t, over enough elements that the passes split over the workers), and it
+/// passes the finite-difference check.
+@Suite struct ScaledByOnePlusTests {
+    func valuesAndGradients(fused: Bool) -> [[UInt32]] {
+        let tape = Tape()
+        let x = Variable(randomTensor([3, 40, 50, 8], seed: 80), requiresGrad: true)
+        let tv = Variable(randomTensor([3, 40, 50, 8], seed: 81), requiresGrad: true)
+        let h = tape.relu(x), t = tape.affine(tv, scale: 0.3)
+        let y = fused ? tape.scaledByOnePlus(h, t) : tape.add(h, tape.mul(h, t))
+        let other = tape.mul(h, t)   // a second use of h and t, so that their gradients are not only this op's
+        let upstream = randomTensor([3, 40, 50, 8], seed: 82)
+        tape.backward(from: tape.add(tape.sumAll(tape.mul(y, tape.constant(upstream))), tape.sumAll(other)))
+        return [y.scalars, x.grad.scalars, tv.grad.scalars].map { $0.map(\.bitPattern) }
+    }
+
+    @Test func equalBitForBitToTheComposition() {
+        let (fused, composed) = (valuesAndGradients(fused: true), valuesAndGradients(fused: false))
+        #expect(fused[0] == composed[0], "values")
+        #expect(fused[1] == composed[1], "gradient of h")
+        #expect(fused[2] == composed[2], "gradient of t")
+    }
+
+    @Test func gradientMatchesFiniteDifferences() {
+        expectGradientsMatch([randomTensor([2, 3, 4], seed: 83), randomTensor([2, 3, 4], seed: 84)]) { t, v in
+            t.scaledByOnePlus(v[0], v[1])
+        }
+    }
+}

@@ -82,6 +82,38 @@ extension Tape {
             }
         }
     }
+
+    /// h ⊙ (1 + t), as the relaxed convolutions scale their input, for h and t of one shape.
+    ///
+    /// Bit for bit `add(h, mul(h, t))`, values and gradients, written out as one op: each element is h + (h·t) with
+    /// the same two roundings, and the backward pass forms the gradients as those two ops' pullbacks do in turn (the
+    /// sum's first: ∂h gets g, then the product's: ∂h gets (0 + g)·t and ∂t (0 + g)·h). It makes one pass over the
+    /// tensors where the composition made two, without the intermediate product.
+    public func scaledByOnePlus(_ h: Variable, _ t: Variable) -> Variable {
+        require(h.shape == t.shape, "scaledByOnePlus takes h and t of one shape, got \(h.shape) and \(t.shape)")
+        let (hs, ts) = (h.value.scalars, t.value.scalars)
+        let count = hs.count
+        var out = [Float](unsafeUninitializedCapacity: count) { _, c in c = count }
+        hs.withUnsafeBufferPointer { ph in ts.withUnsafeBufferPointer { pt in out.withUnsafeMutableBufferPointer { po in
+            let (H, T, O) = (ph.baseAddress!, pt.baseAddress!, po.baseAddress!)
+            parallelChunks(count, work: 4 * count) { range in for i in range { O[i] = H[i] + H[i] * T[i] } }
+        }}}
+        return result(Tensor(shape: h.shape, scalars: out), inputs: [h, t]) { res in
+            res.gradStorage.withUnsafeBufferPointer { pg in hs.withUnsafeBufferPointer { ph in ts.withUnsafeBufferPointer { pt in
+                let (G, H, T) = (pg.baseAddress!, ph.baseAddress!, pt.baseAddress!)
+                if h.requiresGrad {
+                    h.withGrad { GH in parallelChunks(count, work: 4 * count) { range in
+                        for i in range { GH[i] = (GH[i] + G[i]) + (0 + G[i]) * T[i] }
+                    } }
+                }
+                if t.requiresGrad {
+                    t.withGrad { GT in parallelChunks(count, work: 4 * count) { range in
+                        for i in range { GT[i] += (0 + G[i]) * H[i] }
+                    } }
+                }
+            }}}
+        }
+    }
 }
 
 /// log(1 + eˣ) without overflow for large x or loss of precision for very negative x.

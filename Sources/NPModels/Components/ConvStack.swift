@@ -63,7 +63,7 @@ public struct ConvStack: GridBackbone {
         for (i, layer) in layers.enumerated() {
             if i > 0 { h = tape.relu(h) }
             if let t = layer.relaxation {   // f ⊙ (1 + t), t evaluated at the grid positions
-                h = tape.add(h, tape.mul(h, grid.spatial(tape, t(tape, positions: positions!, switch: sw))))
+                h = tape.scaledByOnePlus(h, grid.spatial(tape, t(tape, positions: positions!, switch: sw)))
             }
             h = tape.add(tape.conv(h, weight(tape, layer.conv)), layer.conv.bias!)
         }

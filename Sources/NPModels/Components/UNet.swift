@@ -87,7 +87,7 @@ public struct UNet: GridBackbone {
         if let t = block.relaxation {   // f ⊙ (1 + t), t at this level's grid positions
             var tv = t(tape, positions: grid.positions(tasks: h.shape[0]), switch: sw)
             if relaxationScale != 1 { tv = tape.affine(tv, scale: relaxationScale) }
-            h = tape.add(h, tape.mul(h, grid.spatial(tape, tv)))
+            h = tape.scaledByOnePlus(h, grid.spatial(tape, tv))
         }
         return tape.add(tape.conv(h, block.conv.weight), block.conv.bias!)
     }
