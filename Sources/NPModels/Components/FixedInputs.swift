@@ -171,7 +171,17 @@ public struct FixedInputs {
         if case .raw = config.features, config.inputScale != 1 { f.scalars = f.scalars.map { $0 / config.inputScale } }
         var t = mlp(tape, tape.constant(f))
         if let projection { t = projection(tape, t) }
-        t = tape.mul(t, tape.constant(domainMask(x)))
-        return tape.mul(t, tape.constant(sw.keepMask(tasks: m)))
+        // One product with the two 0/1 masks' product: bit for bit the two products in turn (a factor of 0 or 1 is
+        // exact, and t · 0 keeps t's sign either way), one pass over t instead of two.
+        return tape.mul(t, tape.constant(Self.product(domainMask(x), keepingTasks: sw.keepMask(tasks: m))))
+    }
+
+    /// The [m, n, 1] mask `inDomain` with task i's rows multiplied by `keep` [m, 1, 1]'s entry i.
+    static func product(_ inDomain: Tensor, keepingTasks keep: Tensor) -> Tensor {
+        let (m, n) = (inDomain.shape[0], inDomain.shape[1])
+        require(keep.shape == [m, 1, 1], "a keep mask [\(m), 1, 1] for \(m) tasks, got \(keep.shape)")
+        var mask = inDomain
+        for i in 0..<m { for j in 0..<n { mask.scalars[i * n + j] *= keep.scalars[i] } }
+        return mask
     }
 }
