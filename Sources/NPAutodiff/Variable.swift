@@ -33,6 +33,16 @@ public final class Variable: @unchecked Sendable {
         return try gradStorage.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
     }
 
+    /// Passes a pointer to the gradient and whether it is new. A new gradient is not zero-filled: `body` must then
+    /// write every element, as `0 + term` (what adding into zeros gives, signed zeros included, so the result is bit
+    /// for bit that of `withGrad`); otherwise it adds into it. For ops whose backward pass gives every element of the
+    /// input's gradient exactly one term: it saves the pass that zero-fills each new gradient.
+    public func withGradToOverwriteOrAdd<R>(_ body: (UnsafeMutablePointer<Float>, _ new: Bool) throws -> R) rethrows -> R {
+        let new = gradStorage.isEmpty
+        if new { gradStorage = [Float](unsafeUninitializedCapacity: value.count) { _, n in n = value.count } }
+        return try gradStorage.withUnsafeMutableBufferPointer { try body($0.baseAddress!, new) }
+    }
+
     /// Adds `delta` (same element count) into the gradient.
     public func accumulateGrad(_ delta: [Float]) {
         require(delta.count == value.count, "gradient of \(delta.count) values for a variable of shape \(shape)")

@@ -216,3 +216,39 @@ import Testing
         }
     }
 }
+
+/// Ops that write a new input gradient instead of zero-filling it first (`withGradToOverwriteOrAdd`) give bit for
+/// bit what accumulating into zeros gives, signed zeros included: the same backward pass once with fresh gradients
+/// and once with gradients already allocated as zeros.
+@Suite struct NewGradientBufferTests {
+    func gradients(preallocated: Bool, _ build: (Tape, Variable, Variable) -> Variable) -> [[UInt32]] {
+        var xs = randomTensor([4, 30, 40], seed: 90).scalars, ys = randomTensor([4, 30, 40], seed: 91).scalars.map { $0 + 2 }
+        for i in stride(from: 0, to: xs.count, by: 7) { xs[i] = -0.0 }
+        for i in stride(from: 3, to: ys.count, by: 11) { ys[i] = 1 }
+        let x = Variable(Tensor(shape: [4, 30, 40], scalars: xs), requiresGrad: true)
+        let y = Variable(Tensor(shape: [4, 30, 40], scalars: ys), requiresGrad: true)
+        let tape = Tape()
+        let out = build(tape, x, y)
+        var up = randomTensor(out.shape, seed: 92).scalars
+        for i in stride(from: 0, to: up.count, by: 5) { up[i] = i % 2 == 0 ? -0.0 : 0 }   // signed zeros upstream
+        if preallocated {
+            x.withGrad { _ in }; y.withGrad { _ in }
+        }
+        tape.backward(from: tape.sumAll(tape.mul(out, tape.constant(Tensor(shape: out.shape, scalars: up)))))
+        return [x.gradStorage.map(\.bitPattern), y.gradStorage.map(\.bitPattern)]
+    }
+
+    @Test func newGradientsAreWhatAccumulatingIntoZerosGives() {
+        let ops: [(String, (Tape, Variable, Variable) -> Variable)] = [
+            ("relu", { t, x, y in t.add(t.relu(x), y) }),
+            ("affine", { t, x, y in t.add(t.affine(x, scale: -0.5), y) }),
+            ("add", { t, x, y in t.add(x, y) }), ("sub", { t, x, y in t.sub(x, y) }),
+            ("mul", { t, x, y in t.mul(x, y) }), ("div", { t, x, y in t.div(x, y) }),
+            ("scaledByOnePlus", { t, x, y in t.scaledByOnePlus(x, y) }),
+        ]
+        for (name, op) in ops {
+            let same = gradients(preallocated: false, op) == gradients(preallocated: true, op)
+            #expect(same, "\(name): the new and the zero-filled gradients differ")
+        }
+    }
+}

@@ -91,36 +91,46 @@ extension Tape {
             res.gradStorage.withUnsafeBufferPointer { pg in a.value.scalars.withUnsafeBufferPointer { pa in
                 b.value.scalars.withUnsafeBufferPointer { pb in
                     let (G, A, B) = (pg.baseAddress!, pa.baseAddress!, pb.baseAddress!)
+                    // An operand of the output's shape gets exactly one term per element: a new gradient is then
+                    // written (0 + term, 0 − term: what accumulating into zeros gives) instead of zero-filled first.
                     if a.requiresGrad {
-                        a.withGrad { GA in
+                        let body = { (GA: UnsafeMutablePointer<Float>, new: Bool) in
                             splitRows(aWhole) { range in
                                 forEachBroadcastRow(outShape, sa, sb, rows: range) { o, ia, ib, n, da, db in
-                                    switch kind {
-                                    case .add, .sub: for j in 0..<n { GA[ia + j * da] += G[o + j] }
-                                    case .mul: for j in 0..<n { GA[ia + j * da] += G[o + j] * B[ib + j * db] }
-                                    case .div: for j in 0..<n { GA[ia + j * da] += G[o + j] / B[ib + j * db] }
+                                    switch (kind, new) {
+                                    case (.add, false), (.sub, false): for j in 0..<n { GA[ia + j * da] += G[o + j] }
+                                    case (.add, true), (.sub, true): for j in 0..<n { GA[ia + j * da] = 0 + G[o + j] }
+                                    case (.mul, false): for j in 0..<n { GA[ia + j * da] += G[o + j] * B[ib + j * db] }
+                                    case (.mul, true): for j in 0..<n { GA[ia + j * da] = 0 + G[o + j] * B[ib + j * db] }
+                                    case (.div, false): for j in 0..<n { GA[ia + j * da] += G[o + j] / B[ib + j * db] }
+                                    case (.div, true): for j in 0..<n { GA[ia + j * da] = 0 + G[o + j] / B[ib + j * db] }
                                     }
                                 }
                             }
                         }
+                        if aWhole { a.withGradToOverwriteOrAdd(body) } else { a.withGrad { body($0, false) } }
                     }
                     if b.requiresGrad {
-                        b.withGrad { GB in
+                        let body = { (GB: UnsafeMutablePointer<Float>, new: Bool) in
                             splitRows(bWhole) { range in
                                 forEachBroadcastRow(outShape, sa, sb, rows: range) { o, ia, ib, n, da, db in
-                                    switch kind {
-                                    case .add: for j in 0..<n { GB[ib + j * db] += G[o + j] }
-                                    case .sub: for j in 0..<n { GB[ib + j * db] -= G[o + j] }
-                                    case .mul: for j in 0..<n { GB[ib + j * db] += G[o + j] * A[ia + j * da] }
-                                    case .div:
+                                    switch (kind, new) {
+                                    case (.add, false): for j in 0..<n { GB[ib + j * db] += G[o + j] }
+                                    case (.add, true): for j in 0..<n { GB[ib + j * db] = 0 + G[o + j] }
+                                    case (.sub, false): for j in 0..<n { GB[ib + j * db] -= G[o + j] }
+                                    case (.sub, true): for j in 0..<n { GB[ib + j * db] = 0 - G[o + j] }
+                                    case (.mul, false): for j in 0..<n { GB[ib + j * db] += G[o + j] * A[ia + j * da] }
+                                    case (.mul, true): for j in 0..<n { GB[ib + j * db] = 0 + G[o + j] * A[ia + j * da] }
+                                    case (.div, _):
                                         for j in 0..<n {
                                             let bv = B[ib + j * db]
-                                            GB[ib + j * db] -= G[o + j] * A[ia + j * da] / (bv * bv)
+                                            GB[ib + j * db] = (new ? 0 : GB[ib + j * db]) - G[o + j] * A[ia + j * da] / (bv * bv)
                                         }
                                     }
                                 }
                             }
                         }
+                        if bWhole { b.withGradToOverwriteOrAdd(body) } else { b.withGrad { body($0, false) } }
                     }
                 }
             }}

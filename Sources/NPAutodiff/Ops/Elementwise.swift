@@ -39,11 +39,15 @@ extension Tape {
             parallelChunks(px.count, work: px.count) { range in for i in range { Y[i] = X[i] > 0 ? X[i] : 0 } }
         }}
         return result(Tensor(shape: x.shape, scalars: ys), inputs: [x]) { out in
-            x.withGrad { gx in
+            x.withGradToOverwriteOrAdd { gx, new in
                 out.gradStorage.withUnsafeBufferPointer { g in x.value.scalars.withUnsafeBufferPointer { px in
                     guard let G = g.baseAddress, let X = px.baseAddress else { return }
                     parallelChunks(px.count, work: px.count) { range in
-                        for i in range { gx[i] += G[i] * (X[i] > 0 ? 1 : 0) }
+                        if new {
+                            for i in range { gx[i] = 0 + G[i] * (X[i] > 0 ? 1 : 0) }
+                        } else {
+                            for i in range { gx[i] += G[i] * (X[i] > 0 ? 1 : 0) }
+                        }
                     }
                 }}
             }
@@ -74,10 +78,12 @@ extension Tape {
             for i in 0..<px.count { py[i] = a * px[i] + b }
         }}
         return result(Tensor(shape: x.shape, scalars: ys), inputs: [x]) { out in
-            x.withGrad { gx in
+            x.withGradToOverwriteOrAdd { gx, new in
                 out.gradStorage.withUnsafeBufferPointer { g in
                     guard let G = g.baseAddress else { return }
-                    parallelChunks(g.count, work: g.count) { range in for i in range { gx[i] += G[i] * a } }
+                    parallelChunks(g.count, work: g.count) { range in
+                        if new { for i in range { gx[i] = 0 + G[i] * a } } else { for i in range { gx[i] += G[i] * a } }
+                    }
                 }
             }
         }
@@ -102,13 +108,17 @@ extension Tape {
             res.gradStorage.withUnsafeBufferPointer { pg in hs.withUnsafeBufferPointer { ph in ts.withUnsafeBufferPointer { pt in
                 let (G, H, T) = (pg.baseAddress!, ph.baseAddress!, pt.baseAddress!)
                 if h.requiresGrad {
-                    h.withGrad { GH in parallelChunks(count, work: 4 * count) { range in
-                        for i in range { GH[i] = (GH[i] + G[i]) + (0 + G[i]) * T[i] }
+                    h.withGradToOverwriteOrAdd { GH, new in parallelChunks(count, work: 4 * count) { range in
+                        if new {
+                            for i in range { GH[i] = (0 + G[i]) + (0 + G[i]) * T[i] }
+                        } else {
+                            for i in range { GH[i] = (GH[i] + G[i]) + (0 + G[i]) * T[i] }
+                        }
                     } }
                 }
                 if t.requiresGrad {
-                    t.withGrad { GT in parallelChunks(count, work: 4 * count) { range in
-                        for i in range { GT[i] += (0 + G[i]) * H[i] }
+                    t.withGradToOverwriteOrAdd { GT, new in parallelChunks(count, work: 4 * count) { range in
+                        if new { for i in range { GT[i] = 0 + (0 + G[i]) * H[i] } } else { for i in range { GT[i] += (0 + G[i]) * H[i] } }
                     } }
                 }
             }}}
