@@ -94,6 +94,7 @@ extension EnvironmentExperiment {
         scatter.xLabel = "elevation (km)"
         scatter.yLabel = "|μ − μ_equiv| / its map mean"
         scatter.legend = .upperRight
+        var highest = 0.0
         for (i, m) in maps.enumerated() {
             let ax = fig[(i + 1) / 3, (i + 1) % 3]
             let short = m.model == .relaxedConvCNP ? "Relaxed (T\u{303})" : m.model.displayName
@@ -104,12 +105,13 @@ extension EnvironmentExperiment {
                            range: 0...max(m.map.max() ?? 1, 1e-6), colorbarLabel: "°C")
             let scaleBy = max(m.meanAbsoluteDeviation, 1e-12)
             let keep = elevation.indices.filter { elevation[$0].isFinite }
-            try scatter.scatter(x: keep.map { elevation[$0] / 1000 }, y: keep.map { m.map[$0] / scaleBy }, color: Style.cycle[i % Style.cycle.count].withAlpha(0.5),
+            let y = keep.map { m.map[$0] / scaleBy }
+            highest = max(highest, y.max() ?? 0)
+            try scatter.scatter(x: keep.map { elevation[$0] / 1000 }, y: y, color: Style.cycle[i % Style.cycle.count].withAlpha(0.5),
                                 size: 1.0, label: m.model.displayName)
         }
         // Headroom above the points for the legend (four entries, almost half of the panel's height).
-        let highest = maps.compactMap { m in m.map.indices.filter { elevation[$0].isFinite }.map { m.map[$0] / max(m.meanAbsoluteDeviation, 1e-12) }.max() }.max() ?? 1
-        scatter.yLimits = 0...(highest * 2)
+        scatter.yLimits = 0...(max(highest, 1e-12) * 2)
         let name = "deviation-map-environment"
         try fig.write(to: figuresDirectory, name: name)
         try writeJSON(maps, to: deviationMapJSON)

@@ -32,7 +32,7 @@ extension SmokeExperiment {
     public var shortTitle: String { "smoke" }
 
     public var budgetSummary: String {
-        "CNNs \(stepsWithShare(scale.cnnSteps)), PT-TNPs \(groupedThousands(scale.pseudoTokenSteps)); \(scale.seedReplicates) seeds of \(scale.replicatedKinds == SmokeScale.allPairs ? "every model" : "the CNN pairs, one of the others")"
+        "CNNs \(stepsWithShare(scale.cnnSteps)), PT-TNPs \(groupedThousands(scale.pseudoTokenSteps)); \(scale.seedReplicates) seeds of \(scale.replicatesEveryModel ? "every model" : "the CNN pairs, one of the others")"
     }
 
     public var reportNotes: [String] {

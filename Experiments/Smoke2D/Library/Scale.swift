@@ -50,6 +50,8 @@ public struct SmokeScale: Codable, Sendable, Equatable {
     public var replicatedKinds: [ModelKind] = SmokeScale.cnnPairs
     public static let cnnPairs: [ModelKind] = [.convCNPT, .convCNPTApprox, .equivCNPE, .equivCNPEApprox]
     public static let allPairs: [ModelKind] = cnnPairs + [.ptTNPT, .ptTNPTApprox, .relaxedConvCNP, .ptTNP]
+    /// Whether every model is trained `seedReplicates` times (the captions then say so instead of naming pairs).
+    public var replicatesEveryModel: Bool { replicatedKinds == Self.allPairs }
     public var optimisation: OptimisationProtocol = .reduced
 
     public static let ci = SmokeScale(name: "ci", data: .ci, transformer: .ci, pseudoTokens: 8, cnn: .ci,

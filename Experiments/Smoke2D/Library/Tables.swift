@@ -19,7 +19,7 @@ extension SmokeExperiment {
     func cell(_ e: Estimate) -> TableCell { TableCell(e) }
 
     var scaleNote: String {
-        "Produced by this reproduction at scale '\(scale.name)' (\(plan.scale.train) training simulations; \(scale.cnnSteps) steps for the CNN models, \(scale.pseudoTokenSteps) for the PT-TNP, \(scale.translationEquivariantSteps) for the PT-TNP (T) and (T̃); seed 0\(scale.seedReplicates > 1 ? ", \(scale.replicatedKinds == SmokeScale.allPairs ? "every model" : "the ConvCNP and EquivCNP pairs") also with \(scale.seedReplicates - 1) more seeds for the claims" : ""); \(scale.testTasks) test tasks); not the paper's numbers."
+        "Produced by this reproduction at scale '\(scale.name)' (\(plan.scale.train) training simulations; \(scale.cnnSteps) steps for the CNN models, \(scale.pseudoTokenSteps) for the PT-TNP, \(scale.translationEquivariantSteps) for the PT-TNP (T) and (T̃); seed 0\(scale.seedReplicates > 1 ? ", \(scale.replicatesEveryModel ? "every model" : "the ConvCNP and EquivCNP pairs") also with \(scale.seedReplicates - 1) more seeds for the claims" : ""); \(scale.testTasks) test tasks); not the paper's numbers."
     }
 
     /// Table 1, smoke column, and — when the 1-D experiment's columns exist in the same tables folder — the whole
